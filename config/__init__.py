@@ -1,0 +1,1 @@
+"""Django project configuration for jixiao: settings, URLs, WSGI."""

@@ -1,0 +1,20 @@
+"""Settings for the test suite: the database still comes from `DATABASE_URL`
+(SQLite in memory by default; PostgreSQL when the URL says so)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_urlsafe(32))
+
+from config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-media-"))
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Tests read messages in English (the msgids); zh-hans is tested explicitly.
+LANGUAGE_CODE = "en"

@@ -1,0 +1,1 @@
+"""User accounts: the custom `User` with the organisation-wide roles (HR, auditor)."""

@@ -1,0 +1,135 @@
+"""Account services: creating users and changing their roles, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jixiao.accounts.access import can_manage_accounts
+from jixiao.accounts.models import User
+from jixiao.core.audit import audit_record, snapshot
+from jixiao.core.errors import NotAllowed, ServiceError
+
+ROLE_FIELDS = ("is_hr", "is_auditor", "is_active")
+PUBLIC_FIELDS = (
+    "username",
+    "display_name",
+    "email",
+    "is_hr",
+    "is_auditor",
+    "is_active",
+    "is_staff",
+)
+
+
+def _require_hr(actor: Any) -> None:
+    if actor is not None and not can_manage_accounts(actor):
+        raise NotAllowed(_("only HR may manage user accounts"))
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None = None,
+    display_name: str = "",
+    email: str = "",
+    is_hr: bool = False,
+    is_auditor: bool = False,
+) -> User:
+    """Create an account. HR and auditors get admin access (`is_staff`).
+
+    `actor=None` is the system (bootstrapping the first HR account).
+    """
+    _require_hr(actor)
+    if User.objects.filter(username=username).exists():
+        raise ServiceError(_("the user name %(username)s is taken") % {"username": username})
+    with transaction.atomic():
+        user = User(
+            username=username,
+            display_name=display_name,
+            email=email,
+            is_hr=is_hr,
+            is_auditor=is_auditor,
+            is_staff=is_hr or is_auditor,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        audit_record(
+            actor=actor,
+            action="user.created",
+            target=user,
+            after=snapshot(user, PUBLIC_FIELDS),
+        )
+    return user
+
+
+def user_set_roles(
+    *,
+    user: User,
+    actor: User,
+    is_hr: bool | None = None,
+    is_auditor: bool | None = None,
+    is_active: bool | None = None,
+    reason: str = "",
+) -> User:
+    """Grant or withdraw the HR and auditor roles, or deactivate an account."""
+    _require_hr(actor)
+    changes = {
+        name: value
+        for name, value in (("is_hr", is_hr), ("is_auditor", is_auditor), ("is_active", is_active))
+        if value is not None
+    }
+    with transaction.atomic():
+        before = snapshot(user, PUBLIC_FIELDS)
+        for name, value in changes.items():
+            setattr(user, name, value)
+        user.is_staff = user.is_hr or user.is_auditor or user.is_superuser
+        after = snapshot(user, PUBLIC_FIELDS)
+        if before == after:
+            return user
+        user.save()
+        audit_record(
+            actor=actor,
+            action="user.roles_changed",
+            target=user,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return user
+
+
+PROFILE_FIELDS = ("display_name", "email", "first_name", "last_name")
+
+
+def user_update(*, user: User, actor: Any, reason: str = "", **changes: Any) -> User:
+    """Change an account's name or e-mail; roles change through `user_set_roles`."""
+    _require_hr(actor)
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    if unknown:
+        raise TypeError(f"user_update() cannot change {', '.join(unknown)}")
+    with transaction.atomic():
+        before = snapshot(user, changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
+        after = snapshot(user, changes)
+        if before == after:
+            return user
+        user.full_clean()
+        user.save()
+        audit_record(
+            actor=actor,
+            action="user.updated",
+            target=user,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return user

@@ -1,0 +1,340 @@
+"""Who may see and do what in cycles and appraisals (domain.md §1).
+
+One small function per kind of object; each condition on its own line. A
+person who may not see an object is told it does not exist (selectors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from jixiao.appraisals.models import (
+    Appeal,
+    Appraisal,
+    Cycle,
+    Eligibility,
+    Event,
+    ImprovementPlan,
+    Interview,
+    Rating,
+    Result,
+    TargetChangeRequest,
+)
+from jixiao.appraisals.workflow import (
+    APPRAISEE,
+    COMMITTEE,
+    HR,
+    SKIP_LEVEL,
+    SUPERVISOR,
+    AppraisalState,
+    CycleState,
+    State,
+    movers,
+)
+from jixiao.core import roles
+from jixiao.organization.access import employee_of, subordinate_ids
+from jixiao.organization.models import Employee
+from jixiao.organization.selectors import unit_ancestors, unit_department
+from jixiao.schemes.models import SchemeItem
+
+SELF_ROLES = frozenset({"self"})
+SUPERVISOR_ROLES = frozenset({"supervisor", "direct"})
+SKIP_LEVEL_ROLES = frozenset({"indirect", "skip_level"})
+
+
+def owned_sources(employee: Employee) -> set[str]:
+    """The data sources a data owner answers for: the names of their unit and the units
+    above it (an accountant of 财务部 enters the figures whose source is 财务部)."""
+    if not employee.is_data_owner:
+        return set()
+    return {employee.unit.name, *(unit.name for unit in unit_ancestors(employee.unit))}
+
+
+def relations(user: Any, appraisal: Appraisal) -> set[str]:
+    """How a user stands to an appraisal: hr, appraisee, supervisor, skip_level, committee."""
+    found: set[str] = set()
+    if roles.is_hr(user):
+        found.add(HR)
+    if roles.is_active_user(user) and appraisal.cycle.committee.filter(pk=user.pk).exists():
+        found.add(COMMITTEE)
+    me = employee_of(user)
+    appraisee = appraisal.employee
+    if me is None or appraisee is None:
+        return found
+    if appraisee.pk == me.pk:
+        found.add(APPRAISEE)
+    if appraisee.supervisor_id == me.pk:
+        found.add(SUPERVISOR)
+    if appraisee.supervisor is not None and appraisee.supervisor.supervisor_id == me.pk:
+        found.add(SKIP_LEVEL)
+    return found
+
+
+def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
+    if roles.reads_everything(user):
+        return Cycle.objects.all()
+    if not roles.is_active_user(user):
+        return Cycle.objects.none()
+    return Cycle.objects.exclude(state=CycleState.DRAFT)  # open cycles are announced to all
+
+
+def eligibilities_visible_to(user: Any) -> QuerySet[Eligibility]:
+    if roles.reads_everything(user):
+        return Eligibility.objects.all()  # reasons name absences: HR and the auditor only
+    return Eligibility.objects.none()
+
+
+def appraisals_visible_to(user: Any) -> QuerySet[Appraisal]:
+    if roles.reads_everything(user):
+        return Appraisal.objects.all()
+    if not roles.is_active_user(user):
+        return Appraisal.objects.none()
+    visible = Q(cycle__committee=user)  # committee members: the cycles they sit on
+    me = employee_of(user)
+    if me is not None:
+        visible |= Q(employee=me)  # one's own appraisal
+        visible |= _provider_contact(me)  # a provider's contact: the provider's appraisal
+        visible |= Q(employee__in=subordinate_ids(me))  # managers: the people below them
+        visible |= Q(scheme_version__in=_versions_sourced_by(me))  # data owners: their items
+    return Appraisal.objects.filter(visible).exclude(cycle__state=CycleState.DRAFT).distinct()
+
+
+def results_visible_to(user: Any) -> QuerySet[Result]:
+    if roles.reads_everything(user):
+        return Result.objects.all()
+    if not roles.is_active_user(user):
+        return Result.objects.none()
+    visible = Q(appraisal__cycle__committee=user)  # committee members: their cycles
+    me = employee_of(user)
+    if me is not None:
+        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+        visible |= Q(appraisal__employee=me, frozen_at__isnull=False)  # oneself, once published
+        # a provider's contact: the provider's result, once published
+        visible |= _provider_contact(me, "appraisal__") & Q(frozen_at__isnull=False)
+    return Result.objects.filter(visible).distinct()
+
+
+def _provider_contact(employee: Employee, path: str = "") -> Q:
+    """The appraisals of the provider whose contact the employee is (someone registered
+    under a provider unit sees it as an employee sees their own); nothing otherwise."""
+    if not employee.unit.is_provider:
+        return Q(pk__in=[])
+    return Q(**{f"{path}unit": employee.unit})
+
+
+def _versions_sourced_by(employee: Employee) -> QuerySet[Any]:
+    return SchemeItem.objects.filter(source__in=owned_sources(employee)).values("version_id")
+
+
+def can_manage_cycles(user: Any) -> bool:
+    return roles.is_hr(user)
+
+
+def can_record_facts(user: Any, appraisal: Appraisal, item: str) -> bool:
+    """Values, inputs, events, direct scores, adjustments of one item (or '' for the appraisee)."""
+    if roles.is_hr(user):
+        return True
+    me = employee_of(user)
+    if me is None:
+        return False
+    if appraisal.employee_id is not None and appraisal.employee_id in subordinate_ids(me):
+        return True  # managers, for the people below them
+    if item and _item_source(appraisal, item) in owned_sources(me):  # noqa: SIM103
+        return True  # data owners, for the items they are the source of
+    return False
+
+
+def _item_source(appraisal: Appraisal, item: str) -> str | None:
+    found = appraisal.scheme_version.items.filter(code=item).values_list("source", flat=True)
+    return next(iter(found), None)
+
+
+def can_rate(user: Any, appraisal: Appraisal, role: str) -> bool:
+    """Whether `user` may give a rating in `role` (self, supervisor, indirect, peer …)."""
+    if roles.is_hr(user):
+        return True  # entering paper forms on behalf of the raters
+    standing = relations(user, appraisal)
+    if role in SELF_ROLES:
+        return APPRAISEE in standing
+    if role in SUPERVISOR_ROLES:
+        return SUPERVISOR in standing
+    if role in SKIP_LEVEL_ROLES:
+        return SKIP_LEVEL in standing
+    me = employee_of(user)
+    if me is None or APPRAISEE in standing:
+        return False
+    return bool(appraisal.attributes.get("department") == appraisal_department_of(me))
+
+
+def appraisal_department_of(employee: Employee) -> str:
+    return unit_department(employee.unit).name
+
+
+def can_move_appraisal(user: Any, appraisal: Appraisal, target: State) -> bool:
+    """Whether `user` may make this move of the transition table."""
+    allowed = movers(AppraisalState(appraisal.state), target)
+    return bool(allowed & relations(user, appraisal))
+
+
+PUBLISHED_CYCLE_STATES = (CycleState.PUBLISHED, CycleState.CLOSED)
+
+
+def events_visible_to(user: Any) -> QuerySet[Event]:
+    """Fact records (事实记录): the appraisee sees those about them as they are recorded."""
+    if roles.reads_everything(user):
+        return Event.objects.all()
+    if not roles.is_active_user(user):
+        return Event.objects.none()
+    visible = Q(appraisal__cycle__committee=user)  # committee members: their cycles
+    me = employee_of(user)
+    if me is not None:
+        visible |= Q(appraisal__employee=me)  # oneself
+        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+        visible |= _sourced_items(me, "appraisal__scheme_version")  # data owners: their items
+    return (
+        Event.objects.filter(visible).exclude(appraisal__cycle__state=CycleState.DRAFT).distinct()
+    )
+
+
+def ratings_visible_to(user: Any) -> QuerySet[Rating]:
+    """Ratings: the appraisee sees their own self-assessment, the others once published."""
+    if roles.reads_everything(user):
+        return Rating.objects.all()
+    if not roles.is_active_user(user):
+        return Rating.objects.none()
+    visible = Q(appraisal__cycle__committee=user)  # committee members: their cycles
+    me = employee_of(user)
+    if me is not None:
+        visible |= Q(appraisal__employee=me, role__in=SELF_ROLES)  # one's self-assessment
+        visible |= Q(appraisal__employee=me, appraisal__cycle__state__in=PUBLISHED_CYCLE_STATES)
+        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    return Rating.objects.filter(visible).distinct()
+
+
+def _sourced_items(employee: Employee, version_path: str) -> Q:
+    """Rows whose item's data source is one of the employee's (data owners)."""
+    sources = owned_sources(employee)
+    if not sources:
+        return Q(pk__in=[])
+    return Q(
+        **{
+            f"{version_path}__items__source__in": sources,
+            f"{version_path}__items__code": F("item"),
+        }
+    )
+
+
+def target_change_requests_visible_to(user: Any) -> QuerySet[TargetChangeRequest]:
+    if roles.reads_everything(user):
+        return TargetChangeRequest.objects.all()
+    me = employee_of(user)
+    if me is None:
+        return TargetChangeRequest.objects.none()
+    visible = Q(appraisal__employee=me)  # one's own targets
+    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    return TargetChangeRequest.objects.filter(visible)
+
+
+def appeals_visible_to(user: Any) -> QuerySet[Appeal]:
+    """Appeals: the appellant, HR, the auditor, and the committee of the cycle; not the
+    managers, whose ratings may be what is appealed."""
+    if roles.reads_everything(user):
+        return Appeal.objects.all()
+    if not roles.is_active_user(user):
+        return Appeal.objects.none()
+    visible = Q(appraisal__cycle__committee=user)  # committee members decide appeals
+    me = employee_of(user)
+    if me is not None:
+        visible |= Q(appraisal__employee=me)  # one's own appeals
+    return Appeal.objects.filter(visible).distinct()
+
+
+def interviews_visible_to(user: Any) -> QuerySet[Interview]:
+    if roles.reads_everything(user):
+        return Interview.objects.all()
+    me = employee_of(user)
+    if me is None:
+        return Interview.objects.none()
+    visible = Q(appraisal__employee=me)  # one's own interview
+    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    return Interview.objects.filter(visible)
+
+
+def improvement_plans_visible_to(user: Any) -> QuerySet[ImprovementPlan]:
+    if roles.reads_everything(user):
+        return ImprovementPlan.objects.all()
+    me = employee_of(user)
+    if me is None:
+        return ImprovementPlan.objects.none()
+    visible = Q(appraisal__employee=me)  # one's own plan
+    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    return ImprovementPlan.objects.filter(visible)
+
+
+def can_set_targets(user: Any, appraisal: Appraisal) -> bool:
+    """Targets and challenge values: the managers above the appraisee, and HR."""
+    if roles.is_hr(user):
+        return True
+    standing = relations(user, appraisal)
+    if SUPERVISOR in standing:
+        return True
+    if SKIP_LEVEL in standing:  # noqa: SIM103
+        return True
+    return False
+
+
+def can_acknowledge_targets(user: Any, appraisal: Appraisal) -> bool:
+    return APPRAISEE in relations(user, appraisal)
+
+
+def can_request_target_change(user: Any, appraisal: Appraisal) -> bool:
+    if roles.is_hr(user):
+        return True
+    standing = relations(user, appraisal)
+    if APPRAISEE in standing:
+        return True
+    if SUPERVISOR in standing:
+        return True
+    if SKIP_LEVEL in standing:  # noqa: SIM103
+        return True
+    return False
+
+
+def can_answer_target_change(user: Any, request: TargetChangeRequest) -> bool:
+    """A manager above the appraisee (not the one who asked), or HR."""
+    if roles.is_hr(user):
+        return True
+    if request.requested_by_id == getattr(user, "pk", None):
+        return False
+    standing = relations(user, request.appraisal)
+    if SUPERVISOR in standing:
+        return True
+    if SKIP_LEVEL in standing:  # noqa: SIM103
+        return True
+    return False
+
+
+def can_file_appeal(user: Any, appraisal: Appraisal) -> bool:
+    return APPRAISEE in relations(user, appraisal)
+
+
+def can_decide_appeal(user: Any, appeal: Appeal) -> bool:
+    """Accept, reject and answer: HR, and the committee of the appeal's cycle."""
+    if roles.is_hr(user):
+        return True
+    if not roles.is_active_user(user):
+        return False
+    return bool(appeal.appraisal.cycle.committee.filter(pk=user.pk).exists())
+
+
+def can_record_interview(user: Any, appraisal: Appraisal) -> bool:
+    """The interview and the improvement plan: the direct supervisor, and HR."""
+    if roles.is_hr(user):
+        return True
+    return SUPERVISOR in relations(user, appraisal)
+
+
+def can_acknowledge_interview(user: Any, appraisal: Appraisal) -> bool:
+    return APPRAISEE in relations(user, appraisal)

@@ -1,0 +1,293 @@
+"""A cycle's life: eligibility, opening (which freezes the scheme versions and
+creates the appraisals), the moves between stages, publication and closing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.appraisals.eligibility import AbsenceSpan, default_exclusions, no_scheme
+from jixiao.appraisals.models import (
+    Appraisal,
+    Cycle,
+    CycleScheme,
+    Eligibility,
+    EligibilityDecision,
+    Result,
+)
+from jixiao.appraisals.selectors import cycle_candidates
+from jixiao.appraisals.services.cycles import require_draft, require_hr
+from jixiao.appraisals.services.results import results_recompute
+from jixiao.appraisals.workflow import AppraisalState, CycleState, check_transition
+from jixiao.core.audit import audit_record
+from jixiao.core.errors import ServiceError
+from jixiao.organization.models import Employee, Unit
+from jixiao.organization.selectors import unit_department
+from jixiao.schemes.models import Scheme
+from jixiao.schemes.selectors import scheme_for_employee, scheme_for_unit
+
+# How the engine sees a position's tier: the words the forms use (`level: 中层`).
+LEVEL_WORDS = {"senior": "高层", "middle": "中层", "junior": "基层", "staff": "员工"}
+
+
+def appraisee_attributes(
+    *, employee: Employee | None = None, unit: Unit | None = None
+) -> dict[str, str]:
+    """The attributes an appraisee is ranked, normalised and paid by (§9–§12)."""
+    if employee is not None:
+        position = employee.position
+        return {
+            "department": unit_department(employee.unit).name,
+            "unit": employee.unit.name,
+            "position": position.title if position else "",
+            "level": LEVEL_WORDS.get(position.tier, "") if position else "",
+        }
+    assert unit is not None
+    return {"department": unit.name, "unit": unit.name, "position": "", "level": unit.kind}
+
+
+# -- eligibility ---------------------------------------------------------------
+def cycle_eligibility_compute(*, cycle: Cycle, actor: Any) -> list[Eligibility]:
+    """Check everyone the population names against the default exclusions (domain.md
+    §3.1) and the cycle's schemes. HR's decisions are kept."""
+    require_hr(actor)
+    require_draft(cycle)
+    with transaction.atomic():
+        return _eligibility(cycle, actor)
+
+
+def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
+    schemes = [link.scheme for link in cycle.cycle_schemes.select_related("scheme")]
+    employees, units = cycle_candidates(cycle)
+    found: list[Eligibility] = []
+    for employee in employees:
+        spans = [AbsenceSpan(a.kind, a.start, a.end) for a in employee.absences.all()]
+        reasons = default_exclusions(
+            period_start=cycle.start,
+            period_end=cycle.end,
+            appraisal_date=cycle.appraisal_date,
+            hire_date=employee.hire_date,
+            leave_date=employee.leave_date,
+            absences=spans,
+        )
+        scheme = scheme_for_employee(employee, schemes)
+        found.append(_save_eligibility(cycle, {"employee": employee}, scheme, reasons))
+    for unit in units:
+        scheme = scheme_for_unit(unit, schemes)
+        found.append(_save_eligibility(cycle, {"unit": unit}, scheme, []))
+    kept = {entry.pk for entry in found}
+    stale = cycle.eligibilities.exclude(pk__in=kept)
+    stale.delete()
+    audit_record(
+        actor=actor,
+        action="cycle.eligibility_checked",
+        target=cycle,
+        after={
+            "candidates": len(found),
+            "excluded": sum(1 for entry in found if not entry.eligible),
+        },
+    )
+    return found
+
+
+def _save_eligibility(
+    cycle: Cycle, candidate: dict[str, Any], scheme: Scheme | None, reasons: list[Any]
+) -> Eligibility:
+    if scheme is None:
+        reasons = [*reasons, no_scheme()]
+    entry, _created = Eligibility.objects.update_or_create(
+        cycle=cycle,
+        **candidate,
+        defaults={
+            "excluded": bool(reasons),
+            "reasons": [reason.as_dict() for reason in reasons],
+            "scheme": scheme,
+        },
+    )
+    return entry
+
+
+def eligibility_override(
+    *, eligibility: Eligibility, actor: Any, decision: str, reason: str
+) -> Eligibility:
+    """HR includes or excludes a candidate against the rules, with a reason
+    (`decision=""` returns the candidate to the rules)."""
+    require_hr(actor)
+    require_draft(eligibility.cycle)
+    if decision not in EligibilityDecision.values:
+        raise ServiceError(_("unknown decision: %(decision)s") % {"decision": decision})
+    if decision and not reason.strip():
+        raise ServiceError(_("a decision against the rules needs a reason"))
+    with transaction.atomic():
+        before = {"decision": eligibility.decision, "reason": eligibility.decision_reason}
+        eligibility.decision = decision
+        eligibility.decision_reason = reason if decision else ""
+        eligibility.decided_by = actor if decision else None
+        eligibility.decided_at = timezone.now() if decision else None
+        eligibility.save()
+        audit_record(
+            actor=actor,
+            action="eligibility.decided",
+            target=eligibility,
+            before=before,
+            after={"decision": decision, "reason": eligibility.decision_reason},
+            reason=reason,
+        )
+    return eligibility
+
+
+# -- opening ---------------------------------------------------------------------
+def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
+    """Open a draft cycle: freeze the current version of each of its schemes,
+    check eligibility once more, create one appraisal per eligible appraisee,
+    and compute the first results."""
+    require_hr(actor)
+    cycle.refresh_from_db(fields=["state"])
+    check_transition(CycleState(cycle.state), CycleState.TARGETS)
+    with transaction.atomic():
+        links = list(CycleScheme.objects.select_related("scheme").filter(cycle=cycle))
+        if not links:
+            raise ServiceError(_("a cycle needs at least one scheme"))
+        versions = {}
+        for link in links:
+            version = link.scheme.current_version
+            if version is None:
+                raise ServiceError(_("%(code)s has no saved version") % {"code": link.scheme.code})
+            link.version = version
+            link.save(update_fields=["version"])
+            versions[link.scheme_id] = version
+        entries = [entry for entry in _eligibility(cycle, actor) if entry.eligible]
+        unschemed = [str(entry.employee or entry.unit) for entry in entries if not entry.scheme_id]
+        if unschemed:
+            raise ServiceError(
+                _("no scheme of the cycle applies to these included appraisees"),
+                details=unschemed,
+            )
+        Appraisal.objects.bulk_create(
+            Appraisal(
+                cycle=cycle,
+                employee=entry.employee,
+                unit=entry.unit,
+                scheme_version=versions[entry.scheme_id or 0],
+                state=AppraisalState.TARGETS,
+                attributes=appraisee_attributes(employee=entry.employee, unit=entry.unit),
+            )
+            for entry in entries
+        )
+        cycle.state = CycleState.TARGETS
+        cycle.opened_at = timezone.now()
+        cycle.save(update_fields=["state", "opened_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="cycle.opened",
+            target=cycle,
+            before={"state": CycleState.DRAFT},
+            after={
+                "state": CycleState.TARGETS,
+                "versions": {link.scheme.code: versions[link.scheme_id].number for link in links},
+                "appraisals": len(entries),
+            },
+        )
+        results_recompute(cycle=cycle, actor=actor)
+    return cycle
+
+
+# -- moving between stages -------------------------------------------------------------
+def cycle_transition(*, cycle: Cycle, actor: Any, to: CycleState, reason: str = "") -> Cycle:
+    """Move a cycle to another stage. Opening, publication and closing have their
+    own services (they do more than change the state) and are called from here."""
+    require_hr(actor)
+    to = CycleState(to)
+    cycle.refresh_from_db(fields=["state"])
+    if to == CycleState.TARGETS and cycle.state == CycleState.DRAFT:
+        return cycle_open(cycle=cycle, actor=actor)
+    if to == CycleState.PUBLISHED:
+        return cycle_publish(cycle=cycle, actor=actor)
+    if to == CycleState.CLOSED:
+        return cycle_close(cycle=cycle, actor=actor)
+    with transaction.atomic():
+        return _move(cycle, to, actor, reason)
+
+
+def _move(
+    cycle: Cycle,
+    to: CycleState,
+    actor: Any,
+    reason: str,
+    action: str = "cycle.moved",
+    **fields: Any,
+) -> Cycle:
+    current = CycleState(cycle.state)
+    check_transition(current, to)
+    cycle.state = to
+    for name, value in fields.items():
+        setattr(cycle, name, value)
+    cycle.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=cycle,
+        before={"state": current},
+        after={"state": to, **{name: value for name, value in fields.items()}},
+        reason=reason,
+    )
+    return cycle
+
+
+def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
+    """Publish (公示): every appraisal must be calibrated and scored without errors.
+    Results are recomputed one last time, then frozen; appraisees can see them."""
+    require_hr(actor)
+    cycle.refresh_from_db(fields=["state"])
+    check_transition(CycleState(cycle.state), CycleState.PUBLISHED)
+    with transaction.atomic():
+        active = cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN)
+        waiting = active.exclude(state=AppraisalState.CALIBRATION)
+        if waiting.exists():
+            raise ServiceError(
+                _("%(count)s appraisals have not reached calibration") % {"count": waiting.count()},
+                details=[str(a) for a in waiting.select_related("employee", "unit", "cycle")[:20]],
+            )
+        results_recompute(cycle=cycle, actor=actor)
+        failed = [
+            result
+            for result in Result.objects.filter(appraisal__in=active).select_related("appraisal")
+            if result.errors
+        ]
+        if failed or Result.objects.filter(appraisal__in=active).count() != active.count():
+            raise ServiceError(
+                _("some results have errors or are missing; they must be fixed first"),
+                details=[f"{r.appraisal}: {'; '.join(r.errors)}" for r in failed[:20]],
+            )
+        now = timezone.now()
+        Result.objects.filter(appraisal__in=active).update(frozen_at=now)
+        active.update(state=AppraisalState.PUBLISHED, updated_at=now)
+        deadline = timezone.localdate(now) + datetime.timedelta(days=cycle.appeal_window_days)
+        return _move(
+            cycle,
+            CycleState.PUBLISHED,
+            actor,
+            "",
+            "cycle.published",
+            published_at=now,
+            appeal_deadline=deadline,
+        )
+
+
+def cycle_close(*, cycle: Cycle, actor: Any) -> Cycle:
+    """Close a published cycle: its appraisals are archived; no appeal may be pending."""
+    require_hr(actor)
+    cycle.refresh_from_db(fields=["state"])
+    check_transition(CycleState(cycle.state), CycleState.CLOSED)
+    with transaction.atomic():
+        if cycle.appraisals.filter(state=AppraisalState.APPEALED).exists():
+            raise ServiceError(_("appeals are still pending"))
+        now = timezone.now()
+        cycle.appraisals.filter(state=AppraisalState.PUBLISHED).update(
+            state=AppraisalState.CLOSED, updated_at=now
+        )
+        return _move(cycle, CycleState.CLOSED, actor, "", "cycle.closed", closed_at=now)

@@ -1,0 +1,201 @@
+"""The `jixiao` command: score, check and ahp (scheme-language §14).
+
+Exit status: 0 all scored; 1 some appraisees have errors; 2 the scheme or
+the facts file is invalid (the message names file, line, path and problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jixiao.scoring import DocumentError, load_facts, load_scheme, score_periods
+from jixiao.scoring.ahp import ahp_from_document, ahp_json, ahp_text
+from jixiao.scoring.numbers import fmt
+from jixiao.scoring.report import as_csv, as_json_document, as_table, table
+from jixiao.scoring.source import read_file
+from jixiao.scoring.weights import effective_weights
+
+OK, SOME_ERRORS, INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="jixiao (绩效): appraisal scoring")
+    commands = parser.add_subparsers(dest="command", required=True)
+    score = commands.add_parser("score", help="score the appraisees of a facts file")
+    score.add_argument("scheme", help="scheme file (YAML or JSON)")
+    score.add_argument("facts", help="facts file (YAML, JSON or CSV long format)")
+    score.add_argument("--period", help="the period, e.g. 2026-06 (overrides the file's)")
+    score.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    score.add_argument("--output", help="write to this file instead of standard output")
+    check = commands.add_parser("check", help="validate a scheme and show its effective weights")
+    check.add_argument("scheme")
+    ahp = commands.add_parser("ahp", help="weights from pairwise comparison matrices (层次分析法)")
+    ahp.add_argument("matrix", help="YAML file with matrix: or experts:")
+    ahp.add_argument("--format", choices=("text", "json"), default="text")
+    demo = commands.add_parser("demo", help="load the demo company and serve it")
+    serve = commands.add_parser("serve", help="serve the web application")
+    for command in (demo, serve):
+        command.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    _excel_commands(commands)
+    return parser
+
+
+def _excel_commands(commands: Any) -> None:
+    """`jixiao import|export …`: the Excel services, with Django set up on demand."""
+    imports = commands.add_parser("import", help="import an Excel workbook into the database")
+    imports.add_argument("kind", choices=("facts", "scheme", "dictionary", "roster"))
+    imports.add_argument("file", help=".xlsx file")
+    imports.add_argument("--cycle", help="the cycle's code (facts)")
+    imports.add_argument("--actor", default="hr", help="the user who imports (default: hr)")
+    imports.add_argument("--reason", default="", help="why stored facts change")
+    imports.add_argument("--output", "-o", help="where to write the annotated workbook / scheme")
+    exports = commands.add_parser("export", help="export an Excel workbook from the database")
+    exports.add_argument(
+        "kind", choices=("template", "results", "scheme", "dictionary", "roster", "form")
+    )
+    exports.add_argument("--cycle", help="the cycle's code (template, results)")
+    exports.add_argument("--scheme", help="the scheme's code (scheme)")
+    exports.add_argument("--appraisal", type=int, help="the appraisal's id (form)")
+    exports.add_argument("--actor", default="hr", help="the user who exports (default: hr)")
+    exports.add_argument(
+        "--output", "-o", required=True, help=".xlsx file to write (form: .pdf for a PDF)"
+    )
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _invalid(exc: DocumentError) -> int:
+    print(str(exc), file=sys.stderr)
+    return INVALID
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    try:
+        scheme = load_scheme(args.scheme)
+        facts = load_facts(args.facts, period=args.period)
+    except DocumentError as exc:
+        return _invalid(exc)
+    runs = score_periods(scheme, facts)
+    if args.format == "json":
+        document = as_json_document(runs, facts.several)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = as_csv(runs)
+    else:
+        text = as_table(runs)
+    _write(text, args.output)
+    failed = sum(len(run.errors) for run in runs)
+    if failed:
+        print(f"{failed} appraisee result(s) have errors; their total is null", file=sys.stderr)
+        return SOME_ERRORS
+    return OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        scheme = load_scheme(args.scheme)
+    except DocumentError as exc:
+        return _invalid(exc)
+    weights = effective_weights(scheme)
+    rows = [
+        [
+            " / ".join(item.section),
+            item.code,
+            item.rule.kind,
+            fmt(item.full),
+            fmt(weights[item.code]),
+        ]
+        for item in scheme.items
+    ]
+    print(f"{scheme.code} {scheme.name}: valid, {len(rows)} items, scale {fmt(scheme.scale)}")
+    print(
+        table(
+            ["section", "item", "rule", "full", "weight"], rows, [False, False, False, True, True]
+        )
+    )
+    for warning in scheme.warnings:
+        print(f"warning: {warning}")
+    return OK
+
+
+def cmd_ahp(args: argparse.Namespace) -> int:
+    try:
+        document = read_file(args.matrix, kind="AHP matrix")
+        result = ahp_from_document(document.data, file=args.matrix)
+    except DocumentError as exc:
+        return _invalid(exc)
+    if args.format == "json":
+        print(json.dumps(ahp_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(ahp_text(result))
+    return OK
+
+
+def _django(*, debug: bool) -> None:
+    """Set Django up for the subcommands that need the web application (only those)."""
+    if debug:
+        os.environ.setdefault("DJANGO_DEBUG", "1")  # a development key is generated into var/
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate, load the demo company (once; running again changes nothing), print the
+    logins and serve it — what `make demo` runs."""
+    _django(debug=True)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_company", address=args.address)
+    return cmd_serve(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django(debug=args.command == "demo")
+    from django.core.management import call_command
+
+    call_command("runserver", args.address, use_reloader=False)
+    return OK
+
+
+def cmd_excel(args: argparse.Namespace) -> int:
+    """`jixiao import|export`: the same services as the web pages (jixiao.spreadsheets)."""
+    _django(debug=False)
+    from jixiao.spreadsheets.commands import run_export, run_import
+
+    return run_import(args) if args.command == "import" else run_export(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {
+        "score": cmd_score,
+        "check": cmd_check,
+        "ahp": cmd_ahp,
+        "demo": cmd_demo,
+        "serve": cmd_serve,
+        "import": cmd_excel,
+        "export": cmd_excel,
+    }
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:  # `jixiao check FILE | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The demo company's cycles, set up through the services as HR would: the October
+2026 monthly cycle (the eight manager forms, the staff form, the warehouse provider)
+with its facts recorded and results computed, waiting for calibration; and the 2026
+annual 360-degree cycle, a draft with its eligibility checked."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from jixiao.accounts.models import User
+from jixiao.appraisals import services as appraisal_services
+from jixiao.appraisals.models import Appraisal, Cycle, Eligibility
+from jixiao.appraisals.workflow import AppraisalState, CycleState
+from jixiao.demo import company, facts
+from jixiao.organization.models import Unit
+from jixiao.schemes.models import Scheme
+
+MONTHLY_CYCLE = "TK-2026-10"
+ANNUAL_CYCLE = "TK-2026"
+Say = Callable[[str], None]
+
+
+def _unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def _say_excluded(entries: list[Eligibility], say: Say) -> None:
+    for entry in entries:
+        if not entry.eligible:
+            reasons = "; ".join(reason["reason"] for reason in entry.reasons)
+            say(f"  excluded: {entry.employee or entry.unit} — {reasons}")
+
+
+# -- October 2026 ------------------------------------------------------------------
+def october_cycle(hr: User, say: Say) -> Cycle:
+    """The monthly cycle, opened: the departments' people and the provider."""
+    cycle = appraisal_services.cycle_create(
+        actor=hr,
+        code=MONTHLY_CYCLE,
+        name="2026年10月月度考核",
+        period_kind="month",
+        period=facts.PERIOD,
+        appeal_window_days=5,
+    )
+    for scheme in Scheme.objects.filter(period="month").order_by("code"):
+        appraisal_services.cycle_add_scheme(cycle=cycle, scheme=scheme, actor=hr)
+    for code in company.DEPARTMENTS:
+        appraisal_services.population_rule_add(cycle=cycle, actor=hr, kind="unit", unit=_unit(code))
+    appraisal_services.population_rule_add(
+        cycle=cycle, actor=hr, kind="provider", unit=_unit(company.PROVIDER)
+    )
+    for stage, due in (
+        ("targets", 5),
+        ("collecting", 31),
+        ("self_review", 31),
+        ("supervisor_review", 31),
+    ):
+        appraisal_services.cycle_set_deadline(
+            cycle=cycle, actor=hr, stage=stage, due=facts.day(due)
+        )
+    for stage, due in (("skip_level_review", 3), ("calibration", 6), ("interview", 12)):
+        appraisal_services.cycle_set_deadline(
+            cycle=cycle, actor=hr, stage=stage, due=datetime.date(2026, 11, due)
+        )
+    appraisal_services.cycle_set_committee(
+        cycle=cycle, actor=hr, members=[User.objects.get(username="zongjingli")]
+    )
+    for level, pool in facts.STAFF_POOLS.items():
+        appraisal_services.group_input_set(
+            cycle=cycle, actor=hr, attribute="level", value=level, key="pool", amount=pool
+        )
+    appraisal_services.cycle_eligibility_compute(cycle=cycle, actor=hr)
+    appraisal_services.eligibility_override(
+        eligibility=Eligibility.objects.get(cycle=cycle, employee__number="T1623"),
+        actor=hr,
+        decision="include",
+        reason="10月8日入职,经总经理批准参加本月考核",
+    )
+    _say_excluded(list(cycle.eligibilities.select_related("employee", "unit")), say)
+    appraisal_services.cycle_open(cycle=cycle, actor=hr)
+    say(f"cycle {cycle.name}: {cycle.appraisals.count()} appraisals")
+    return cycle
+
+
+def record_facts(cycle: Cycle, hr: User, say: Say) -> None:
+    """Everyone's facts; each group is scored once, at the end."""
+    appraisals = {
+        a.appraisee_id: a
+        for a in cycle.appraisals.select_related("employee__supervisor__user", "unit")
+    }
+    with appraisal_services.recompute_once(actor=hr, reason="演示数据录入"):
+        for number, items in facts.MANAGERS.items():
+            _item_facts(appraisals[number], items, hr)
+        for number, appraisal in appraisals.items():
+            if number in facts.STAFF_LEVEL:
+                _staff_facts(appraisal, number, cycle, hr)
+        _item_facts(appraisals[company.PROVIDER], facts.PROVIDER, hr)
+    say("facts recorded; results computed")
+
+
+def _item_facts(appraisal: Appraisal, items: dict[str, Any], hr: User) -> None:
+    """An appraisal's item facts (see `facts`): HR enters the figures, the supervisor rates."""
+    codes = set(appraisal.scheme_version.items.values_list("code", flat=True))
+    for item, given in items.items():
+        if item == "attendance":
+            item = next(code for code in facts.ATTENDANCE_ITEMS if code in codes)
+        for key, value in given.get("inputs", {}).items():
+            appraisal_services.fact_record(
+                appraisal=appraisal, actor=hr, kind="input", item=item, key=key, value=value
+            )
+        if "value" in given:
+            appraisal_services.fact_record(
+                appraisal=appraisal, actor=hr, kind="value", item=item, value=given["value"]
+            )
+        if "rating" in given:
+            assert appraisal.employee is not None and appraisal.employee.supervisor is not None
+            appraisal_services.rating_record(
+                appraisal=appraisal,
+                actor=appraisal.employee.supervisor.user,
+                item=item,
+                role="supervisor",
+                value=given["rating"],
+            )
+        for name, when, text, size in given.get("events", []):
+            appraisal_services.event_record(
+                appraisal=appraisal,
+                actor=hr,
+                item=item,
+                name=name,
+                occurred_on=when,
+                description=text,
+                size=size,
+            )
+        for name, when, text, times in given.get("counts", []):
+            appraisal_services.event_record(
+                appraisal=appraisal,
+                actor=hr,
+                item=item,
+                name=name,
+                occurred_on=when,
+                description=text,
+                count=times,
+            )
+
+
+def _staff_facts(appraisal: Appraisal, number: str, cycle: Cycle, hr: User) -> None:
+    employee = appraisal.employee
+    assert employee is not None and employee.supervisor is not None
+    supervisor = employee.supervisor.user or hr  # supervisors without an account: HR enters
+    for item, score in facts.staff_scores(number).items():
+        appraisal_services.fact_record(
+            appraisal=appraisal, actor=supervisor, kind="score", item=item, value=score
+        )
+    personal = sum(
+        (min(a.end, cycle.end) - max(a.start, cycle.start)).days + 1
+        for a in employee.absences.filter(
+            kind="personal", end__gte=cycle.start, start__lte=cycle.end
+        )
+    )
+    appraisal_services.fact_record(
+        appraisal=appraisal,
+        actor=hr,
+        kind="input",
+        key="personal_leave_days",
+        value=personal,
+        note="按缺勤记录统计",
+    )
+    appraisal_services.fact_record(
+        appraisal=appraisal,
+        actor=hr,
+        kind="input",
+        key="loss",
+        value=facts.STAFF_LOSS.get(number, 0),
+    )
+
+
+def to_calibration(cycle: Cycle, hr: User, say: Say) -> None:
+    """Everyone signed their targets and was reviewed; the cycle waits for calibration."""
+    for appraisal in cycle.appraisals.select_related("employee__user"):
+        signer = appraisal.employee.user if appraisal.employee and appraisal.employee.user else hr
+        appraisal_services.appraisal_sign_targets(appraisal=appraisal, actor=signer)
+        for move in (AppraisalState.SUPERVISOR_REVIEW, AppraisalState.CALIBRATION):
+            appraisal_services.appraisal_transition(appraisal=appraisal, actor=hr, to=move)
+    for stage in (CycleState.COLLECTING, CycleState.REVIEW, CycleState.CALIBRATION):
+        appraisal_services.cycle_transition(cycle=cycle, actor=hr, to=stage)
+    say(f"cycle {cycle.name}: {CycleState(cycle.state).label}")
+
+
+# -- 2026, annual ------------------------------------------------------------------
+def annual_cycle(hr: User, say: Say) -> Cycle:
+    """The year-end 360-degree appraisal of the departments' people: a draft, with its
+    deadlines and committee set and its eligibility checked, not yet opened."""
+    cycle = appraisal_services.cycle_create(
+        actor=hr,
+        code=ANNUAL_CYCLE,
+        name="2026年度员工综合考评",
+        period_kind="year",
+        period="2026",
+        appeal_window_days=5,
+    )
+    appraisal_services.cycle_add_scheme(
+        cycle=cycle, scheme=Scheme.objects.get(code="STAFF-360"), actor=hr
+    )
+    for code in company.DEPARTMENTS:
+        appraisal_services.population_rule_add(cycle=cycle, actor=hr, kind="unit", unit=_unit(code))
+    for stage, due in (
+        ("self_review", datetime.date(2027, 1, 8)),
+        ("supervisor_review", datetime.date(2027, 1, 15)),
+        ("calibration", datetime.date(2027, 1, 22)),
+        ("interview", datetime.date(2027, 1, 29)),
+    ):
+        appraisal_services.cycle_set_deadline(cycle=cycle, actor=hr, stage=stage, due=due)
+    appraisal_services.cycle_set_committee(
+        cycle=cycle, actor=hr, members=[User.objects.get(username="zongjingli")]
+    )
+    entries = appraisal_services.cycle_eligibility_compute(cycle=cycle, actor=hr)
+    eligible = sum(1 for entry in entries if entry.eligible)
+    say(f"cycle {cycle.name}: draft, {eligible} of {len(entries)} candidates eligible")
+    return cycle

@@ -1,0 +1,70 @@
+"""The outcomes of a cycle (domain.md §3.9): grade, pay coefficient and amount,
+salary step, one row per appraisal. CSV here; the spreadsheets app adds Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jixiao.appraisals.models import Cycle, Result
+from jixiao.appraisals.workflow import AppraisalState
+from jixiao.schemes.engine import engine_scheme
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (domain.md §6)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _coefficient(result: Result) -> float | None:
+    outcomes = engine_scheme(result.scheme_version).outcomes
+    if outcomes.pay is None or not result.grade:
+        return None
+    value = outcomes.pay.coefficients.get(result.grade)
+    return None if value is None else float(value)
+
+
+def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
+    yield [
+        _("employee number"),
+        _("name"),
+        _("department"),
+        _("scheme"),
+        _("total"),
+        _("rank"),
+        _("grade"),
+        _("pay coefficient"),
+        _("pay amount"),
+        _("salary step"),
+        _("new salary grade"),
+        _("flags"),
+    ]
+    results = (
+        Result.objects.filter(appraisal__cycle=cycle)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .select_related("appraisal__employee", "appraisal__unit", "scheme_version__scheme")
+        .order_by("appraisal__pk")
+    )
+    for result in results:
+        appraisal = result.appraisal
+        outcomes = result.outcomes or {}
+        yield [
+            appraisal.appraisee_id,
+            appraisal.appraisee_name,
+            appraisal.attributes.get("department", ""),
+            result.scheme_version.scheme.code,
+            result.total,
+            result.rank,
+            result.grade,
+            _coefficient(result),
+            outcomes.get("pay"),
+            outcomes.get("salary_step"),
+            outcomes.get("salary_grade"),
+            " ".join(result.flags),
+        ]

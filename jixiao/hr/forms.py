@@ -1,0 +1,151 @@
+"""Forms of the HR pages. They only read and check input; every change goes
+through the apps' services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.accounts.models import User
+from jixiao.appraisals.models import EligibilityDecision, PopulationKind, Stage
+from jixiao.indicators.models import Indicator, IndicatorVersion
+from jixiao.indicators.services import CONTENT_FIELDS
+from jixiao.organization.models import Employee, Position, Tier, Unit
+from jixiao.organization.services import EMPLOYEE_FIELDS, POSITION_FIELDS, UNIT_FIELDS
+from jixiao.schemes.models import PeriodKind, Scheme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Unit
+        fields = ("code", *UNIT_FIELDS)
+
+
+class PositionForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Position
+        fields = ("code", *POSITION_FIELDS)
+        widgets = {  # noqa: RUF012 - Django's declarative Meta
+            "responsibilities": forms.Textarea(attrs={"rows": 3}),
+            "authorities": forms.Textarea(attrs={"rows": 3}),
+            "work_standards": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class EmployeeForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Employee
+        fields = ("number", *EMPLOYEE_FIELDS)
+        widgets = {"hire_date": DateInput(), "leave_date": DateInput()}  # noqa: RUF012
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["number"].disabled = True
+            supervisor = self.fields["supervisor"]
+            assert isinstance(supervisor, forms.ModelChoiceField)
+            supervisor.queryset = Employee.objects.exclude(pk=self.instance.pk)
+
+
+class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
+    code = forms.CharField(label=_("code"), max_length=40)
+    reason = forms.CharField(label=_("reason for the change"), required=False, max_length=300)
+
+    class Meta:
+        model = IndicatorVersion
+        fields = ("effective_from", *CONTENT_FIELDS)
+        widgets = {  # noqa: RUF012 - Django's declarative Meta
+            "effective_from": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in ("definition", "purpose", "notes", "collection", "formula")
+            },
+        }
+
+    def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if indicator is not None:
+            self.fields["code"].initial = indicator.code
+            self.fields["code"].disabled = True
+            self.initial["effective_from"] = datetime.date.today()
+        for name in ("name",):
+            self.fields[name].required = False  # an incomplete entry may be saved, and is marked
+
+
+class SchemeDocumentForm(forms.Form):
+    text = forms.CharField(label=_("document"), widget=forms.Textarea(attrs={"rows": 28}))
+    comment = forms.CharField(label=_("comment"), required=False, max_length=200)
+
+
+class CycleForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=40)
+    name = forms.CharField(label=_("name"), max_length=200)
+    period_kind = forms.ChoiceField(label=_("kind of period"), choices=PeriodKind.choices)
+    period = forms.CharField(
+        label=_("period"), max_length=10, help_text=_("written 2026-10, 2026-Q4, 2026-H2 or 2026")
+    )
+    appraisal_date = forms.DateField(label=_("appraisal date"), required=False, widget=DateInput())
+    appeal_window_days = forms.IntegerField(label=_("appeal window (days)"), min_value=0, initial=5)
+
+
+class AddSchemeForm(forms.Form):
+    scheme = forms.ModelChoiceField(
+        label=_("scheme"), queryset=Scheme.objects.filter(is_active=True).order_by("code")
+    )
+
+
+class PopulationRuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=PopulationKind.choices)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.all(), required=False)
+    include_subunits = forms.BooleanField(
+        label=_("including the units below"), required=False, initial=True
+    )
+    position = forms.ModelChoiceField(
+        label=_("position"), queryset=Position.objects.all(), required=False
+    )
+    tier = forms.ChoiceField(label=_("tier"), choices=[("", "—"), *Tier.choices], required=False)
+    employee = forms.ModelChoiceField(
+        label=_("employee"), queryset=Employee.objects.all(), required=False
+    )
+
+
+class DeadlineForm(forms.Form):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    due = forms.DateField(label=_("due"), widget=DateInput())
+
+
+class CommitteeForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("committee"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class OverrideForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=EligibilityDecision.choices)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=500)
+
+
+class CalibrateForm(forms.Form):
+    total = forms.FloatField(label=_("total"), required=False, min_value=0)
+    grade = forms.CharField(label=_("grade"), required=False, max_length=30)
+    reason = forms.CharField(
+        label=_("reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("actor"), required=False)
+    action = forms.CharField(label=_("action"), required=False)
+    target = forms.CharField(label=_("target"), required=False)
+    since = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("until"), required=False, widget=DateInput())

@@ -1,0 +1,198 @@
+"""The trial calculation (试算): a form generated from a scheme's items — a value,
+inputs, events, ratings or a score, as each rule needs — scored for one made-up
+appraisee through the engine. Nothing is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jixiao.hr.familiar import rule_label
+from jixiao.scoring import FactsError, facts_from_data, score
+from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring.model import Item
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the form field's name, e.g. "ev|部门管理|violation"
+    label: str
+    kind: str = "number"  # number | text | select
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+
+
+@dataclass
+class ItemFields:
+    code: str
+    name: str
+    rule: str
+    fields: list[Field] = field(default_factory=list)
+
+
+def _rater_types(scheme: EngineScheme, item: Item) -> tuple[str, ...]:
+    raters = item.raters or scheme.raters
+    return raters.types if raters is not None else ()
+
+
+def _levels(item: Item) -> tuple[str, ...]:
+    levels = getattr(item.rule, "levels", None)
+    return tuple(str(name) for name, _points in levels) if levels else ()
+
+
+def item_fields(scheme: EngineScheme, item: Item) -> ItemFields:
+    found = ItemFields(item.code, item.name, rule_label(item.rule.kind))
+    events = item.rule.event_names()
+    names: set[str] = set()
+    for expression in (item.measure, *item.rule.expressions()):
+        if expression is not None:
+            names |= set(expression.names)
+    for name in sorted(names - events):
+        found.fields.append(Field(f"in|{item.code}|{name}", name, hint=_("input")))
+    if item.measure is None and item.rule.needs_value:
+        found.fields.append(Field(f"v|{item.code}", _("value"), hint=_("e.g. 0.97 or 97%")))
+    for name in sorted(events):
+        found.fields.append(Field(f"ev|{item.code}|{name}", name, hint=_("occurrences")))
+    if item.rule.takes_ratings():
+        levels = _levels(item)
+        kind, choices = ("select", ("", *levels)) if levels else ("number", ())
+        types = _rater_types(scheme, item)
+        if types:
+            for role in types:
+                found.fields.append(
+                    Field(f"r|{item.code}|{role}", role, kind, choices, hint=_("rating"))
+                )
+        elif item.rule.kind == "direct":
+            found.fields.append(Field(f"s|{item.code}", _("score"), hint=_("score")))
+        elif not item.rule.needs_value:
+            found.fields.append(Field(f"v|{item.code}", _("level"), kind, choices))
+    return found
+
+
+def adjustment_fields(scheme: EngineScheme) -> list[Field]:
+    fields: list[Field] = []
+    names: set[str] = set()
+    for adjustment in scheme.adjustments:
+        if adjustment.kind in ("bonus", "penalty"):
+            fields.append(Field(f"adj|{adjustment.name}", adjustment.name, hint=adjustment.kind))
+        elif adjustment.kind in ("add", "deduct") and adjustment.events is not None:
+            for name in sorted(adjustment.events.names):
+                fields.append(Field(f"aev|{name}", name, hint=adjustment.name))
+        elif adjustment.kind == "coefficient" and adjustment.by:
+            choices = ("", *(str(value) for value in adjustment.values))
+            fields.append(Field(f"ain|{adjustment.by}", adjustment.by, "select", choices))
+            names.add(adjustment.by)
+        elif adjustment.kind == "gate" and adjustment.when is not None:
+            for name in sorted(set(adjustment.when.names) - names):
+                fields.append(Field(f"ain|{name}", name, hint=adjustment.name))
+                names.add(name)
+    return fields + _outcome_fields(scheme, names)
+
+
+def _outcome_fields(scheme: EngineScheme, names: set[str]) -> list[Field]:
+    """Pay needs the appraisee's group and its pool; salary steps the current grade."""
+    fields: list[Field] = []
+    pay, salary = scheme.outcomes.pay, scheme.outcomes.salary
+    if pay is not None:
+        if pay.within:
+            fields.append(Field(f"attr|{pay.within}", pay.within, "text", hint=_("group")))
+        group = pay.within or "all"
+        fields.append(Field(f"grp|{group}|{pay.pool}", pay.pool, hint=_("pay pool")))
+    if salary is not None:
+        for name in (salary.current, salary.min, salary.max):
+            if name and name not in names:
+                fields.append(Field(f"ain|{name}", name, hint=_("salary grade")))
+                names.add(name)
+    return fields
+
+
+def trial_form(scheme: EngineScheme) -> tuple[list[ItemFields], list[Field]]:
+    return [item_fields(scheme, item) for item in scheme.items], adjustment_fields(scheme)
+
+
+def _number(text: str) -> float | str:
+    cleaned = text.strip().replace(",", "")
+    try:
+        if cleaned.endswith("%"):
+            return float(cleaned[:-1]) / 100
+        return float(cleaned)
+    except ValueError:
+        return text.strip()
+
+
+def _count(text: str) -> int | list[float] | None:
+    """An event: a count (`3`), or sizes separated by commas or spaces (`3, 1`)."""
+    parts = [part for part in text.replace("，", ",").replace(",", " ").split() if part]
+    if not parts:
+        return None
+    try:
+        if len(parts) == 1 and float(parts[0]).is_integer():
+            return int(float(parts[0]))
+        return [float(part) for part in parts]
+    except ValueError:
+        return None
+
+
+def facts_document(values: Mapping[str, str], period: str = "") -> dict[str, Any]:
+    """One appraisee's facts (§14) from the trial form's fields; blanks are left out."""
+    facts: dict[str, dict[str, Any]] = {}
+    appraisee: dict[str, Any] = {"id": "TRIAL", "name": _("trial")}
+    for key, raw in values.items():
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        parts = key.split("|")
+        kind = parts[0]
+        if kind == "v" and len(parts) == 2:
+            facts.setdefault(parts[1], {})["value"] = _number(raw)
+        elif kind == "s" and len(parts) == 2:
+            facts.setdefault(parts[1], {})["score"] = _number(raw)
+        elif kind == "in" and len(parts) == 3:
+            facts.setdefault(parts[1], {}).setdefault("inputs", {})[parts[2]] = _number(raw)
+        elif kind == "ev" and len(parts) == 3 and _count(raw) is not None:
+            facts.setdefault(parts[1], {}).setdefault("events", {})[parts[2]] = _count(raw)
+        elif kind == "r" and len(parts) == 3:
+            facts.setdefault(parts[1], {}).setdefault("ratings", {})[parts[2]] = _number(raw)
+        elif kind == "ain" and len(parts) == 2:
+            appraisee.setdefault("inputs", {})[parts[1]] = _number(raw)
+        elif kind == "aev" and len(parts) == 2 and _count(raw) is not None:
+            appraisee.setdefault("events", {})[parts[1]] = _count(raw)
+        elif kind == "adj" and len(parts) == 2 and isinstance(_number(raw), float):
+            appraisee.setdefault("adjustments", {})[parts[1]] = [_number(raw)]
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, raw in values.items():
+        parts = key.split("|")
+        if parts[0] == "attr" and len(parts) == 2 and isinstance(raw, str) and raw.strip():
+            appraisee.setdefault("attributes", {})[parts[1]] = raw.strip()
+    for key, raw in values.items():
+        parts = key.split("|")
+        amount = _number(raw) if isinstance(raw, str) and raw.strip() else None
+        if parts[0] == "grp" and len(parts) == 3 and isinstance(amount, float):
+            attribute = parts[1]
+            group = "all" if attribute == "all" else appraisee.get("attributes", {}).get(attribute)
+            if group:
+                groups.setdefault(attribute, {}).setdefault(str(group), {})[parts[2]] = amount
+    if facts:
+        appraisee["facts"] = facts
+    document: dict[str, Any] = {"appraisees": [appraisee]}
+    if groups:
+        document["groups"] = groups
+    if period.strip():
+        document["period"] = period.strip()
+    return document
+
+
+def trial_score(
+    scheme: EngineScheme, values: Mapping[str, str], period: str = ""
+) -> dict[str, Any]:
+    """The engine's result for the trial appraisee, or `{"problems": [...]}` when the
+    facts themselves cannot be read."""
+    document = facts_document(values, period)
+    try:
+        factset = facts_from_data(document).periods[0]
+    except FactsError as exc:
+        return {"problems": [str(problem) for problem in exc.problems]}
+    run = score(scheme, factset)
+    return run.result(0)

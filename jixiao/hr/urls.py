@@ -1,0 +1,69 @@
+"""URLs of the HR pages, under /hr/ (names `hr:<model>_<action>`)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from jixiao.hr.views import audit, calibration, cycles, dictionary, home, organisation, schemes
+
+app_name = "hr"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # organisation
+    path("organisation/", organisation.organisation, name="organisation"),
+    path("units/new/", organisation.unit_edit, name="unit_new"),
+    path("units/<int:pk>/", organisation.unit_edit, name="unit_edit"),
+    path("positions/", organisation.position_list, name="position_list"),
+    path("positions/new/", organisation.position_edit, name="position_new"),
+    path("positions/<int:pk>/", organisation.position_edit, name="position_edit"),
+    path("employees/", organisation.employee_list, name="employee_list"),
+    path("employees/new/", organisation.employee_edit, name="employee_new"),
+    path("employees/<int:pk>/", organisation.employee_edit, name="employee_edit"),
+    # the KPI dictionary
+    path("indicators/", dictionary.indicator_list, name="indicator_list"),
+    path("indicators/new/", dictionary.indicator_edit, name="indicator_new"),
+    path("indicators/<str:code>/", dictionary.indicator_detail, name="indicator_detail"),
+    path("indicators/<str:code>/edit/", dictionary.indicator_edit, name="indicator_edit"),
+    # schemes
+    path("schemes/", schemes.scheme_list_view, name="scheme_list"),
+    path("schemes/new/", schemes.scheme_edit, name="scheme_new"),
+    path("schemes/check/", schemes.scheme_check_view, name="scheme_check"),
+    path("schemes/<str:code>/", schemes.scheme_detail, name="scheme_detail"),
+    path("schemes/<str:code>/edit/", schemes.scheme_edit, name="scheme_edit"),
+    path("schemes/<str:code>/trial/", schemes.scheme_trial, name="scheme_trial"),
+    # cycles
+    path("cycles/", cycles.cycle_list_view, name="cycle_list"),
+    path("cycles/new/", cycles.cycle_new, name="cycle_new"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/schemes/", cycles.cycle_scheme_add, name="cycle_scheme_add"),
+    path(
+        "cycles/<int:pk>/schemes/<int:scheme_pk>/remove/",
+        cycles.cycle_scheme_remove,
+        name="cycle_scheme_remove",
+    ),
+    path("cycles/<int:pk>/population/", cycles.population_add, name="cycle_population_add"),
+    path(
+        "cycles/<int:pk>/population/<int:rule_pk>/remove/",
+        cycles.population_remove,
+        name="cycle_population_remove",
+    ),
+    path("cycles/<int:pk>/deadlines/", cycles.deadline_set, name="cycle_deadline_set"),
+    path("cycles/<int:pk>/committee/", cycles.committee_set, name="cycle_committee_set"),
+    path("cycles/<int:pk>/eligibility/", cycles.eligibility, name="cycle_eligibility"),
+    path(
+        "cycles/<int:pk>/eligibility/<int:entry_pk>/",
+        cycles.eligibility_decide,
+        name="cycle_eligibility_decide",
+    ),
+    path("cycles/<int:pk>/move/", cycles.cycle_move, name="cycle_move"),
+    path("cycles/<int:pk>/export.csv", cycles.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/calibration/", calibration.calibration, name="cycle_calibration"),
+    path(
+        "cycles/<int:pk>/calibration/<int:result_pk>/",
+        calibration.calibrate,
+        name="result_calibrate",
+    ),
+    # the audit log
+    path("audit/", audit.audit_list, name="audit_list"),
+]

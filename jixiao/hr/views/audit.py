@@ -1,0 +1,24 @@
+"""The audit log, filterable by actor, action, target and date."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jixiao.hr.forms import AuditFilterForm
+from jixiao.hr.selectors import audit_events
+from jixiao.hr.views.base import hr_page, is_htmx
+
+
+@hr_page
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_events(**{key: value for key, value in filters.items() if value})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "hr/_audit_rows.html" if is_htmx(request) else "hr/audit_list.html"
+    return render(request, template, context)

@@ -1,0 +1,84 @@
+"""Calibration (校准) of a cycle, per group: the grade distribution against its
+quotas (a chart), outliers and `quota_tie` flags, and changes of a total or a
+grade with a required reason, the before and after kept and shown."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jixiao.appraisals.models import Cycle, Result
+from jixiao.appraisals.workflow import CycleState
+from jixiao.core.errors import ServiceError
+from jixiao.hr.access import can_calibrate, can_see_calibration
+from jixiao.hr.forms import CalibrateForm
+from jixiao.hr.selectors import calibration_groups
+from jixiao.hr.services import result_calibrate
+from jixiao.hr.views.base import refused, signed_in
+
+
+def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
+    cycle = Cycle.objects.filter(pk=pk).first()
+    if cycle is None or not can_see_calibration(request.user, cycle):
+        raise Http404
+    return cycle
+
+
+@signed_in
+def calibration(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle_for(request, pk)
+    groups = [
+        {
+            "group": group,
+            "chart_id": f"chart-{index}",
+            "data_id": f"chart-{index}-data",
+            "quotas": ", ".join(
+                f"{grade} {quota * 100:g}%"
+                for grade, quota in zip(group.grades, group.quotas or [], strict=False)
+            ),
+        }
+        for index, group in enumerate(calibration_groups(cycle))
+    ]
+    context = {
+        "cycle": cycle,
+        "groups": groups,
+        "can_calibrate": can_calibrate(request.user, cycle)
+        and cycle.state == CycleState.CALIBRATION,
+        "form": CalibrateForm(),
+    }
+    return render(request, "hr/calibration.html", context)
+
+
+@signed_in
+@require_POST
+def calibrate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    cycle = _cycle_for(request, pk)
+    if not can_calibrate(request.user, cycle):
+        raise Http404
+    result = Result.objects.filter(pk=result_pk, appraisal__cycle=cycle).first()
+    if result is None:
+        raise Http404
+    form = CalibrateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("a calibration needs a written reason"))
+        return redirect("hr:cycle_calibration", pk=cycle.pk)
+    data = form.cleaned_data
+    try:
+        result_calibrate(
+            result=result,
+            actor=request.user,
+            reason=data["reason"],
+            total=data.get("total"),
+            grade=data.get("grade") or None,
+        )
+    except ServiceError as error:
+        refused(request, error)
+    else:
+        messages.success(
+            request, _("%(who)s calibrated") % {"who": result.appraisal.appraisee_name}
+        )
+    return redirect(reverse("hr:cycle_calibration", args=[cycle.pk]) + f"#result-{result.pk}")

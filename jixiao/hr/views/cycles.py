@@ -1,0 +1,265 @@
+"""Cycles: create, schemes and population, deadlines, eligibility with overrides,
+the moves between stages (open, …, publish, close), progress by stage and unit,
+overdue work, and the outcomes export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jixiao.appraisals import services as cycle_services
+from jixiao.appraisals.models import Cycle, Eligibility, PopulationRule
+from jixiao.appraisals.selectors import cycle_get, cycle_list, eligibility_list
+from jixiao.appraisals.workflow import CycleState, allowed_moves
+from jixiao.core.errors import ServiceError
+from jixiao.hr.access import can_change
+from jixiao.hr.exports import outcome_rows, safe_cell
+from jixiao.hr.forms import (
+    AddSchemeForm,
+    CommitteeForm,
+    CycleForm,
+    DeadlineForm,
+    OverrideForm,
+    PopulationRuleForm,
+)
+from jixiao.hr.selectors import cycle_overdue, cycle_progress
+from jixiao.hr.services import cycle_publish_calibrated
+from jixiao.hr.views.base import hr_page, refused
+from jixiao.schemes.models import Scheme
+
+
+@hr_page
+def cycle_list_view(request: HttpRequest) -> HttpResponse:
+    cycles = cycle_list(visible_to=request.user).prefetch_related("cycle_schemes__scheme")
+    context = {"cycles": cycles, "can_change": can_change(request.user)}
+    return render(request, "hr/cycle_list.html", context)
+
+
+@hr_page
+def cycle_new(request: HttpRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = cycle_services.cycle_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            refused(request, error)
+        else:
+            messages.success(request, _("cycle created as a draft"))
+            return redirect("hr:cycle_detail", pk=cycle.pk)
+    return render(request, "hr/cycle_new.html", {"form": form})
+
+
+def _cycle(request: HttpRequest, pk: int) -> Cycle:
+    return cycle_get(visible_to=request.user, pk=pk)
+
+
+@hr_page
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    draft = cycle.state == CycleState.DRAFT
+    moves = [state for state in allowed_moves(CycleState(cycle.state))]
+    context = {
+        "cycle": cycle,
+        "draft": draft,
+        "can_change": can_change(request.user),
+        "moves": moves,
+        "links": cycle.cycle_schemes.select_related("scheme", "version"),
+        "rules": cycle.population_rules.select_related("unit", "position", "employee"),
+        "deadlines": cycle.deadlines.all(),
+        "progress": cycle_progress(cycle),
+        "overdue": cycle_overdue(cycle, timezone.localdate()),
+        "committee": cycle.committee.all(),
+        "scheme_form": AddSchemeForm(),
+        "rule_form": PopulationRuleForm(),
+        "deadline_form": DeadlineForm(),
+        "committee_form": CommitteeForm(initial={"members": cycle.committee.all()}),
+        "eligibility_count": cycle.eligibilities.count(),
+    }
+    return render(request, "hr/cycle_detail.html", context)
+
+
+def _act(request: HttpRequest, action: object, success: str) -> None:
+    try:
+        action()  # type: ignore[operator]
+    except ServiceError as error:
+        refused(request, error)
+    else:
+        messages.success(request, success)
+
+
+@hr_page
+@require_POST
+def cycle_scheme_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = AddSchemeForm(request.POST)
+    if form.is_valid():
+        scheme = form.cleaned_data["scheme"]
+        _act(
+            request,
+            lambda: cycle_services.cycle_add_scheme(cycle=cycle, scheme=scheme, actor=request.user),
+            _("scheme added"),
+        )
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def cycle_scheme_remove(request: HttpRequest, pk: int, scheme_pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    scheme = get_object_or_404(Scheme, pk=scheme_pk)
+    _act(
+        request,
+        lambda: cycle_services.cycle_remove_scheme(cycle=cycle, scheme=scheme, actor=request.user),
+        _("scheme removed"),
+    )
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def population_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = PopulationRuleForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["tier"] = data.get("tier") or ""
+        _act(
+            request,
+            lambda: cycle_services.population_rule_add(cycle=cycle, actor=request.user, **data),
+            _("population rule added"),
+        )
+    else:
+        messages.error(request, _("the population rule is incomplete"))
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def population_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    rule = get_object_or_404(PopulationRule, pk=rule_pk, cycle=cycle)
+    _act(
+        request,
+        lambda: cycle_services.population_rule_remove(rule=rule, actor=request.user),
+        _("population rule removed"),
+    )
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: cycle_services.cycle_set_deadline(
+                cycle=cycle, actor=request.user, **form.cleaned_data
+            ),
+            _("deadline set"),
+        )
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = CommitteeForm(request.POST)
+    if form.is_valid():
+        members = list(form.cleaned_data["members"])
+        _act(
+            request,
+            lambda: cycle_services.cycle_set_committee(
+                cycle=cycle, actor=request.user, members=members
+            ),
+            _("committee saved"),
+        )
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the candidates with their reasons; POST: check the population again."""
+    cycle = _cycle(request, pk)
+    if request.method == "POST":
+        _act(
+            request,
+            lambda: cycle_services.cycle_eligibility_compute(cycle=cycle, actor=request.user),
+            _("eligibility checked"),
+        )
+        return redirect("hr:cycle_eligibility", pk=cycle.pk)
+    entries = eligibility_list(visible_to=request.user, cycle=cycle).select_related(
+        "scheme", "decided_by"
+    )
+    context = {
+        "cycle": cycle,
+        "entries": entries,
+        "draft": cycle.state == CycleState.DRAFT,
+        "can_change": can_change(request.user),
+        "form": OverrideForm(),
+        "excluded": sum(1 for entry in entries if not entry.eligible),
+    }
+    return render(request, "hr/cycle_eligibility.html", context)
+
+
+@hr_page
+@require_POST
+def eligibility_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    entry = get_object_or_404(Eligibility, pk=entry_pk, cycle=cycle)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: cycle_services.eligibility_override(
+                eligibility=entry,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("decision recorded for %(who)s") % {"who": entry.employee or entry.unit},
+        )
+    return redirect("hr:cycle_eligibility", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def cycle_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open, move between stages, publish (with the calibrations), close."""
+    cycle = _cycle(request, pk)
+    try:
+        target = CycleState(request.POST.get("to", ""))
+    except ValueError:
+        messages.error(request, _("unknown state"))
+        return redirect("hr:cycle_detail", pk=cycle.pk)
+    actor = request.user
+    if target == CycleState.PUBLISHED:
+        action = lambda: cycle_publish_calibrated(cycle=cycle, actor=actor)  # noqa: E731
+    else:
+        reason = request.POST.get("reason", "")
+        action = lambda: cycle_services.cycle_transition(  # noqa: E731
+            cycle=cycle, actor=actor, to=target, reason=reason
+        )
+    _act(request, action, _("the cycle is now: %(state)s") % {"state": target.label})
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcomes as CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
+    cycle = _cycle(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outcomes-{cycle.code}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in outcome_rows(cycle):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return response

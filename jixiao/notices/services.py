@@ -1,0 +1,96 @@
+"""Reminders: the waiting work becomes in-app notices (one per piece of work, not
+repeated) and one e-mail per person listing what is new, through Django's mail
+settings (the console backend unless configured)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jixiao.accounts.models import User
+from jixiao.core.errors import NotAllowed
+from jixiao.notices.models import Notice
+from jixiao.notices.waiting import Waiting, waiting_for
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    people: int
+    notices: int
+    emails: int
+
+
+def notices_refresh(*, user: Any) -> list[Notice]:
+    """Create the notices of the work now waiting for `user` that have none yet;
+    return the new ones."""
+    created = []
+    entries = [entry for group in waiting_for(user) for entry in group.entries]
+    known = set(Notice.objects.filter(recipient=user).values_list("key", flat=True))
+    for entry in entries:
+        if entry.key in known:
+            continue
+        created.append(
+            Notice.objects.create(
+                recipient=user,
+                key=entry.key[:100],
+                kind=entry.kind,
+                text=f"{entry.title}: {entry.subject}"[:300],
+                url=entry.url,
+                due=entry.due,
+            )
+        )
+    return created
+
+
+def _email_text(notices: Iterable[Notice]) -> str:
+    lines = [_("Waiting for you in jixiao:"), ""]
+    for notice in notices:
+        due = _(" (due %(day)s)") % {"day": notice.due} if notice.due else ""
+        lines.append(f"- {notice.text}{due}")
+        if notice.url:
+            lines.append(f"  {settings.JIXIAO_BASE_URL.rstrip('/')}{notice.url}")
+    return "\n".join(lines)
+
+
+def reminders_send(*, users: Iterable[User] | None = None) -> ReminderRun:
+    """Refresh everyone's notices and e-mail each person what is new (the system acts)."""
+    people = notices = emails = 0
+    chosen = users if users is not None else User.objects.filter(is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in chosen:
+            with transaction.atomic():
+                new = notices_refresh(user=user)
+                notices += len(new)
+                people += bool(new)
+                if new and user.email:
+                    send_mail(
+                        subject=_("jixiao: %(count)s new things wait for you")
+                        % {"count": len(new)},
+                        message=_email_text(new),
+                        from_email=None,
+                        recipient_list=[user.email],
+                    )
+                    Notice.objects.filter(pk__in=[n.pk for n in new]).update(
+                        emailed_at=timezone.now()
+                    )
+                    emails += 1
+    return ReminderRun(people=people, notices=notices, emails=emails)
+
+
+def notice_mark_read(*, notice: Notice, actor: Any) -> Notice:
+    if notice.recipient_id != getattr(actor, "pk", None):
+        raise NotAllowed(_("this notice is not yours"))
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+__all__ = ["ReminderRun", "Waiting", "notice_mark_read", "notices_refresh", "reminders_send"]

@@ -1,0 +1,153 @@
+"""The forms of the pages. Values typed as numbers are numbers; anything else is a
+word (a level name such as 优)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def number_or_word(text: str) -> float | int | str:
+    text = text.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+class TargetForm(forms.Form):
+    item = forms.CharField(widget=forms.HiddenInput)
+    target = forms.FloatField(label=_("target value"))
+    challenge = forms.FloatField(label=_("challenge value"), required=False)
+    reason = forms.CharField(label=_("reason"), required=False)
+
+
+class ChangeRequestForm(forms.Form):
+    item = forms.ChoiceField(label=_("item"))
+    target = forms.FloatField(label=_("new target"))
+    challenge = forms.FloatField(label=_("new challenge value"), required=False)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = items  # type: ignore[attr-defined]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("answer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EventForm(forms.Form):
+    item = forms.ChoiceField(label=_("item"))
+    name = forms.CharField(
+        label=_("event"), max_length=100, widget=forms.TextInput(attrs={"list": "event-names"})
+    )
+    occurred_on = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(
+        label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    count = forms.IntegerField(label=_("occurrences"), min_value=1, initial=1)
+    size = forms.FloatField(label=_("size"), required=False, min_value=0)
+    evidence = forms.FileField(label=_("evidence"), required=False)
+
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = items  # type: ignore[attr-defined]
+
+
+class RatingForm(forms.Form):
+    item = forms.CharField(widget=forms.HiddenInput)
+    role = forms.CharField(widget=forms.HiddenInput)
+    value = forms.CharField(label=_("rating"), max_length=30)
+    comment = forms.CharField(label=_("comment"), required=False)
+    reason = forms.CharField(label=_("reason for a change"), required=False)
+
+
+class AppealForm(forms.Form):
+    item = forms.ChoiceField(label=_("what is appealed"), required=False)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("evidence"), required=False)
+
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", _("the whole result")), *items]  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AppealAnswerForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("outcome"),
+        choices=[("1", _("upheld")), ("0", _("not upheld"))],
+        coerce=lambda value: value == "1",
+    )
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind of fact"),
+        choices=[
+            ("value", _("value")),
+            ("input", _("input")),
+            ("score", _("score given directly")),
+        ],
+    )
+    key = forms.CharField(label=_("input name"), required=False)
+    value = forms.CharField(label=_("corrected value"), max_length=100)
+
+
+class InterviewForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    to_improve = forms.CharField(
+        label=_("what to improve"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_goals = forms.CharField(
+        label=_("goals for the next period"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ImprovementPlanForm(forms.Form):
+    goals = forms.CharField(label=_("improvement goals"), widget=forms.Textarea(attrs={"rows": 2}))
+    actions = forms.CharField(
+        label=_("actions and support"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    review_on = forms.DateField(
+        label=_("review on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class FactValueForm(forms.Form):
+    appraisal = forms.IntegerField(widget=forms.HiddenInput)
+    item = forms.CharField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    value = forms.CharField(label=_("value"), max_length=100)
+    reason = forms.CharField(label=_("reason for a change"), required=False)
+
+
+class CalendarCorrectionForm(forms.Form):
+    date = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    is_workday = forms.TypedChoiceField(
+        label=_("the day is"),
+        choices=[("1", _("a working day")), ("0", _("a day off"))],
+        coerce=lambda value: value == "1",
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)

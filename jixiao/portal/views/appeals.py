@@ -1,0 +1,178 @@
+"""Appeals: the appraisee files one from the result page; HR (or the cycle's
+committee) accepts or rejects it, corrects facts and answers; the list flags the
+overdue ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jixiao.appraisals import services
+from jixiao.appraisals.access import appeals_visible_to, can_decide_appeal
+from jixiao.appraisals.models import Appeal
+from jixiao.appraisals.workflow import OPEN_APPEAL_STATES, AppealState
+from jixiao.core import roles
+from jixiao.core.models import AuditEvent
+from jixiao.portal.forms import (
+    AppealAnswerForm,
+    AppealForm,
+    CorrectionForm,
+    DecisionForm,
+    number_or_word,
+)
+from jixiao.portal.views.appraisals import appeal_items, get_appraisal, invalid
+from jixiao.portal.views.common import after_post, hidden, page_or_partial, run
+
+
+@login_required
+@require_POST
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """File an appeal of one's published result (from the result page)."""
+    appraisal = get_appraisal(request, pk)
+    form = AppealForm(request.POST, request.FILES, items=appeal_items(appraisal))
+    if not form.is_valid():
+        run(request, lambda: invalid(form))
+        return redirect("portal:appraisal_result", pk=pk)
+    values = form.cleaned_data
+    done = run(
+        request,
+        lambda: services.appeal_file(
+            appraisal=appraisal,
+            actor=request.user,
+            item=values["item"] or "",
+            reason=values["reason"],
+            evidence=values["evidence"],
+        ),
+        _("Your appeal was received."),
+    )
+    if done:
+        return redirect("portal:appeal_list")
+    return redirect("portal:appraisal_result", pk=pk)
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    appeals = list(
+        appeals_visible_to(request.user)
+        .select_related("appraisal__cycle", "appraisal__employee", "filed_by")
+        .order_by("-received_at")
+    )
+    open_appeals = [a for a in appeals if a.state in OPEN_APPEAL_STATES]
+    return render(
+        request,
+        "portal/appeal_list.html",
+        {
+            "open_appeals": open_appeals,
+            "overdue": [a for a in open_appeals if a.overdue],
+            "closed_appeals": [a for a in appeals if a.state not in OPEN_APPEAL_STATES],
+        },
+    )
+
+
+def get_appeal(request: HttpRequest, pk: int) -> Appeal:
+    found = (
+        appeals_visible_to(request.user)
+        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__scheme_version")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def appeal_context(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
+    appeal.refresh_from_db()
+    may_decide = can_decide_appeal(request.user, appeal)
+    state = appeal.state
+    return {
+        "appeal": appeal,
+        "appraisal": appeal.appraisal,
+        "may_decide": may_decide and state == AppealState.RECEIVED,
+        "may_answer": may_decide and state == AppealState.ACCEPTED,
+        "may_correct": may_decide and state == AppealState.ACCEPTED and roles.is_hr(request.user),
+        "decision_form": DecisionForm(),
+        "answer_form": AppealAnswerForm(),
+        "correction_form": CorrectionForm(),
+        "corrections": _corrections(appeal),
+    }
+
+
+def _corrections(appeal: Appeal) -> list[Any]:
+    marker = _("appeal #%(number)s: %(reason)s") % {"number": appeal.pk, "reason": appeal.reason}
+    return list(
+        AuditEvent.objects.filter(
+            action__in=["fact.recorded", "fact.changed"], reason=marker
+        ).order_by("created_at")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_appeal(request, pk)
+    page, partial = "portal/appeal_detail.html", "portal/_appeal.html"
+    if request.method == "POST":
+        _appeal_post(request, appeal)
+        return after_post(request, page, partial, lambda: appeal_context(request, appeal))
+    return page_or_partial(request, page, partial, appeal_context(request, appeal))
+
+
+def _appeal_post(request: HttpRequest, appeal: Appeal) -> None:
+    action, user, data = request.POST.get("action"), request.user, request.POST
+    if action in ("accept", "reject"):
+        reason = data.get("reason", "")
+        call = services.appeal_accept if action == "accept" else services.appeal_reject
+        done = _("Appeal accepted.") if action == "accept" else _("Appeal rejected.")
+        run(request, lambda: call(appeal=appeal, actor=user, reason=reason), done)
+    elif action == "correct":
+        form: Any = CorrectionForm(data)
+        if not form.is_valid():
+            run(request, lambda: invalid(form))
+            return
+        values = form.cleaned_data
+        run(
+            request,
+            lambda: services.appeal_correct_fact(
+                appeal=appeal,
+                actor=user,
+                kind=values["kind"],
+                key=values["key"],
+                value=number_or_word(values["value"]),
+            ),
+            _("Fact corrected; the result changes when the appeal is answered as upheld."),
+        )
+    elif action == "answer":
+        form = AppealAnswerForm(data)
+        if not form.is_valid():
+            run(request, lambda: invalid(form))
+            return
+        values = form.cleaned_data
+        run(
+            request,
+            lambda: services.appeal_answer(
+                appeal=appeal, actor=user, upheld=values["upheld"], answer=values["answer"]
+            ),
+            _("Appeal answered."),
+        )
+    else:
+        raise Http404
+
+
+@login_required
+def appeal_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    with hidden():
+        appeal = get_appeal(request, pk)
+    if not appeal.evidence:
+        raise Http404
+    return FileResponse(appeal.evidence.open("rb"), as_attachment=True)
+
+
+def appeal_url(appeal: Appeal) -> str:
+    return reverse("portal:appeal_detail", args=[appeal.pk])

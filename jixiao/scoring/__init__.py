@@ -1,0 +1,43 @@
+"""The scoring engine: schemes in the scheme language, facts, exact scores.
+
+Pure Python and numpy; imports nothing from Django or the rest of jixiao
+(an import-linter contract in pyproject.toml keeps it so).
+
+    scheme = load_scheme("fin-manager.scheme.yaml")
+    facts = load_facts("fin-manager.facts.yaml")
+    runs = score_periods(scheme, facts)          # one ScoreRun per period
+    runs[0].results()                            # JSON-ready dicts, with traces
+"""
+
+from jixiao.scoring.engine import ScoreRun, score, score_periods
+from jixiao.scoring.errors import DocumentError, FactsError, Problem, SchemeError
+from jixiao.scoring.facts import FactsBuilder, FactSet
+from jixiao.scoring.facts_io import (
+    FactsFile,
+    facts_from_csv,
+    facts_from_data,
+    facts_from_text,
+    load_facts,
+)
+from jixiao.scoring.model import Scheme
+from jixiao.scoring.parse import load_scheme, scheme_from_text
+
+__all__ = [
+    "DocumentError",
+    "FactSet",
+    "FactsBuilder",
+    "FactsError",
+    "FactsFile",
+    "Problem",
+    "Scheme",
+    "SchemeError",
+    "ScoreRun",
+    "facts_from_csv",
+    "facts_from_data",
+    "facts_from_text",
+    "load_facts",
+    "load_scheme",
+    "scheme_from_text",
+    "score",
+    "score_periods",
+]

@@ -1,0 +1,217 @@
+"""Adjustments after the weighted subtotal (§7), applied in the order written:
+bonus, penalty, add, deduct, coefficient, gate. Each reports what it did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from jixiao.scoring.facts import FactSet, Lists
+from jixiao.scoring.model import Adjustment
+from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
+from jixiao.scoring.rules.events import costs, explain_events
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class AdjustmentColumn:
+    adjustment: Adjustment
+    before: FloatArray
+    after: FloatArray
+    applied: BoolArray  # did something for this row
+    explain: Callable[[int], str]
+
+
+@dataclass
+class AdjustmentState:
+    """What the adjustments leave behind besides the running total."""
+
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    flags: dict[int, list[str]] = field(default_factory=dict)
+    no_bonus: BoolArray | None = None
+    cap_grade: dict[int, str] = field(default_factory=dict)
+
+    def error(self, row: int, message: str) -> None:
+        self.errors.setdefault(row, []).append(message)
+
+    def flag(self, row: int, text: str) -> None:
+        self.flags.setdefault(row, []).append(text)
+
+
+def apply_adjustments(
+    adjustments: tuple[Adjustment, ...],
+    facts: FactSet,
+    running: FloatArray,
+    env: Mapping[str, FloatArray],
+    state: AdjustmentState,
+) -> tuple[FloatArray, list[AdjustmentColumn]]:
+    n = facts.n
+    state.no_bonus = np.zeros(n, dtype=bool)
+    zeroed = np.zeros(n, dtype=bool)
+    columns = []
+    for adjustment in adjustments:
+        before = running
+        after, applied, explain = _APPLY[adjustment.kind](adjustment, facts, before, env, state)
+        after = np.where(zeroed, 0.0, after)
+        if adjustment.kind == "gate" and adjustment.effect == "zero":
+            zeroed |= applied
+        columns.append(AdjustmentColumn(adjustment, before, after, applied, explain))
+        running = after
+    return running, columns
+
+
+Applied = tuple[FloatArray, BoolArray, Callable[[int], str]]
+
+
+def _amounts(
+    adjustment: Adjustment, facts: FactSet, before: FloatArray, env: object, state: AdjustmentState
+) -> Applied:
+    n = facts.n
+    entered = facts.adjustments.get(adjustment.name) or Lists.empty()
+    amounts = entered.numbers()
+    if adjustment.each is not None:
+        low, high = adjustment.each
+        outside = (np.round(amounts, 9) < round9_scalar(low)) | (
+            np.round(amounts, 9) > round9_scalar(high)
+        )
+        for index in np.flatnonzero(outside):
+            state.error(
+                int(entered.owner[index]),
+                f"{adjustment.name}: {fmt(float(amounts[index]))} is outside "
+                f"[{fmt(low)}, {fmt(high)}]",
+            )
+    total = np.bincount(entered.owner, weights=amounts, minlength=n).astype(np.float64)
+    raw = total.copy()
+    if adjustment.cap is not None:
+        total = np.minimum(total, adjustment.cap)
+    sign = 1.0 if adjustment.kind == "bonus" else -1.0
+    after = before + sign * total
+    applied = np.bincount(entered.owner, minlength=n) > 0
+
+    def explain(row: int) -> str:
+        listed = [fmt(float(a)) for a in entered.numbers_of(row)]
+        text = " + ".join(listed) + (f" = {fmt(float(raw[row]))}" if len(listed) > 1 else "")
+        if adjustment.cap is not None and raw[row] > adjustment.cap:
+            text += f", capped at {fmt(adjustment.cap)}"
+        return f"{'+' if sign > 0 else '−'}{text}"
+
+    return after, applied, explain
+
+
+def _events(
+    adjustment: Adjustment, facts: FactSet, before: FloatArray, env: object, state: AdjustmentState
+) -> Applied:
+    assert adjustment.events is not None
+    result = costs(adjustment.events, facts.events, facts.n)
+    for row, message in result.errors.items():
+        state.error(row, f"{adjustment.name}: {message}")
+    amount = result.total
+    raw = amount.copy()
+    if adjustment.cap is not None:
+        amount = np.minimum(amount, adjustment.cap)
+    sign = 1.0 if adjustment.kind == "add" else -1.0
+    after = before + sign * amount
+    after = np.where(result.zero, 0.0, after)
+    applied = (amount > 0) | result.zero
+
+    def explain(row: int) -> str:
+        parts = "; ".join(explain_events(adjustment.events, facts.events, row))  # type: ignore[arg-type]
+        if result.zero[row]:
+            return f"{parts} → total 0"
+        capped = (
+            f", capped at {fmt(adjustment.cap)}"
+            if adjustment.cap is not None and raw[row] > adjustment.cap
+            else ""
+        )
+        return f"{parts}{capped} → {'+' if sign > 0 else '−'}{fmt(float(amount[row]))}"
+
+    return after, applied, explain
+
+
+def _coefficient(
+    adjustment: Adjustment, facts: FactSet, before: FloatArray, env: object, state: AdjustmentState
+) -> Applied:
+    n = facts.n
+    assert adjustment.by is not None
+    column = facts.inputs.get(adjustment.by)
+    if column is None:
+        column = np.full(n, None, dtype=object)
+    values = adjustment.values
+    factor = np.array([values.get(_key(raw), np.nan) for raw in column], dtype=np.float64)
+    keys = ", ".join(values)
+    for row in np.flatnonzero(np.isnan(factor)):
+        raw = column[row]
+        shown = "missing" if raw is None else repr(raw)
+        state.error(int(row), f"{adjustment.name}: {adjustment.by} is {shown}, not one of {keys}")
+    after = before * factor
+    applied = ~np.isnan(factor) & (factor != 1)
+
+    def explain(row: int) -> str:
+        return f"{adjustment.by} = {column[row]}: × {fmt(float(factor[row]))}"
+
+    return after, applied, explain
+
+
+def _key(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _gate(
+    adjustment: Adjustment,
+    facts: FactSet,
+    before: FloatArray,
+    env: Mapping[str, FloatArray],
+    state: AdjustmentState,
+) -> Applied:
+    assert adjustment.when is not None
+    absent = {name: np.full(facts.n, np.nan) for name in adjustment.when.names - env.keys()}
+    found = adjustment.when.evaluate({**env, **absent}, facts.n, None)  # as for one appraisee
+    for bad, message in found.errors.items():
+        state.error(bad, f"{adjustment.name}: {message}")
+    holds = np.nan_to_num(found.values) != 0
+    after = before
+    effect, value = adjustment.effect, adjustment.effect_value
+    if effect == "zero":
+        after = np.where(holds, 0.0, before)
+    for row in np.flatnonzero(holds):
+        if effect == "no_bonus":
+            assert state.no_bonus is not None
+            state.no_bonus[row] = True
+            state.flag(int(row), "no_bonus")
+        elif effect == "cap_grade":
+            state.cap_grade[int(row)] = value
+        elif effect == "flag":
+            state.flag(int(row), value)
+        else:
+            state.flag(int(row), f"zero: {adjustment.name}")
+
+    def explain(row: int) -> str:
+        what = {
+            "zero": "total 0",
+            "no_bonus": "no bonus (score stands)",
+            "cap_grade": f"grade at most {value}",
+            "flag": f"flag: {value}",
+        }[effect]
+        if not holds[row]:
+            return f"{adjustment.when.text}: does not hold"  # type: ignore[union-attr]
+        return f"{adjustment.when.text}: holds → {what}"  # type: ignore[union-attr]
+
+    return after, holds, explain
+
+
+_APPLY: dict[str, Callable[..., Applied]] = {
+    "bonus": _amounts,
+    "penalty": _amounts,
+    "add": _events,
+    "deduct": _events,
+    "coefficient": _coefficient,
+    "gate": _gate,
+}

@@ -1,0 +1,129 @@
+"""Design checks (§2.1 weights, §13 limits, cross-references): warnings, and the
+few limits that make a scheme invalid (`max_items`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from jixiao.scoring.errors import Path, Problem
+from jixiao.scoring.model import Item, Node, Scheme, Section
+from jixiao.scoring.numbers import fmt
+from jixiao.scoring.reader import SchemeReader
+from jixiao.scoring.weights import effective_weights
+
+_TOLERANCE = 1e-9
+Warn = Callable[[Path, str], None]
+
+
+def design_warnings(scheme: Scheme, reader: SchemeReader) -> list[Problem]:
+    warnings: list[Problem] = []
+
+    def warn(path: Path, message: str) -> None:
+        warnings.append(reader.document.problem(path, message, severity="warning"))
+
+    key = "sections" if scheme.nodes and isinstance(scheme.nodes[0], Section) else "items"
+    top = sum(node.weight for node in scheme.nodes)
+    if abs(top - scheme.scale) > _TOLERANCE:
+        warn(
+            (key,),
+            f"the top-level weights add up to {fmt(top)}, not the scale {fmt(scheme.scale)}; "
+            "they are shared out in proportion",
+        )
+    _section_sums(scheme.nodes, warn)
+    _limits(scheme, reader, warn)
+    _references(scheme, reader)
+    return warnings
+
+
+def _section_sums(nodes: tuple[Node, ...], warn: Warn) -> None:
+    for node in nodes:
+        if not isinstance(node, Section):
+            continue
+        weights = [child.weight for child in node.children]
+        total = sum(weights)
+        equal = len(set(weights)) == 1
+        if abs(total - node.weight) > _TOLERANCE and abs(total - 100) > _TOLERANCE and not equal:
+            warn(
+                node.path,
+                f"section {node.name!r}: its weights add up to {fmt(total)}, neither its own "
+                f"weight {fmt(node.weight)} nor 100; they are shared out in proportion",
+            )
+        _section_sums(node.children, warn)
+
+
+def _limits(scheme: Scheme, reader: SchemeReader, warn: Warn) -> None:
+    limits = scheme.limits
+    items = scheme.items
+    if limits.max_items is not None and len(items) > limits.max_items:
+        reader.problem(
+            ("limits", "max_items"),
+            f"the scheme has {len(items)} items, more than the limit of {limits.max_items}",
+        )
+    weights = effective_weights(scheme)
+    shares = (
+        {code: weight / scheme.scale for code, weight in weights.items()} if scheme.scale else {}
+    )
+    by_code = {item.code: item for item in items}
+    if limits.min_weight is not None:
+        for code, share in shares.items():
+            if share < limits.min_weight - _TOLERANCE:
+                warn(
+                    by_code[code].path,
+                    f"item {code!r} carries {fmt(share * 100, 2)}% of the total, "
+                    f"below the minimum of {fmt(limits.min_weight * 100, 2)}%",
+                )
+    if limits.weight_gap is not None:
+        distinct = sorted(set(round(s, 9) for s in shares.values()))
+        for low, high in itertools.pairwise(distinct):
+            if high - low < limits.weight_gap - _TOLERANCE:
+                names = [c for c, s in shares.items() if round(s, 9) in (low, high)]
+                warn(
+                    ("limits", "weight_gap"),
+                    f"effective weights {fmt(low * 100, 2)}% and {fmt(high * 100, 2)}% differ "
+                    f"by less than {fmt(limits.weight_gap * 100, 2)}% ({', '.join(names)}): "
+                    "people cannot tell them apart",
+                )
+
+
+def _references(scheme: Scheme, reader: SchemeReader) -> None:
+    """Names that must agree between parts of the scheme."""
+    grades = [row.grade for row in scheme.grades]
+    distributed = list(scheme.distribution.grades) if scheme.distribution else []
+    for adjustment in scheme.adjustments:
+        if adjustment.effect == "cap_grade" and adjustment.effect_value not in (
+            *grades,
+            *distributed,
+        ):
+            reader.problem(
+                (*adjustment.path, "gate"),
+                f"cap_grade {adjustment.effect_value!r} is not one of the grades "
+                f"({', '.join(grades + distributed) or 'none defined'})",
+            )
+    pay = scheme.outcomes.pay
+    if pay is not None:
+        known = distributed or grades
+        for grade in pay.coefficients:
+            if grade not in known:
+                reader.problem(
+                    ("outcomes", "pay", "coefficients", grade),
+                    f"{grade!r} is not one of the grades ({', '.join(known) or 'none defined'})",
+                )
+    if (
+        scheme.ranking is not None
+        and scheme.ranking.by == "normalized"
+        and scheme.normalize is None
+    ):
+        reader.problem(("ranking", "by"), "ranking by normalized needs a normalize section")
+    if any(row.top is not None for row in scheme.grades) and not scheme.grades:
+        reader.problem(("grades",), "grades with top need ranking")
+    _rated_items(scheme.items, reader)
+
+
+def _rated_items(items: tuple[Item, ...], reader: SchemeReader) -> None:
+    for item in items:
+        if item.raters is not None and not item.rule.takes_ratings():
+            reader.problem(
+                (*item.path, "raters"),
+                f"a {item.rule.kind} rule does not take ratings; remove raters",
+            )

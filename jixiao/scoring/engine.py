@@ -1,0 +1,265 @@
+"""Scoring a population: `score(scheme, facts)` for one period and
+`score_periods(scheme, facts_file)` for several (contracts, §12).
+
+One code path for one appraisee or a hundred thousand: everything is
+columnar, and `ScoreRun.result(row)` renders one appraisee's result (with
+every trace) only when it is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Any
+
+import numpy as np
+
+from jixiao.scoring.adjustments import AdjustmentColumn, AdjustmentState, apply_adjustments
+from jixiao.scoring.facts import FactSet
+from jixiao.scoring.facts_io import FactsFile
+from jixiao.scoring.grading import Graded, grade_population
+from jixiao.scoring.items import ItemColumn, numeric_inputs, score_items
+from jixiao.scoring.model import Scheme
+from jixiao.scoring.numbers import FloatArray, fmt, output_number
+from jixiao.scoring.population import contract_outcomes
+from jixiao.scoring.weights import effective_weights
+
+
+@dataclass
+class ScoreRun:
+    """The results of one scheme over one period's population."""
+
+    scheme: Scheme
+    facts: FactSet
+    items: list[ItemColumn]
+    subtotal: FloatArray
+    carried: FloatArray
+    adjustments: list[AdjustmentColumn]
+    total: FloatArray
+    graded: Graded
+    errors: dict[int, list[str]]
+    flags: dict[int, list[str]]
+    warnings: list[str]
+    contract: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return self.facts.n
+
+    @property
+    def period(self) -> str | None:
+        return self.facts.period
+
+    def ok(self, row: int) -> bool:
+        return row not in self.errors
+
+    def result(self, row: int) -> dict[str, Any]:
+        """One appraisee's result, as the JSON output shows it (§14)."""
+        ok = self.ok(row)
+        facts = self.facts
+        attributes = {k: v[row] for k, v in facts.attributes.items() if v[row] is not None}
+        graded = self.graded
+        outcomes: dict[str, Any] = {}
+        for name, values in graded.outcomes.items():
+            outcomes[name] = output_number(float(values[row])) if ok else None
+        outcomes.update(self.contract.get(row, {}))
+        flags = list(self.flags.get(row, []))
+        if graded.quota_tie[row]:
+            flags.append("quota_tie")
+        return {
+            "appraisee": facts.ids[row],
+            "name": facts.names[row],
+            "attributes": attributes,
+            "items": [self._item(column, row) for column in self.items],
+            "subtotal": output_number(float(self.subtotal[row])) if ok else None,
+            "adjustments": self._adjustments(row),
+            "total": output_number(float(self.total[row])) if ok else None,
+            "rank": int(graded.rank[row]) if ok and graded.rank[row] else None,
+            "ranked": int(graded.ranked[row]) if ok and graded.ranked[row] else None,
+            "grade": graded.grade[row] if ok else None,
+            "band_grade": graded.band_grade[row] if ok else None,
+            "normalized": (
+                output_number(float(graded.normalized[row]))
+                if ok and graded.normalized is not None
+                else None
+            ),
+            "flags": flags,
+            "outcomes": outcomes,
+            "errors": list(self.errors.get(row, [])),
+        }
+
+    def results(self) -> list[dict[str, Any]]:
+        return [self.result(row) for row in range(self.n)]
+
+    def _item(self, column: ItemColumn, row: int) -> dict[str, Any]:
+        failed = row in column.errors
+        data = column.data
+        raw = data.raw_value[row]
+        if data.value_source == "measure" or not isinstance(raw, str):
+            value: Any = output_number(float(data.value[row]))
+        else:
+            value = raw
+        met = column.met[row]
+        return {
+            "code": column.item.code,
+            "name": column.item.name,
+            "value": value,
+            "score": None if failed else output_number(float(column.score[row])),
+            "full": output_number(column.item.full),
+            "weight": output_number(column.weight),
+            "contribution": None if failed else output_number(float(column.contribution[row])),
+            "met": None if met < 0 else bool(met),
+            "trace": column.trace(row),
+        }
+
+    def _adjustments(self, row: int) -> list[dict[str, Any]]:
+        shown = []
+        if self.carried[row] > 0:
+            shown.append(
+                {
+                    "name": "overflow carried from items",
+                    "kind": "carry",
+                    "amount": output_number(-float(self.carried[row])),
+                    "before": output_number(float(self.subtotal[row])),
+                    "after": output_number(float(self.subtotal[row] - self.carried[row])),
+                    "trace": f"points below item floors: −{fmt(float(self.carried[row]))}",
+                }
+            )
+        for column in self.adjustments:
+            if not column.applied[row]:
+                continue
+            before, after = float(column.before[row]), float(column.after[row])
+            shown.append(
+                {
+                    "name": column.adjustment.name,
+                    "kind": column.adjustment.kind,
+                    "amount": output_number(after - before),
+                    "before": output_number(before),
+                    "after": output_number(after),
+                    "trace": column.explain(row),
+                }
+            )
+        return shown
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme.code,
+            "period": self.period,
+            "warnings": self.warnings,
+            "results": self.results(),
+        }
+
+
+def score(scheme: Scheme, facts: FactSet) -> ScoreRun:
+    """Score one period's population against a scheme."""
+    n = facts.n
+    weights = effective_weights(scheme, facts.period)
+    warnings = [str(w) for w in scheme.warnings] + _unknown_items(scheme, facts)
+    inputs = numeric_inputs(facts)
+    items = score_items(scheme, facts, weights, inputs)
+    errors: dict[int, list[str]] = {}
+    for column in items:
+        for row, message in column.errors.items():
+            errors.setdefault(row, []).append(f"item {column.item.code}: {message}")
+    subtotal = np.zeros(n)
+    carried = np.zeros(n)
+    for column in items:
+        subtotal = subtotal + column.contribution
+        if column.scored.carry is not None:
+            carried += np.nan_to_num(column.scored.carry) / column.item.full * column.weight
+    env = dict(inputs)
+    env.update({name: events.count for name, events in facts.events.items()})
+    state = AdjustmentState()
+    total, adjustments = apply_adjustments(
+        scheme.adjustments, facts, subtotal - carried, env, state
+    )
+    if scheme.total_min is not None:
+        total = np.maximum(total, scheme.total_min)
+    if scheme.total_max is not None:
+        total = np.minimum(total, scheme.total_max)
+    for row, messages in state.errors.items():
+        errors.setdefault(row, []).extend(messages)
+    failed = np.zeros(n, dtype=bool)
+    if errors:
+        failed[list(errors)] = True
+    total = np.where(failed, np.nan, total)
+    assert state.no_bonus is not None
+    graded = grade_population(scheme, facts, total, state.no_bonus, state.cap_grade)
+    for row, messages in graded.errors.items():
+        errors.setdefault(row, []).extend(messages)
+    warnings.extend(graded.notes)
+    return ScoreRun(
+        scheme=scheme,
+        facts=facts,
+        items=items,
+        subtotal=subtotal,
+        carried=carried,
+        adjustments=adjustments,
+        total=total,
+        graded=graded,
+        errors=errors,
+        flags=state.flags,
+        warnings=warnings,
+    )
+
+
+def _unknown_items(scheme: Scheme, facts: FactSet) -> list[str]:
+    codes = [item.code for item in scheme.items]
+    notes = []
+    for code in facts.items:
+        if code not in codes:
+            near = get_close_matches(code, codes, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            notes.append(
+                f"facts for item {code!r}, which the scheme does not have, are ignored{hint}"
+            )
+    return notes
+
+
+def score_periods(scheme: Scheme, facts_file: FactsFile) -> list[ScoreRun]:
+    """Score every period of a facts file; contract outcomes run over the series."""
+    runs = [score(scheme, facts) for facts in facts_file.periods]
+    if scheme.outcomes.contract is not None:
+        _contracts(scheme, runs)
+    return runs
+
+
+def _contracts(scheme: Scheme, runs: list[ScoreRun]) -> None:
+    contract = scheme.outcomes.contract
+    assert contract is not None
+    series: dict[str, list[tuple[int, int]]] = {}
+    for index, run in enumerate(runs):
+        for row, appraisee in enumerate(run.facts.ids):
+            series.setdefault(appraisee, []).append((index, row))
+    for places in series.values():
+        periods, totals, failed = [], [], []
+        since = None
+        for index, row in places:
+            run = runs[index]
+            periods.append(run.period or "")
+            ok = run.ok(row)
+            totals.append(float(run.total[row]) if ok else None)
+            failed.append(sum(1 for c in run.items if c.met[row] == 0) if ok else None)
+            raw_since = run.facts.attribute("since")[row]
+            since = since or (None if raw_since is None else str(raw_since))
+        try:
+            outcomes = contract_outcomes(
+                periods,
+                since,
+                totals,
+                failed,
+                contract.fee_deduction,
+                contract.reference_periods,
+                contract.triggers,
+            )
+        except ValueError as exc:
+            for index, row in places:
+                runs[index].errors.setdefault(row, []).append(f"contract: {exc}")
+            continue
+        for (index, row), outcome, failures in zip(places, outcomes, failed, strict=True):
+            runs[index].contract[row] = {
+                "fee_deduction": output_number(outcome.fee_deduction),
+                "reference_period": outcome.reference,
+                "failed_items": failures,
+                "triggers": list(outcome.triggers),
+            }

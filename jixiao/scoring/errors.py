@@ -1,0 +1,80 @@
+"""Errors as values: every problem names where it is and what is wrong.
+
+A `Problem` is one thing wrong with a scheme or a facts file. Loading collects
+as many problems as it can find and raises them together in one
+`SchemeError` / `FactsError`, so a person fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Path) -> str:
+    """`('sections', 1, 'items', 2, 'rule')` -> `sections[1].items[2].rule`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a document, with its place."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    file: str | None = None
+    severity: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
+        if self.path:
+            where.append(format_path(self.path))
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "path": format_path(self.path),
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class DocumentError(Exception):
+    """A document (scheme or facts) that cannot be used. Holds all its problems."""
+
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = "document"
+
+    def __str__(self) -> str:
+        head = f"invalid {self.kind}: {len(self.problems)} problem(s)"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class SchemeError(DocumentError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems, "scheme")
+
+
+class FactsError(DocumentError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems, "facts")
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be parsed or is not allowed (raised at load time)."""

@@ -1,0 +1,197 @@
+"""What happens across the population once totals are known: normalisation
+(§11), ranking (§9), grades (§8), forced distribution (§10), pay and salary
+outcomes (§12). Columnar over everyone at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jixiao.scoring.facts import FactSet, IntArray, ObjArray, floats
+from jixiao.scoring.model import GradeRow, Scheme
+from jixiao.scoring.numbers import FloatArray, round9
+from jixiao.scoring.population import (
+    distribute,
+    group_codes,
+    normalize,
+    pay_shares,
+    rank_within,
+    salary_steps,
+)
+
+EVERYONE = "all"  # without `within`, everyone is the group all=all (`groups: {all: {all: ...}}`)
+
+
+@dataclass
+class Graded:
+    rank: IntArray
+    ranked: IntArray
+    grade: ObjArray
+    band_grade: ObjArray
+    normalized: FloatArray | None
+    quota_tie: np.ndarray
+    outcomes: dict[str, FloatArray] = field(default_factory=dict)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def grade_population(
+    scheme: Scheme,
+    facts: FactSet,
+    total: FloatArray,
+    no_bonus: np.ndarray,
+    cap_grade: dict[int, str],
+) -> Graded:
+    n = facts.n
+    errors: dict[int, list[str]] = {}
+    notes: list[str] = []
+    normalized = None
+    if scheme.normalize is not None:
+        normalized = _normalize(scheme, facts, total, errors, notes)
+    ranking = scheme.ranking
+    by = (
+        normalized
+        if ranking is not None and ranking.by == "normalized" and normalized is not None
+        else total
+    )
+    ranked_total = np.where(_has_error(errors, n), np.nan, by)
+    groups, _ = group_codes(
+        facts.attribute(ranking.within) if ranking and ranking.within else [None] * n
+    )
+    rank, ranked = rank_within(ranked_total, groups)
+    band_grade = _band_grades(scheme.grades, ranked_total, rank, ranked)
+    grade = band_grade.copy()
+    quota_tie = np.zeros(n, dtype=bool)
+    if scheme.distribution is not None:
+        dist = scheme.distribution
+        within = facts.attribute(dist.within) if dist.within else [None] * n
+        dist_groups, _ = group_codes(within)
+        grade, quota_tie = distribute(ranked_total, dist_groups, dist.grades, dist.quotas)
+    order = [row.grade for row in scheme.grades]
+    if scheme.distribution is not None:
+        order = list(scheme.distribution.grades)
+    for row, cap in cap_grade.items():
+        _cap(grade, band_grade, row, cap, order, [g.grade for g in scheme.grades])
+    graded = Graded(
+        rank, ranked, grade, band_grade, normalized, quota_tie, errors=errors, notes=notes
+    )
+    _outcomes(scheme, facts, ranked_total, no_bonus, graded)
+    return graded
+
+
+def _has_error(errors: dict[int, list[str]], n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    if errors:
+        mask[list(errors)] = True
+    return mask
+
+
+def _band_grades(
+    rows: tuple[GradeRow, ...], total: FloatArray, rank: IntArray, ranked: IntArray
+) -> ObjArray:
+    grade = np.full(len(total), None, dtype=object)
+    if not rows:
+        return grade
+    open_ = ~np.isnan(total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(ranked > 0, rank / np.maximum(ranked, 1), np.inf)
+    for row in rows:
+        hit = open_ & row.condition.test(total)
+        if row.top is not None:
+            hit &= round9(share) <= round(row.top, 9)
+        grade[hit] = row.grade
+        open_ &= ~hit
+    return grade
+
+
+def _cap(
+    grade: ObjArray, band: ObjArray, row: int, cap: str, order: list[str], band_order: list[str]
+) -> None:
+    """cap_grade: the grade can be no better than `cap` (in whichever list holds it)."""
+    for labels, target in ((order, grade), (band_order, band)):
+        if (
+            cap in labels
+            and target[row] in labels
+            and labels.index(target[row]) < labels.index(cap)
+        ):
+            target[row] = cap
+
+
+def _normalize(
+    scheme: Scheme,
+    facts: FactSet,
+    total: FloatArray,
+    errors: dict[int, list[str]],
+    notes: list[str],
+) -> FloatArray | None:
+    spec = scheme.normalize
+    assert spec is not None
+    groups, keys = group_codes(facts.attribute(spec.within))
+    group_by = None
+    if spec.by is not None:
+        inputs = facts.groups.get(spec.within, {})
+        group_by = np.array([_number(inputs.get(str(key), {}).get(spec.by)) for key in keys])
+    try:
+        normalized, _, found_notes = normalize(
+            total, groups, method=spec.method, group_by=group_by, cap=spec.cap
+        )
+    except ValueError as exc:
+        for row in range(facts.n):
+            errors.setdefault(row, []).append(f"normalisation: {exc}")
+        return None
+    notes.extend(found_notes)
+    return normalized
+
+
+def _number(raw: object) -> float:
+    return float(floats(np.array([raw], dtype=object))[0])
+
+
+def _outcomes(
+    scheme: Scheme, facts: FactSet, total: FloatArray, no_bonus: np.ndarray, graded: Graded
+) -> None:
+    n = facts.n
+    pay = scheme.outcomes.pay
+    if pay is not None:
+        within = facts.attribute(pay.within) if pay.within else [EVERYONE] * n
+        groups, keys = group_codes(within)
+        inputs = facts.groups.get(pay.within or EVERYONE, {})
+        pool = np.array([_number(inputs.get(str(k), {}).get(pay.pool)) for k in keys])
+        factor = np.ones(len(keys))
+        if pay.factor is not None:
+            env = {}
+            for name in pay.factor.names:
+                env[name] = np.array([_number(inputs.get(str(k), {}).get(name)) for k in keys])
+            found = pay.factor.evaluate(env, len(keys), None)
+            factor = found.values
+            for index, message in found.errors.items():
+                for row in np.flatnonzero(groups == index):
+                    graded.errors.setdefault(int(row), []).append(
+                        f"pay factor of {keys[index]}: {message}"
+                    )
+        for index, key in enumerate(keys):
+            if np.isnan(pool[index]):
+                for row in np.flatnonzero(groups == index):
+                    graded.errors.setdefault(int(row), []).append(
+                        f"pay: no group input {pay.pool!r} for {pay.within or EVERYONE}={key}"
+                    )
+        graded.outcomes["pay"] = pay_shares(
+            graded.grade, groups, pay.coefficients, pool, factor, no_bonus
+        )
+    salary = scheme.outcomes.salary
+    if salary is not None:
+
+        def column(name: str | None) -> FloatArray:
+            if name is None:
+                return np.full(n, np.nan)
+            return floats(facts.inputs.get(name, np.full(n, None, dtype=object)))
+
+        current = column(salary.current)
+        for row in np.flatnonzero(np.isnan(current) & ~np.isnan(total)):
+            graded.errors.setdefault(int(row), []).append(f"salary: no input {salary.current!r}")
+        step, new = salary_steps(
+            total, salary.steps, current, column(salary.min), column(salary.max)
+        )
+        graded.outcomes["salary_step"] = step
+        graded.outcomes["salary_grade"] = new

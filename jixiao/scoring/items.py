@@ -1,0 +1,253 @@
+"""Scoring the items of a scheme for a whole population (§2–§6).
+
+For each due item: the value (from `measure`, the `value` fact or the
+`default`), the ratings combined (§6), the rule's score, `met` (§5.9) and the
+contribution to the subtotal. Everything is columnar; per-row work happens
+only on rows with an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from jixiao.scoring.errors import Path
+from jixiao.scoring.expr import Expression, Ragged
+from jixiao.scoring.facts import (
+    Events,
+    FactsBuilder,
+    FactSet,
+    IntArray,
+    ItemFacts,
+    Lists,
+    ObjArray,
+    floats,
+)
+from jixiao.scoring.model import Item, Scheme
+from jixiao.scoring.numbers import FloatArray, fmt
+from jixiao.scoring.raters import combine
+from jixiao.scoring.rules.base import ItemInput, Rated, Scored, merge_errors
+
+
+@dataclass
+class ItemColumn:
+    """One item's results over all appraisees."""
+
+    item: Item
+    weight: float
+    data: ItemInput
+    scored: Scored
+    met: npt.NDArray[np.int8]  # 1 met, 0 not met, -1 unknown (no standard or no value)
+    errors: dict[int, str]
+    contribution: FloatArray
+
+    @property
+    def score(self) -> FloatArray:
+        return self.scored.score
+
+    def trace(self, row: int) -> str:
+        if row in self.errors:
+            return f"error: {self.errors[row]}"
+        text = self.item.rule.explain(self.data, self.scored, row)
+        measure = self.item.measure
+        value = fmt(float(self.data.value[row]))
+        if measure is not None and self.item.rule.needs_value:
+            text = f"{measure.text} = {value}; {text}"
+        standard = self.item.standard
+        if standard is not None and self.met[row] >= 0:
+            shown = (
+                f"{measure.text} = {value}" if measure and not self.item.rule.needs_value else value
+            )
+            verdict = "meets" if self.met[row] else "does not meet"
+            text += f"; {shown} {verdict} the standard {standard.describe()}"
+        return text
+
+
+def numeric_inputs(facts: FactSet) -> dict[str, FloatArray]:
+    return {name: floats(column) for name, column in facts.inputs.items()}
+
+
+def score_items(
+    scheme: Scheme, facts: FactSet, weights: Mapping[str, float], base_env: Mapping[str, FloatArray]
+) -> list[ItemColumn]:
+    columns = []
+    for item in scheme.items:
+        if item.code not in weights:
+            continue
+        columns.append(score_item(scheme, item, weights[item.code], facts, base_env))
+    return columns
+
+
+def score_item(
+    scheme: Scheme,
+    item: Item,
+    weight: float,
+    facts: FactSet,
+    base_env: Mapping[str, FloatArray],
+) -> ItemColumn:
+    n = facts.n
+    own = with_default(item, facts.items.get(item.code) or ItemFacts(), n)
+    rule = item.rule
+    events = _events(own, rule.event_names(), n)
+    env = dict(base_env)
+    env.update({name: floats(column) for name, column in own.inputs.items()})
+    env.update({name: found.count for name, found in events.items()})
+    _every_name(env, (*rule.expressions(), *([item.measure] if item.measure else [])), n)
+    lists = {name: Ragged(*found.occurrences()) for name, found in events.items()}
+
+    raw_value = own.value if own.value is not None else np.full(n, None, dtype=object)
+    score_fact = floats(own.score) if own.score is not None else np.full(n, np.nan)
+    errors: dict[int, str] = {}
+    source = "value"
+    if item.measure is not None:
+        evaluated = item.measure.evaluate(env, n, lists)
+        value = evaluated.values
+        source = "measure"
+        errors = dict(evaluated.errors)
+    else:
+        value = floats(raw_value)
+    rated = _rated(scheme, item, own, n)
+    data = ItemInput(
+        n=n,
+        full=item.full,
+        value=value,
+        raw_value=raw_value,
+        events=events,
+        score=score_fact,
+        rated=rated,
+        env=env,
+        lists=lists,
+        value_source=source,
+    )
+    if rule.needs_value and item.measure is None:
+        words = np.array([isinstance(v, str) for v in raw_value], dtype=bool)
+        for row in np.flatnonzero(words & np.isnan(value)):
+            errors[int(row)] = f"value {raw_value[row]!r} is not a number"
+    scored = rule.score(data)
+    errors = merge_errors(errors, scored.errors)
+    score = scored.score
+    if errors:
+        score = score.copy()
+        score[list(errors)] = np.nan
+        scored.score = score
+    met = np.full(n, -1, dtype=np.int8)
+    if item.standard is not None:
+        known = ~np.isnan(value)
+        met = np.where(known, item.standard.test(value).astype(np.int8), -1).astype(np.int8)
+    contribution = score / item.full * weight
+    return ItemColumn(item, weight, data, scored, met, errors, contribution)
+
+
+def _every_name(env: dict[str, FloatArray], expressions: Sequence[Expression], n: int) -> None:
+    """A name nobody in the population has is, for each appraisee, a name without a value:
+    the message must not depend on who else is scored in the same batch."""
+    for expression in expressions:
+        for name in expression.names:
+            env.setdefault(name, np.full(n, np.nan))
+
+
+def _events(own: ItemFacts, names: frozenset[str], n: int) -> dict[str, Events]:
+    events = dict(own.events)
+    for name in names:
+        if name not in events:
+            events[name] = Events.none(n)
+    return events
+
+
+def default_facts(code: str, default: Mapping[str, object]) -> FactsBuilder:
+    """An item's `default` as the facts of one appraisee (the builder holds any problems)."""
+    builder = FactsBuilder()
+    row = builder.appraisee("default", None, ())
+    for kind, fact in default.items():
+        where: Path = ("default", kind)
+        if kind == "value":
+            builder.add_value(row, code, fact, where)
+        elif kind == "score":
+            builder.add_score(row, code, fact, where)
+        elif not isinstance(fact, Mapping):
+            builder.problems.append((where, "expected a mapping"))
+        else:
+            add = {"inputs": builder.add_input, "events": builder.add_event}.get(kind)
+            for name, one in fact.items():
+                if add is not None:
+                    add(row, code, str(name), one, (*where, str(name)))
+                else:
+                    builder.add_rating(row, code, str(name), one, (*where, str(name)))
+    return builder
+
+
+def with_default(item: Item, own: ItemFacts, n: int) -> ItemFacts:
+    """The item's facts, with its `default` for every appraisee who has none for it (§3)."""
+    if not item.default:
+        return own
+    bare = np.flatnonzero(~_has_facts(own, n))
+    if not len(bare):
+        return own
+    default = default_facts(item.code, item.default).build().items.get(item.code) or ItemFacts()
+    empty = Events.none(n)
+    return ItemFacts(
+        value=_fill(own.value, default.value, bare, n),
+        score=_fill(own.score, default.score, bare, n),
+        inputs={
+            **own.inputs,
+            **{k: _fill_column(own.inputs.get(k), v, bare, n) for k, v in default.inputs.items()},
+        },
+        events={
+            **own.events,
+            **{
+                k: _fill_events(own.events.get(k, empty), v, bare)
+                for k, v in default.events.items()
+            },
+        },
+        ratings={
+            **own.ratings,
+            **{
+                k: _fill_lists(own.ratings.get(k, Lists.empty()), v, bare)
+                for k, v in default.ratings.items()
+            },
+        },
+    )
+
+
+def _has_facts(own: ItemFacts, n: int) -> npt.NDArray[np.bool_]:
+    has = np.zeros(n, dtype=bool)
+    for column in (own.value, own.score, *own.inputs.values()):
+        if column is not None:
+            has |= np.array([v is not None for v in column], dtype=bool)
+    for events in own.events.values():
+        has[events.sizes.owner] = True
+        has |= events.listed
+    for ratings in own.ratings.values():
+        has[ratings.owner] = True
+    return has
+
+
+def _fill(column: ObjArray | None, one: ObjArray | None, rows: IntArray, n: int) -> ObjArray | None:
+    return column if one is None else _fill_column(column, one, rows, n)
+
+
+def _fill_column(column: ObjArray | None, one: ObjArray, rows: IntArray, n: int) -> ObjArray:
+    out = np.full(n, None, dtype=object) if column is None else column.copy()
+    out[rows] = one[0]
+    return out
+
+
+def _fill_lists(lists: Lists, one: Lists, rows: IntArray) -> Lists:
+    owner = np.concatenate([lists.owner, np.repeat(rows, len(one.values))])
+    values = np.concatenate([lists.values, np.tile(one.values, len(rows))])
+    return Lists(owner.astype(np.int64), values.astype(object))
+
+
+def _fill_events(events: Events, one: Events, rows: IntArray) -> Events:
+    count, amount, listed = events.count.copy(), events.amount.copy(), events.listed.copy()
+    count[rows], amount[rows], listed[rows] = one.count[0], one.amount[0], one.listed[0]
+    return Events(count, amount, listed, _fill_lists(events.sizes, one.sizes, rows))
+
+
+def _rated(scheme: Scheme, item: Item, own: ItemFacts, n: int) -> Rated | None:
+    if not item.rule.takes_ratings() or not own.ratings:
+        return None
+    return combine(own.ratings, item.raters or scheme.raters, n, item.rule.rating_points)

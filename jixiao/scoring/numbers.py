@@ -1,0 +1,93 @@
+"""Number helpers shared by every part of the engine.
+
+- `parse_number` reads what people write in schemes: `0.98`, `98%`, `1/3`.
+- `round9` is the contract's comparison rounding (scheme-language §5).
+- `fmt` prints a number the way traces and tables show it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+COMPARE_DECIMALS = 9
+OUTPUT_DECIMALS = 4
+
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*%\s*$")
+_FRACTION = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def parse_number(raw: object) -> float:
+    """A number from a scheme or facts file; raises ValueError with a readable message."""
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, got {raw!r}")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        percent = _PERCENT.match(text)
+        fraction = _FRACTION.match(text)
+        if percent:
+            value = float(Fraction(percent.group(1)) / 100)
+        elif fraction:
+            denominator = Fraction(fraction.group(2))
+            if denominator == 0:
+                raise ValueError(f"{raw!r}: division by zero")
+            value = float(Fraction(fraction.group(1)) / denominator)
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(f"expected a number, got {raw!r}") from None
+    else:
+        raise ValueError(f"expected a number, got {raw!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {raw!r}")
+    return value
+
+
+def round9(values: FloatArray) -> FloatArray:
+    """Round to the 9 decimals that every comparison uses (490/500 meets >= 98%)."""
+    return np.round(values, COMPARE_DECIMALS)
+
+
+def round9_scalar(value: float) -> float:
+    return round(value, COMPARE_DECIMALS)
+
+
+def round_half_up(values: FloatArray, decimals: int = 0) -> FloatArray:
+    """四舍五入: halves go away from zero (not to even), as people round."""
+    factor = 10.0**decimals
+    scaled = np.round(np.abs(values) * factor, COMPARE_DECIMALS - min(decimals, 0))
+    return np.sign(values) * np.floor(scaled + 0.5) / factor
+
+
+def fmt(value: float | None, decimals: int = OUTPUT_DECIMALS) -> str:
+    """`80.0` -> `80`, `9.700000001` -> `9.7`, `1/3` -> `0.3333`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    magnitude = abs(float(value))
+    if 0 < magnitude < 10**-decimals * 10:
+        # small rates (0.002% = 0.00002) keep 4 significant digits, not "0"
+        decimals = min(12, decimals - 1 - math.floor(math.log10(magnitude)) + 1)
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    text = f"{rounded:.{decimals}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def output_number(value: float | None) -> float | int | None:
+    """A number as printed in results: rounded to 4 decimals, whole numbers as int."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    rounded = round(float(value), OUTPUT_DECIMALS)
+    if rounded == int(rounded) and abs(rounded) < 1e15:
+        return int(rounded)
+    return rounded

@@ -1,0 +1,409 @@
+"""Population steps (scheme-language §9–§12): ranking, forced distribution,
+normalisation across groups, pay, salary steps and contract outcomes.
+
+Everything is columnar: one call handles every appraisee of a population at
+once. Rows are appraisees; `groups` holds each row's group code (0..g-1, see
+`group_codes`); per-group inputs are arrays indexed by group code. A NaN total
+marks an appraisee with errors: it is not ranked, graded or paid. All
+functions are pure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from jixiao.scoring.conditions import Condition
+from jixiao.scoring.numbers import FloatArray, fmt, parse_number, round9, round9_scalar
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+ObjArray = npt.NDArray[np.object_]
+
+_NONE = np.array(None, dtype=object)
+
+
+def group_codes(keys: Sequence[object] | ObjArray) -> tuple[IntArray, list[object]]:
+    """Factorise group keys (attribute values, `None` allowed) into codes 0..g-1.
+
+    Returns the code of each row and the distinct keys in first-seen order, so
+    `distinct[codes[i]] == keys[i]`. Keys compare as Python values (`1 == 1.0`).
+    """
+    index: dict[object, int] = {}
+    codes = [index.setdefault(key, len(index)) for key in keys]
+    return np.array(codes, dtype=np.int64), list(index)
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """The scored rows sorted by group, then total descending, cut into runs of equal totals."""
+
+    rows: IntArray  # row index at each sorted position
+    group: IntArray  # group code at each sorted position
+    offsets: IntArray  # sorted position where each group starts (length g + 1)
+    run_start: IntArray  # first sorted position of the run of each position
+    run_end: IntArray  # one past the last sorted position of that run
+
+
+def _n_groups(groups: IntArray, *per_group: FloatArray | None) -> int:
+    n = int(groups.max()) + 1 if groups.size else 0
+    return max([n, *(len(a) for a in per_group if a is not None)])
+
+
+def _runs(totals: FloatArray, groups: IntArray, n_groups: int) -> _Runs:
+    if totals.shape != groups.shape:
+        raise ValueError(f"{totals.size} totals but {groups.size} group codes")
+    rows = np.flatnonzero(~np.isnan(totals))
+    t = round9(totals[rows])
+    g = groups[rows]
+    order = np.lexsort((-t, g))
+    rows, t, g = rows[order], t[order], g[order]
+    starts = np.ones(rows.size, dtype=bool)
+    starts[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    start_positions = np.flatnonzero(starts)
+    run_id = np.cumsum(starts) - 1
+    ends = np.append(start_positions[1:], rows.size)
+    counts = np.bincount(g, minlength=n_groups)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return _Runs(rows, g, offsets, start_positions[run_id], ends[run_id])
+
+
+def rank_within(totals: FloatArray, groups: IntArray) -> tuple[IntArray, IntArray]:
+    """Competition ranking per group, highest total first (§9).
+
+    Equal totals (compared after rounding to 9 decimals) share the better rank
+    and the next rank is skipped: 1, 2, 2, 4. NaN totals (appraisees with
+    errors) are not ranked: their rank and ranked are 0, and they do not count
+    in `ranked`, the number of ranked appraisees of the group.
+    Returns (rank, ranked) per row.
+    """
+    totals, groups = np.asarray(totals, dtype=np.float64), np.asarray(groups, dtype=np.int64)
+    runs = _runs(totals, groups, _n_groups(groups))
+    rank, ranked = np.zeros(totals.size, np.int64), np.zeros(totals.size, np.int64)
+    rank[runs.rows] = runs.run_start - runs.offsets[runs.group] + 1
+    ranked[runs.rows] = np.diff(runs.offsets)[runs.group]
+    return rank, ranked
+
+
+def quota_counts(n: int, quotas: Sequence[float]) -> list[int]:
+    """How many of `n` appraisees each grade takes: the largest remainder method (§10).
+
+    Each grade gets floor(n × quota); the seats left go one each to the largest
+    remainders (compared after rounding to 9 decimals). Remainder ties go to
+    the grade nearest the middle of the list, then to the better grade (the
+    lower index). The counts always add up to `n`. Quotas must be non-negative
+    and add up to 1 (within 1e-6; they are rescaled to exactly 1).
+    """
+    if n < 0 or not quotas:
+        raise ValueError("quota_counts needs n >= 0 and at least one quota")
+    if any(q < 0 or not math.isfinite(q) for q in quotas):
+        raise ValueError(f"quotas must be non-negative numbers, got {list(quotas)}")
+    total = math.fsum(quotas)
+    if abs(total - 1) > 1e-6:
+        raise ValueError(f"quotas add up to {fmt(total * 100)}%, not 100%")
+    exact = [round9_scalar(n * q / total) for q in quotas]
+    counts = [math.floor(x) for x in exact]
+    remainders = [round9_scalar(x - c) for x, c in zip(exact, counts, strict=True)]
+    middle = (len(quotas) - 1) / 2
+    order = sorted(range(len(quotas)), key=lambda i: (-remainders[i], abs(i - middle), i))
+    for i in range(n - sum(counts)):
+        counts[order[i % len(order)]] += 1
+    return counts
+
+
+def distribute(
+    totals: FloatArray, groups: IntArray, labels: Sequence[str], quotas: Sequence[float]
+) -> tuple[ObjArray, BoolArray]:
+    """Forced distribution (§10) within each group.
+
+    The counts come from `quota_counts` over the group's ranked (non-NaN)
+    members, and grades are handed out in rank order. A run of equal totals
+    (after rounding to 9 decimals) is never split: when a grade boundary falls
+    inside it, the whole run takes the better grade (the grade of its first
+    member) and the following grades lose the overflow, carrying on to later
+    grades when one runs out; in other words every grade still ends where its
+    nominal count ends unless a tied run pushes past it. The members of such a
+    run are flagged `quota_tie`. Returns (grade label per row, None for NaN
+    rows; quota_tie per row).
+    """
+    if not labels or len(labels) != len(quotas):
+        raise ValueError(f"{len(labels)} grade labels but {len(quotas)} quotas")
+    totals, groups = np.asarray(totals, dtype=np.float64), np.asarray(groups, dtype=np.int64)
+    k = len(labels)
+    runs = _runs(totals, groups, _n_groups(groups))
+    distinct = np.unique(sizes := np.diff(runs.offsets))
+    table = np.array([np.cumsum(quota_counts(int(s), quotas)) for s in distinct], np.int64)
+    cumulative = table.reshape(-1, k)[np.searchsorted(distinct, sizes)]
+    # Every group's grade ends as global sorted positions: non-decreasing across groups.
+    bounds = (runs.offsets[:-1, None] + cumulative).ravel()
+    before = np.searchsorted(bounds, runs.run_start, side="right")  # boundaries <= run start
+    grade = before - runs.group * k
+    inside = np.searchsorted(bounds, runs.run_end, side="left") - before
+    out, tie = np.full(totals.size, None, dtype=object), np.zeros(totals.size, dtype=bool)
+    out[runs.rows] = np.array(list(labels), dtype=object)[grade]
+    tie[runs.rows] = inside > 0
+    return out, tie
+
+
+def normalize(
+    totals: FloatArray,
+    groups: IntArray,
+    *,
+    method: str = "mean_to_100",
+    group_by: FloatArray | None = None,
+    cap: str | float | None = None,
+) -> tuple[FloatArray, FloatArray, list[str]]:
+    """Normalisation across groups (§11).
+
+    S1 = total × 100 / the mean total of its group (NaN rows are left out of
+    the means and stay NaN). With `group_by` (the `by` input per group code),
+    factor = by / the smallest by; with a cap (`"spread"`: (max S1 + min S1) /
+    (2 × min S1) over every scored appraisee; or a number >= 1), every factor is
+    replaced by its square root until the largest is within the cap.
+    normalized = S1 × factor. Returns (normalized per row, factor per group,
+    notes for the trace).
+
+    Where the spec is silent: a group whose members all have errors needs no
+    `by` value and gets factor NaN; a group mean <= 0 is an error (it would
+    reverse the order); when min S1 is 0 (or less) the spread cap is infinite, so
+    no cap applies (a note says so). Errors raise ValueError naming the group codes.
+    """
+    if method != "mean_to_100":
+        raise ValueError(f"unknown normalisation method {method!r} (known: mean_to_100)")
+    totals, groups = np.asarray(totals, dtype=np.float64), np.asarray(groups, dtype=np.int64)
+    n = _n_groups(groups, group_by)
+    valid = ~np.isnan(totals)
+    count = np.bincount(groups[valid], minlength=n)
+    used = count > 0
+    mean = np.full(n, np.nan)
+    mean[used] = np.bincount(groups[valid], weights=totals[valid], minlength=n)[used] / count[used]
+    bad = np.flatnonzero(used & ~(round9(mean) > 0))
+    if bad.size:
+        listed = ", ".join(f"group {g} (mean {fmt(mean[g])})" for g in bad)
+        raise ValueError(f"cannot normalise to 100: the mean total is not positive in {listed}")
+    s1 = totals * 100 / mean[groups]
+    factor = np.where(used, 1.0, np.nan)
+    if group_by is None or not used.any():
+        return s1, factor, []
+    by = np.full(n, np.nan)
+    by[: len(group_by)] = group_by
+    wrong = np.flatnonzero(used & ~(by > 0))
+    if wrong.size:
+        listed = ", ".join(f"group {g} ({fmt(by[g])})" for g in wrong)
+        raise ValueError(f"group factor: the `by` value is missing or not positive for {listed}")
+    factor = np.where(used, by / by[used].min(), np.nan)
+    notes: list[str] = []
+    limit = _cap(cap, s1[valid], notes)
+    shown = ", ".join(fmt(f) for f in factor)
+    times = 0
+    # sqrt takes every factor to 1 (<= any cap) long before 200 times
+    while limit is not None and round9_scalar(np.nanmax(factor)) > limit and times < 200:
+        factor, times = np.sqrt(factor), times + 1
+    if limit is None:
+        notes.append(f"group factors {shown} (no cap)")
+    elif times:
+        after = ", ".join(fmt(f) for f in factor)
+        notes.append(
+            f"group factors {shown} exceed cap {fmt(limit)}: "
+            f"square root taken {times} time(s) -> {after}"
+        )
+    else:
+        notes.append(f"group factors {shown} within cap {fmt(limit)}")
+    return s1 * factor[groups], factor, notes
+
+
+def _cap(cap: str | float | None, s1: FloatArray, notes: list[str]) -> float | None:
+    if cap is None:
+        return None
+    if isinstance(cap, str) and cap.strip() == "spread":
+        high, low = float(s1.max()), float(s1.min())
+        if round9_scalar(low) <= 0:
+            notes.append(f"spread cap: the smallest S1 is {fmt(low)}, so there is no cap")
+            return None
+        value = round9_scalar((high + low) / (2 * low))
+        notes.append(
+            f"cap = (max S1 + min S1) / (2 × min S1) = ({fmt(high)} + {fmt(low)}) / "
+            f"(2 × {fmt(low)}) = {fmt(value)}"
+        )
+        return value
+    value = round9_scalar(parse_number(cap))
+    if value < 1:
+        raise ValueError(f"group factor cap must be at least 1 (the smallest factor), got {cap!r}")
+    return value
+
+
+def pay_shares(
+    grades: ObjArray,
+    groups: IntArray,
+    coefficients: Mapping[str, float],
+    pool: FloatArray,
+    factor: FloatArray,
+    no_bonus: BoolArray,
+) -> FloatArray:
+    """Pay from a pool (§12): pool × factor × coefficient(grade) / Σ coefficients.
+
+    `pool` and `factor` are per group code. The sum runs over the group's
+    members that take a share: graded and not flagged `no_bonus`. A no_bonus
+    member gets 0; a row without a grade (None: errors) gets NaN. A grade
+    missing from `coefficients` has coefficient 0. Where the spec is silent:
+    a group where no one takes a share, or whose coefficients add up to 0, pays
+    everyone 0; a NaN pool or factor gives NaN pay to the share-takers.
+    """
+    grades, groups = np.asarray(grades, dtype=object), np.asarray(groups, dtype=np.int64)
+    pool, factor = np.asarray(pool, dtype=np.float64), np.asarray(factor, dtype=np.float64)
+    n = _n_groups(groups, pool, factor)
+    if len(pool) < n or len(factor) < n:
+        raise ValueError(f"pool and factor need a value for each of the {n} groups")
+    graded: BoolArray = np.not_equal(grades, _NONE)
+    coefficient = np.zeros(grades.size)
+    for label, value in coefficients.items():
+        coefficient[np.equal(grades, label)] = value
+    takes = graded & ~np.asarray(no_bonus, dtype=bool)
+    total = np.bincount(groups[takes], weights=coefficient[takes], minlength=n)
+    share = takes & (total[groups] != 0)
+    pay, g = np.zeros(grades.size), groups[share]
+    pay[share] = pool[g] * factor[g] * coefficient[share] / total[g]
+    pay[~graded] = np.nan
+    return pay
+
+
+def salary_steps(
+    totals: FloatArray,
+    steps: Sequence[tuple[Condition, float]],
+    current: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Salary steps (§12): step = the first row whose condition the total meets;
+    new grade = clamp(current + step, min, max), a NaN bound meaning no bound.
+
+    Where the spec is silent: a total that meets no row gets step 0; a NaN total
+    gives NaN step and grade; a NaN current grade gives a NaN new grade but the
+    step is still reported; when min > max, max wins. The clamp also lowers a
+    current grade already above max (the table's max is the rule).
+    """
+    totals = np.asarray(totals, dtype=np.float64)
+    step = np.zeros(totals.size)
+    pending = np.ones(totals.size, dtype=bool)
+    for condition, value in steps:
+        hit = pending & condition.test(totals)
+        step[hit] = value
+        pending &= ~hit
+    step[np.isnan(totals)] = np.nan
+    new = np.asarray(current, dtype=np.float64) + step
+    low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        new = np.where(new < low, low, new)
+        new = np.where(new > high, high, new)
+    return step, new
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A contract trigger: fires when `failed_items` meets the condition `consecutive` times."""
+
+    name: str
+    failed_items: Condition
+    consecutive: int
+
+
+@dataclass(frozen=True)
+class PeriodOutcome:
+    """One period of a contract: reference (适应期)?, share of fee withheld, triggers listed."""
+
+    reference: bool
+    fee_deduction: float | None
+    triggers: tuple[str, ...]
+    streaks: dict[str, int]
+
+
+_PERIODS = (
+    ("month", re.compile(r"^(\d{4})-(\d{1,2})$"), 12),
+    ("quarter", re.compile(r"^(\d{4})-[Qq]([1-4])$"), 4),
+    ("half", re.compile(r"^(\d{4})-[Hh]([12])$"), 2),
+)
+
+
+def period_index(label: str) -> tuple[str, int]:
+    """`2026-06` -> (month, 2026×12+5); `2026-Q2` -> (quarter, 2026×4+1);
+    `2026-H1` -> (half, 2026×2); `2026` -> (year, 2026). Consecutive periods of
+    one kind have consecutive indices. ValueError for anything else."""
+    text = str(label).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return "year", int(text)
+    for kind, pattern, per_year in _PERIODS:
+        match = pattern.match(text)
+        if match and 1 <= int(match.group(2)) <= per_year:
+            return kind, int(match.group(1)) * per_year + int(match.group(2)) - 1
+    raise ValueError(f"not a period: {label!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)")
+
+
+def contract_outcomes(
+    periods: Sequence[str],
+    since: str | None,
+    totals: Sequence[float | None],
+    failed_items: Sequence[int | None],
+    fee_deduction: Sequence[tuple[Condition, float]],
+    reference_periods: int,
+    triggers: Sequence[Trigger],
+) -> list[PeriodOutcome]:
+    """Contract outcomes (§12) of ONE appraisee over its periods, in order.
+
+    Reference periods (适应期): the first `reference_periods` periods counted
+    from `since` (or, without it, from the first period given); periods before
+    `since` are reference too. fee_deduction: the value of the first row whose
+    condition the total meets (0 when none does), 0 in reference periods, None
+    when the total is None. A trigger's streak counts the periods in a row where
+    failed_items meets its condition; it fires once the streak reaches
+    `consecutive` and stays listed while the condition keeps holding.
+
+    Where the spec is silent: reference periods neither count nor carry a
+    streak (it starts after them); a period whose failed_items is None (errors)
+    breaks every streak, since nothing shows the items failed; a gap between
+    period labels breaks every streak. Periods must be of one kind, strictly
+    increasing, and `since` of the same kind (else ValueError).
+    """
+    if not len(periods) == len(totals) == len(failed_items):
+        raise ValueError("periods, totals and failed_items must have the same length")
+    if reference_periods < 0 or any(t.consecutive < 1 for t in triggers):
+        raise ValueError("reference_periods must be >= 0 and each trigger's consecutive >= 1")
+    indexed = [period_index(p) for p in periods]
+    kinds = {kind for kind, _ in indexed}
+    start = indexed[0][1] if indexed else 0
+    if since is not None:
+        since_kind, start = period_index(since)
+        kinds.add(since_kind)
+    if len(kinds) > 1:
+        raise ValueError(f"periods of different kinds: {sorted(kinds)}")
+    streaks = {t.name: 0 for t in triggers}
+    out: list[PeriodOutcome] = []
+    previous: int | None = None
+    for (_, index), total, failed in zip(indexed, totals, failed_items, strict=True):
+        if previous is not None and index <= previous:
+            raise ValueError(f"periods out of order: {list(periods)}")
+        reference = index < start + reference_periods
+        if reference or failed is None or (previous is not None and index != previous + 1):
+            streaks = dict.fromkeys(streaks, 0)
+        if not reference and failed is not None:
+            streaks = {
+                t.name: streaks[t.name] + 1 if t.failed_items.holds(failed) else 0 for t in triggers
+            }
+        fired = tuple(t.name for t in triggers if streaks[t.name] >= t.consecutive)
+        out.append(PeriodOutcome(reference, _fee(total, reference, fee_deduction), fired, streaks))
+        previous = index
+    return out
+
+
+def _fee(
+    total: float | None, reference: bool, rows: Sequence[tuple[Condition, float]]
+) -> float | None:
+    if total is None or (isinstance(total, float) and math.isnan(total)):
+        return None
+    if reference:
+        return 0.0
+    return next((value for condition, value in rows if condition.holds(total)), 0.0)

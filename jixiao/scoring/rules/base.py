@@ -1,0 +1,142 @@
+"""What every rule type shares: the columnar input it reads and what it returns.
+
+A rule turns one item's facts, for every appraisee at once, into scores. It
+is given an `ItemInput` (arrays over appraisees) and returns `Scored`
+(scores, per-row errors, and any overflow carried to the form). `explain`
+renders the one-line trace of one row for a person to check.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from jixiao.scoring.errors import Path
+from jixiao.scoring.expr import Expression, Ragged
+from jixiao.scoring.facts import Events, ObjArray
+from jixiao.scoring.numbers import FloatArray, fmt
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class Rated:
+    """Ratings of one item combined into points per appraisee (§6)."""
+
+    points: FloatArray  # NaN where the appraisee has no usable rating
+    errors: dict[int, str]
+    explain: Any  # callable(row) -> str, set by raters.combine
+
+    def text(self, row: int) -> str:
+        return str(self.explain(row))
+
+
+@dataclass
+class ItemInput:
+    """One item's facts over all appraisees, as a rule reads them."""
+
+    n: int
+    full: float
+    value: FloatArray  # numeric value; NaN where there is none or it is not a number
+    raw_value: ObjArray  # the value as given (level names), None where absent
+    events: Mapping[str, Events]
+    score: FloatArray  # a score given directly (NaN where none)
+    rated: Rated | None
+    env: Mapping[str, FloatArray]
+    lists: Mapping[str, Ragged]
+    value_source: str = "value"  # value | measure | default (for traces)
+
+
+@dataclass
+class Scored:
+    score: FloatArray
+    errors: dict[int, str] = field(default_factory=dict)
+    carry: FloatArray | None = None  # overflow below the floor, carried to the form (>= 0)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Rule(ABC):
+    """One rule type. Subclasses are small, pure and table-tested."""
+
+    kind: ClassVar[str]
+    rated: ClassVar[bool] = False  # takes ratings (levels, direct, bands with score ranges)
+    needs_value: ClassVar[bool] = False  # needs the item's value to score
+
+    def takes_ratings(self) -> bool:
+        return self.rated
+
+    def event_names(self) -> frozenset[str]:
+        return frozenset()
+
+    def expressions(self) -> tuple[Expression, ...]:
+        return ()
+
+    def rating_points(self, raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
+        """Turn raw ratings (numbers or level names) into points; errors per rating index."""
+        return _numbers(raw)
+
+    @abstractmethod
+    def score(self, data: ItemInput) -> Scored: ...
+
+    @abstractmethod
+    def explain(self, data: ItemInput, scored: Scored, row: int) -> str: ...
+
+
+def _numbers(raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
+    out = np.full(len(raw), np.nan)
+    errors: dict[int, str] = {}
+    for index, value in enumerate(raw):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[index] = float(value)
+        else:
+            try:
+                out[index] = float(str(value))
+            except ValueError:
+                errors[index] = f"rating {value!r} is not a number"
+    return out, errors
+
+
+def merge_errors(*sources: Mapping[int, str]) -> dict[int, str]:
+    """First error per row wins."""
+    merged: dict[int, str] = {}
+    for source in sources:
+        for row, message in source.items():
+            merged.setdefault(row, message)
+    return merged
+
+
+def value_text(data: ItemInput, row: int) -> str:
+    raw = data.raw_value[row]
+    if isinstance(raw, str) and raw.strip() and np.isnan(data.value[row]):
+        return raw
+    return fmt(float(data.value[row]))
+
+
+class Reader(ABC):
+    """What a rule's parser may ask of the scheme reader (implemented in parse.py)."""
+
+    @abstractmethod
+    def problem(self, path: Path, message: str) -> None: ...
+
+    @abstractmethod
+    def keys(
+        self,
+        raw: object,
+        path: Path,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...] = (),
+    ) -> Mapping[str, Any] | None: ...
+
+    @abstractmethod
+    def number(self, raw: object, path: Path, *, minimum: float | None = None) -> float | None: ...
+
+    @abstractmethod
+    def condition(self, raw: object, path: Path) -> Any: ...
+
+    @abstractmethod
+    def expression(self, raw: object, path: Path) -> Expression | None: ...

@@ -1,0 +1,206 @@
+"""Table rules: `bands` (tier table 分档, §5.1) and `levels` (rated levels 定性等级, §5.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from jixiao.scoring.conditions import Condition
+from jixiao.scoring.errors import Path
+from jixiao.scoring.facts import ObjArray
+from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
+from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, value_text
+
+Score = tuple[float, float]  # (lo, hi); lo == hi for a fixed score
+
+
+def _score_range(raw: object, reader: Reader, path: Path) -> Score | None:
+    if isinstance(raw, list):
+        if len(raw) != 2:
+            reader.problem(path, "a score range is [low, high]")
+            return None
+        lo, hi = reader.number(raw[0], (*path, 0)), reader.number(raw[1], (*path, 1))
+        if lo is None or hi is None:
+            return None
+        if lo > hi:
+            reader.problem(path, f"score range [{fmt(lo)}, {fmt(hi)}] is empty")
+            return None
+        return lo, hi
+    number = reader.number(raw, path)
+    return None if number is None else (number, number)
+
+
+def _show(score: Score) -> str:
+    return fmt(score[0]) if score[0] == score[1] else f"[{fmt(score[0])}, {fmt(score[1])}]"
+
+
+@dataclass(frozen=True)
+class BandsRule(Rule):
+    kind: ClassVar[str] = "bands"
+    needs_value: ClassVar[bool] = True
+    rows: tuple[tuple[Condition, Score], ...]
+
+    def takes_ratings(self) -> bool:
+        return any(lo != hi for _, (lo, hi) in self.rows)
+
+    @classmethod
+    def parse(cls, raw: Any, reader: Reader, path: Path) -> BandsRule | None:
+        if not isinstance(raw, list) or not raw:
+            reader.problem(path, "expected a list of [condition, score] rows, e.g. ['>= 98%', 100]")
+            return None
+        rows: list[tuple[Condition, Score]] = []
+        for index, row in enumerate(raw):
+            where = (*path, index)
+            if not isinstance(row, list) or len(row) != 2:
+                reader.problem(where, "a row is [condition, score]")
+                return None
+            condition = reader.condition(row[0], (*where, 0))
+            score = _score_range(row[1], reader, (*where, 1))
+            if condition is None or score is None:
+                return None
+            if rows and rows[-1][0].is_else:
+                reader.problem(where, "no row can follow else")
+                return None
+            rows.append((condition, score))
+        return cls(tuple(rows))
+
+    def _band(self, value: FloatArray) -> np.ndarray:
+        """The first row each value meets; -1 for none (a missing value meets no row, not else)."""
+        band = np.full(len(value), -1, dtype=np.int64)
+        known = ~np.isnan(value)
+        for index, (condition, _) in enumerate(self.rows):
+            hit = (band < 0) & known & condition.test(value)
+            band[hit] = index
+        return band
+
+    def score(self, data: ItemInput) -> Scored:
+        band = self._band(data.value)
+        lows = np.array([lo for _, (lo, _) in self.rows] + [np.nan])
+        highs = np.array([hi for _, (_, hi) in self.rows] + [np.nan])
+        score = np.where(band >= 0, lows[band], np.nan)
+        errors: dict[int, str] = {}
+        for row in np.flatnonzero(band < 0):
+            errors[int(row)] = (
+                "no value"
+                if np.isnan(data.value[row])
+                else f"value {fmt(float(data.value[row]))} matches no band"
+            )
+        ranged = (band >= 0) & (lows[band] != highs[band])
+        if ranged.any():
+            given = data.score.copy()
+            if data.rated is not None:
+                given = np.where(np.isnan(given), data.rated.points, given)
+            lo, hi = lows[band], highs[band]
+            for row in np.flatnonzero(ranged):
+                person = given[row]
+                if np.isnan(person):
+                    errors[int(row)] = (
+                        f"band {_show((lo[row], hi[row]))} needs a score from a person"
+                    )
+                elif not (
+                    round9_scalar(lo[row]) <= round9_scalar(person) <= round9_scalar(hi[row])
+                ):
+                    band_range = _show((lo[row], hi[row]))
+                    errors[int(row)] = (
+                        f"score {fmt(person)} is outside the band's range {band_range}"
+                    )
+            score = np.where(ranged, given, score)
+        score[list(errors)] = np.nan
+        return Scored(score, errors, detail={"band": band})
+
+    def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
+        band = int(scored.detail["band"][row])
+        condition, range_ = self.rows[band]
+        text = f"{value_text(data, row)} matched {condition.describe()} → {_show(range_)}"
+        if range_[0] != range_[1]:
+            text += f"; scored {fmt(float(scored.score[row]))}"
+        return text
+
+
+@dataclass(frozen=True)
+class LevelsRule(Rule):
+    kind: ClassVar[str] = "levels"
+    rated: ClassVar[bool] = True
+    levels: tuple[tuple[str, Score], ...]
+
+    @classmethod
+    def parse(cls, raw: Any, reader: Reader, path: Path) -> LevelsRule | None:
+        if not isinstance(raw, dict) or not raw:
+            reader.problem(path, "expected {level: points}, e.g. {优: 30, 良: 24, 中: 18, 差: 6}")
+            return None
+        levels = []
+        for name, points in raw.items():
+            score = _score_range(points, reader, (*path, str(name)))
+            if score is None:
+                return None
+            levels.append((_key(name), score))
+        return cls(tuple(levels))
+
+    def _lookup(self, raw: object) -> tuple[float, str | None]:
+        key = _key(raw)
+        for name, (lo, hi) in self.levels:
+            if name == key and lo == hi:
+                return lo, None
+        number = _number(raw)
+        ranges = [(n, lo, hi) for n, (lo, hi) in self.levels if lo != hi]
+        if number is not None and ranges:
+            for _, lo, hi in ranges:
+                if round9_scalar(lo) <= round9_scalar(number) <= round9_scalar(hi):
+                    return number, None
+            return np.nan, f"{fmt(number)} falls in no level's range"
+        for name, (lo, hi) in self.levels:
+            if name == key and lo != hi:
+                return np.nan, f"{name} is a range [{fmt(lo)}, {fmt(hi)}]: give a number in it"
+        names = ", ".join(n for n, _ in self.levels)
+        return np.nan, f"{raw!r} is not a level (levels: {names})"
+
+    def rating_points(self, raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
+        points = np.full(len(raw), np.nan)
+        errors: dict[int, str] = {}
+        for index, value in enumerate(raw):
+            points[index], problem = self._lookup(value)
+            if problem:
+                errors[index] = problem
+        return points, errors
+
+    def score(self, data: ItemInput) -> Scored:
+        has_value = np.array([v is not None for v in data.raw_value], dtype=bool)
+        points = np.full(data.n, np.nan)
+        errors: dict[int, str] = {}
+        for row in np.flatnonzero(has_value):
+            points[row], problem = self._lookup(data.raw_value[row])
+            if problem:
+                errors[int(row)] = problem
+        if data.rated is not None:
+            points = np.where(has_value, points, data.rated.points)
+            for rated_row, message in data.rated.errors.items():
+                if not has_value[rated_row]:
+                    errors.setdefault(rated_row, message)
+        for missing in np.flatnonzero(np.isnan(points)):
+            errors.setdefault(int(missing), "no rating or value")
+        points[list(errors)] = np.nan
+        return Scored(points, errors, detail={"has_value": has_value})
+
+    def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
+        if scored.detail["has_value"][row]:
+            raw = data.raw_value[row]
+            return f"level {raw} → {fmt(float(scored.score[row]))}"
+        assert data.rated is not None
+        return data.rated.text(row)
+
+
+def _key(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _number(raw: object) -> float | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    try:
+        return float(str(raw))
+    except ValueError:
+        return None

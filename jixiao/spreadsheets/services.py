@@ -1,0 +1,401 @@
+"""Excel imports and exports: the actions the web pages and `jixiao import|export`
+call.
+
+An import reads and checks the whole file first. With any problem nothing is
+written and the outcome carries the same workbook back, each bad cell marked
+red with a comment. Otherwise every row is written in one transaction through
+the apps' own services (so the audit log records every change), results are
+recomputed once, and an `ImportBatch` remembers the file's hash. A row that
+stores what is stored already changes nothing; a file imported before is
+recognised and said so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from jixiao.appraisals.models import Appraisal, Cycle, Fact, FactSource
+from jixiao.appraisals.selectors import appraisal_list
+from jixiao.appraisals.services import appraisal_recompute, recompute_once
+from jixiao.appraisals.workflow import AppraisalState, CycleState
+from jixiao.core.audit import audit_record, audit_record_many, snapshot
+from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.schemes.models import SchemeVersion
+from jixiao.schemes.services import SchemeInvalid, scheme_check
+from jixiao.spreadsheets import access
+from jixiao.spreadsheets.appraisal_form import appraisal_form_workbook
+from jixiao.spreadsheets.dictionary import dictionary_workbook, latest_versions, plan_dictionary
+from jixiao.spreadsheets.fact_plan import CycleFacts, plan_facts
+from jixiao.spreadsheets.fact_template import template_workbook
+from jixiao.spreadsheets.facts import FactRow, read_facts
+from jixiao.spreadsheets.models import ImportBatch, ImportKind
+from jixiao.spreadsheets.pdf import pdf_from_xlsx
+from jixiao.spreadsheets.readers import SpreadsheetRefused, Upload, open_workbook, upload_from
+from jixiao.spreadsheets.results import results_workbook
+from jixiao.spreadsheets.roster import plan_roster, roster_workbook
+from jixiao.spreadsheets.scheme_form import FormError, read_form, scheme_workbook
+from jixiao.spreadsheets.tables import RowsPlan
+from jixiao.spreadsheets.writers import CellProblem, annotate, to_bytes
+
+CLOSED_CYCLE_STATES = frozenset({CycleState.DRAFT, CycleState.CLOSED, CycleState.CANCELLED})
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, or why it did nothing."""
+
+    kind: str
+    file_name: str
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[CellProblem] = field(default_factory=list)
+    annotated: bytes | None = None
+    previous: ImportBatch | None = None
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def nothing_changed(self) -> bool:
+        return self.ok and self.added == 0 and self.changed == 0
+
+    def summary(self) -> str:
+        if not self.ok:
+            return _(
+                "Nothing was imported: %(count)d problem(s) in the file. The workbook comes"
+                " back with each bad cell marked and explained."
+            ) % {"count": len(self.problems)}
+        if self.nothing_changed:
+            text = _("Nothing changed: all %(count)d row(s) are already stored.") % {
+                "count": self.unchanged
+            }
+            if self.previous is not None:
+                text += " " + _("This file was imported on %(when)s by %(who)s.") % {
+                    "when": f"{localtime(self.previous.imported_at):%Y-%m-%d %H:%M}",
+                    "who": self.previous.actor or "—",
+                }
+            return text
+        return _(
+            "Imported %(rows)d row(s): %(added)d added, %(changed)d changed,"
+            " %(unchanged)d unchanged."
+        ) % {
+            "rows": self.rows,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+        }
+
+
+def _annotated(upload: Upload, problems: list[CellProblem]) -> bytes:
+    return annotate(
+        upload.data,
+        problems,
+        title=_("Problems"),
+        columns=[_("sheet"), _("cell"), _("problem")],
+    )
+
+
+def import_facts(
+    *, file: Any, actor: Any, cycle: Cycle, reason: str = "", name: str | None = None
+) -> ImportOutcome:
+    """Import facts in the long or the wide format into a running cycle."""
+    if not access.can_import_facts(actor):
+        raise NotAllowed(_("only HR and data owners may import facts"))
+    if CycleState(cycle.state) in CLOSED_CYCLE_STATES:
+        raise ServiceError(_("facts can no longer be recorded for this cycle"))
+    upload = upload_from(file, name)
+    workbook = open_workbook(upload)
+    try:
+        rows, problems, count = read_facts(workbook)
+    finally:
+        workbook.close()
+    context = CycleFacts(cycle, actor)
+    plan = plan_facts(rows, context, reason=reason)
+    problems = sorted(
+        set([*problems, *plan.problems]), key=lambda p: (p.sheet, p.row, p.column, p.message)
+    )  # a wide row's period is one cell, however many facts it dates
+    outcome = ImportOutcome(
+        kind=ImportKind.FACTS,
+        file_name=upload.name,
+        rows=count,
+        added=plan.added,
+        changed=plan.changed,
+        unchanged=plan.unchanged,
+        problems=problems,
+        previous=ImportBatch.objects.filter(
+            kind=ImportKind.FACTS, sha256=upload.sha256, cycle=cycle
+        ).first(),
+    )
+    if problems:
+        outcome.annotated = _annotated(upload, problems)
+        return outcome
+    if not plan.operations and not plan.new_facts:
+        return outcome
+    failed: list[CellProblem] = []
+    try:
+        with transaction.atomic():
+            with recompute_once(actor=actor, reason=reason or _("Excel import")):
+                facts_insert(plan.new_facts, actor=actor, reason=reason, file_name=upload.name)
+                for row, apply in plan.operations:
+                    note = f"{upload.name} {row.sheet}!{row.row}"
+                    try:
+                        apply(actor, reason, note)
+                    except ServiceError as exc:
+                        failed.append(row.problem("value", exc.message))
+                        raise
+            outcome.batch = _batch(upload, actor, outcome, cycle)
+    except ServiceError:
+        if not failed:
+            raise
+        outcome.problems = failed
+        outcome.annotated = _annotated(upload, failed)
+    return outcome
+
+
+def facts_insert(
+    new_facts: list[tuple[FactRow, Fact]], *, actor: Any, reason: str, file_name: str
+) -> None:
+    """New facts (no stored fact has their appraisal, item, kind and key) in bulk: the
+    same rows and audit events `fact_record` writes, checked beforehand as it checks
+    (the item is in the scheme, the actor may record it, the cycle and appraisal are
+    open), then the results of every group they touch recomputed once — at the end
+    of the enclosing `recompute_once`. One insert per 1,000 rows instead of eight
+    queries per row: 100,000 rows in seconds instead of many minutes."""
+    if not new_facts:
+        return
+    for row, fact in new_facts:
+        fact.source = FactSource.IMPORT
+        fact.note = f"{file_name} {row.sheet}!{row.row}"[:300]
+        fact.recorded_by = actor if getattr(actor, "pk", None) else None
+    created = Fact.objects.bulk_create([fact for _row, fact in new_facts], batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action="fact.recorded",
+        changes=[(fact, None, snapshot(fact)) for fact in created],
+        reason=reason,
+    )
+    touched: dict[int, Any] = {}
+    for fact in created:
+        touched.setdefault(fact.appraisal.scheme_version_id, fact.appraisal)
+    for appraisal in touched.values():
+        appraisal_recompute(appraisal=appraisal, actor=actor, reason=reason)
+
+
+def _batch(upload: Upload, actor: Any, outcome: ImportOutcome, cycle: Cycle | None) -> ImportBatch:
+    batch = ImportBatch.objects.create(
+        kind=outcome.kind,
+        file_name=upload.name[:255],
+        sha256=upload.sha256,
+        cycle=cycle,
+        rows=outcome.rows,
+        added=outcome.added,
+        changed=outcome.changed,
+        unchanged=outcome.unchanged,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="import.completed",
+        target=batch,
+        after={
+            "kind": batch.kind,
+            "file": batch.file_name,
+            "sha256": batch.sha256,
+            "rows": batch.rows,
+            "added": batch.added,
+            "changed": batch.changed,
+            "unchanged": batch.unchanged,
+        },
+    )
+    return batch
+
+
+# -- the dictionary and the roster ------------------------------------------------
+def import_dictionary(*, file: Any, actor: Any, name: str | None = None) -> ImportOutcome:
+    """The indicator dictionary, one row per indicator (see `dictionary.py`)."""
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may import the indicator dictionary"))
+    upload = upload_from(file, name)
+    workbook = open_workbook(upload)
+    try:
+        sheet = workbook.worksheets[0]
+        plan = plan_dictionary(sheet, actor=actor)
+    finally:
+        workbook.close()
+    return _import_table(ImportKind.DICTIONARY, upload, actor, plan)
+
+
+def import_roster(*, file: Any, actor: Any, name: str | None = None) -> ImportOutcome:
+    """Units, positions and employees (see `roster.py`)."""
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may import the organisation and roster"))
+    upload = upload_from(file, name)
+    workbook = open_workbook(upload)
+    try:
+        plan = plan_roster(workbook, actor=actor)
+    finally:
+        workbook.close()
+    return _import_table(ImportKind.ROSTER, upload, actor, plan)
+
+
+def _import_table(kind: str, upload: Upload, actor: Any, plan: RowsPlan) -> ImportOutcome:
+    """Write a checked plan in one transaction, or hand the problems back."""
+    problems = sorted(set(plan.problems), key=lambda p: (p.sheet, p.row, p.column, p.message))
+    outcome = ImportOutcome(
+        kind=kind,
+        file_name=upload.name,
+        rows=plan.rows,
+        added=plan.added,
+        changed=plan.changed,
+        unchanged=plan.unchanged,
+        problems=problems,
+        previous=ImportBatch.objects.filter(kind=kind, sha256=upload.sha256).first(),
+    )
+    if problems:
+        outcome.annotated = _annotated(upload, problems)
+        return outcome
+    if not plan.steps:
+        return outcome
+    failed: list[CellProblem] = []
+    try:
+        with transaction.atomic():
+            for row, column, step in plan.steps:
+                try:
+                    step()
+                except (ServiceError, ValidationError) as exc:
+                    message = exc.message if isinstance(exc, ServiceError) else _invalid(exc)
+                    row.problem(column, str(message))
+                    failed.extend(row.problems)
+                    raise
+            outcome.batch = _batch(upload, actor, outcome, None)
+    except (ServiceError, ValidationError):
+        if not failed:
+            raise
+        outcome.problems = failed
+        outcome.annotated = _annotated(upload, failed)
+    return outcome
+
+
+def _invalid(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" if field != NON_FIELD_ERRORS else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def export_dictionary(*, actor: Any) -> bytes:
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may export the indicator dictionary"))
+    return to_bytes(dictionary_workbook(latest_versions()))
+
+
+def export_roster(*, actor: Any) -> bytes:
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may export the organisation and roster"))
+    return to_bytes(roster_workbook())
+
+
+# -- the printable per-person form ------------------------------------------------
+def export_appraisal_form(*, appraisal: Appraisal, actor: Any, pdf: bool = False) -> bytes:
+    """The appraisal's printable form as .xlsx, or as PDF through LibreOffice
+    (`PdfUnavailable` when the server cannot make one)."""
+    if not access.can_print_forms(actor):
+        raise NotAllowed(_("only HR may print appraisal forms"))
+    data = to_bytes(appraisal_form_workbook(appraisal))
+    return pdf_from_xlsx(data, stem=f"form-{appraisal.pk}") if pdf else data
+
+
+# -- exports -------------------------------------------------------------------
+def export_facts_template(*, cycle: Cycle, actor: Any) -> bytes:
+    """The fact-entry template of a cycle for HR (every item) or a data owner (theirs)."""
+    if not access.can_export_facts_template(actor):
+        raise NotAllowed(_("only HR and data owners may export the fact-entry template"))
+    appraisals = list(
+        appraisal_list(visible_to=actor, cycle=cycle).exclude(state=AppraisalState.WITHDRAWN)
+    )
+    return to_bytes(template_workbook(cycle=cycle, actor=actor, appraisals=appraisals))
+
+
+def export_results(*, cycle: Cycle, actor: Any) -> bytes:
+    """The results of a cycle: one row per appraisee."""
+    if not access.can_read_results(actor):
+        raise NotAllowed(_("only HR may export the results"))
+    appraisals = list(
+        appraisal_list(visible_to=actor, cycle=cycle)
+        .exclude(state=AppraisalState.WITHDRAWN)
+        .select_related("result")
+    )
+    return to_bytes(results_workbook(appraisals))
+
+
+# -- schemes as the familiar form ---------------------------------------------------
+@dataclass
+class SchemeDraft:
+    """A scheme read from a familiar form, for HR to review before saving with
+    `scheme_save`: the document, the notes on what was not understood, and the
+    engine's problems if the document does not pass its check yet."""
+
+    text: str
+    notes: list[str]
+    problems: list[str]
+
+
+def export_scheme_form(*, version: SchemeVersion, actor: Any) -> bytes:
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may export schemes"))
+    document = yaml.safe_load(version.text)
+    try:
+        return to_bytes(scheme_workbook(document))
+    except FormError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def import_scheme_form(*, file: Any, actor: Any, name: str | None = None) -> SchemeDraft:
+    """Read a familiar form into a scheme document. Nothing is saved: HR reviews the
+    draft (and the notes) and saves it through `scheme_save`."""
+    if not access.can_manage_spreadsheets(actor):
+        raise NotAllowed(_("only HR may import schemes"))
+    upload = upload_from(file, name)
+    workbook = open_workbook(upload)
+    try:
+        reading = read_form(workbook.worksheets)
+    except FormError as exc:
+        raise SpreadsheetRefused(str(exc)) from None
+    finally:
+        workbook.close()
+    problems: list[str] = []
+    try:
+        scheme_check(reading.text)
+    except SchemeInvalid as exc:
+        problems = [str(problem) for problem in exc.problems]
+    return SchemeDraft(reading.text, reading.notes, problems)
+
+
+__all__ = [
+    "ImportOutcome",
+    "SchemeDraft",
+    "SpreadsheetRefused",
+    "export_appraisal_form",
+    "export_dictionary",
+    "export_facts_template",
+    "export_results",
+    "export_roster",
+    "export_scheme_form",
+    "import_dictionary",
+    "import_facts",
+    "import_roster",
+    "import_scheme_form",
+]

@@ -1,0 +1,27 @@
+"""URLs of the Excel pages, under /spreadsheets/ (names `spreadsheets:<what>_<action>`)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from jixiao.spreadsheets import views
+
+app_name = "spreadsheets"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("cycles/<int:pk>/facts/", views.facts_import, name="facts_import"),
+    path("cycles/<int:pk>/template.xlsx", views.template_export, name="template_export"),
+    path("cycles/<int:pk>/results.xlsx", views.results_export, name="results_export"),
+    path("cycles/<int:pk>/forms/", views.form_list, name="form_list"),
+    path("appraisals/<int:pk>/form.xlsx", views.form_export, name="form_export"),
+    path("appraisals/<int:pk>/form.pdf", views.form_pdf, name="form_pdf"),
+    path("dictionary/", views.dictionary_import, name="dictionary_import"),
+    path("dictionary.xlsx", views.dictionary_export, name="dictionary_export"),
+    path("roster/", views.roster_import, name="roster_import"),
+    path("roster.xlsx", views.roster_export, name="roster_export"),
+    path("schemes/import/", views.scheme_import, name="scheme_import"),
+    path("schemes/save/", views.scheme_draft_save, name="scheme_draft_save"),
+    path("schemes/<str:code>.xlsx", views.scheme_export, name="scheme_export"),
+    path("problems/<str:token>.xlsx", views.annotated_download, name="annotated_download"),
+]

@@ -1,0 +1,101 @@
+"""The screenshots of docs/guide/hr.md, taken with the same browser set-up as the
+journeys. Run on purpose:
+
+    JIXIAO_SCREENSHOTS=1 .venv/bin/pytest tests/e2e/test_guide_screenshots.py
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from jixiao.appraisals.models import Cycle, Eligibility
+from jixiao.appraisals.services import (
+    cycle_eligibility_compute,
+    cycle_set_deadline,
+    eligibility_override,
+)
+from jixiao.hr.services import result_calibrate
+from jixiao.indicators.services import indicator_save
+from jixiao.schemes.models import SchemeVersion
+from tests.apps.conftest import SCHEME, appraisal_of
+from tests.apps.hr_setup import to_calibration
+from tests.e2e.conftest import log_in
+
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("JIXIAO_SCREENSHOTS") != "1",
+        reason="writes docs/guide/img; run with JIXIAO_SCREENSHOTS=1",
+    ),
+]
+
+
+def shot(page: Any, name: str, full: bool = True) -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(IMAGES / f"{name}.png"), full_page=full)
+
+
+def test_guide_screenshots(
+    page: Any, hr: Any, company: SimpleNamespace, scheme: SchemeVersion, draft_cycle: Cycle
+) -> None:
+    indicator_save(
+        actor=hr,
+        code="X-F-01",
+        effective_from=datetime.date(2026, 1, 1),
+        name="预算执行偏差率",
+        definition="实际支出与预算的偏差",
+        data_source="财务部",
+        formula="1 - |实际 - 预算| / 预算",
+        unit="%",
+    )
+    log_in(page, hr.username)
+    page.goto(f"{page.base_url}/hr/organisation/")
+    shot(page, "organisation")
+    page.goto(f"{page.base_url}/hr/indicators/")
+    shot(page, "dictionary")
+    page.goto(f"{page.base_url}/hr/schemes/T-FIN/")
+    shot(page, "scheme-form")
+    page.goto(f"{page.base_url}/hr/schemes/T-FIN/edit/")
+    page.fill("#id_text", SCHEME.replace("        rule: {deduct:", "        rulle: {deduct:"))
+    page.locator(".problem.error").first.wait_for()
+    page.locator(".problem.error").first.scroll_into_view_if_needed()
+    shot(page, "scheme-editor-error", full=False)
+    page.goto(f"{page.base_url}/hr/schemes/T-FIN/trial/")
+    page.fill("[data-field='in|预算执行偏差率|budget']", "1000000")
+    page.fill("[data-field='in|预算执行偏差率|actual']", "990000")
+    page.fill("[data-field='ev|部门管理|violation']", "1")
+    page.select_option("[data-field='r|内部控制管理|supervisor']", "4")
+    page.wait_for_function("document.querySelector('#trial-total').textContent.trim() === '92.5'")
+    shot(page, "trial")
+    cycle_eligibility_compute(cycle=draft_cycle, actor=hr)
+    entry = Eligibility.objects.get(cycle=draft_cycle, employee=company.clerks[1])
+    eligibility_override(
+        eligibility=entry, actor=hr, decision="include", reason="试用期转正，照常考核"
+    )
+    page.goto(f"{page.base_url}/hr/cycles/{draft_cycle.pk}/eligibility/")
+    shot(page, "eligibility")
+    from jixiao.appraisals.services import cycle_open
+
+    cycle_open(cycle=draft_cycle, actor=hr)
+    cycle_set_deadline(cycle=draft_cycle, actor=hr, stage="targets", due=datetime.date(2026, 10, 8))
+    page.goto(f"{page.base_url}/hr/cycles/{draft_cycle.pk}/")
+    shot(page, "cycle-progress")
+    cycle = to_calibration(hr, company, draft_cycle)
+    result = appraisal_of(cycle, company.clerks[0]).result
+    result_calibrate(result=result, actor=hr, grade="优秀", reason="季度攻坚贡献突出，委员会议定")
+    page.goto(f"{page.base_url}/hr/cycles/{cycle.pk}/calibration/")
+    page.wait_for_function("document.querySelector('#chart-0').chart")
+    shot(page, "calibration")
+    page.goto(f"{page.base_url}/hr/audit/?action=result")
+    shot(page, "audit")
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{page.base_url}/hr/schemes/T-FIN/trial/")
+    shot(page, "phone-trial", full=False)
