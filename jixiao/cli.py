@@ -20,6 +20,7 @@ from jixiao.scoring.numbers import fmt
 from jixiao.scoring.report import as_csv, as_json_document, as_table, table
 from jixiao.scoring.source import read_file
 from jixiao.scoring.weights import effective_weights
+from jixiao.scoring.wording import LANGUAGES, language
 
 OK, SOME_ERRORS, INVALID = 0, 1, 2
 
@@ -33,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--period", help="the period, e.g. 2026-06 (overrides the file's)")
     score.add_argument("--format", choices=("json", "csv", "table"), default="json")
     score.add_argument("--output", help="write to this file instead of standard output")
+    score.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the language of traces and errors: en (default) or zh (中文)",
+    )
     check = commands.add_parser("check", help="validate a scheme and show its effective weights")
     check.add_argument("scheme")
     ahp = commands.add_parser("ahp", help="weights from pairwise comparison matrices (层次分析法)")
@@ -86,14 +93,15 @@ def cmd_score(args: argparse.Namespace) -> int:
         facts = load_facts(args.facts, period=args.period)
     except DocumentError as exc:
         return _invalid(exc)
-    runs = score_periods(scheme, facts)
-    if args.format == "json":
-        document = as_json_document(runs, facts.several)
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "csv":
-        text = as_csv(runs)
-    else:
-        text = as_table(runs)
+    with language(args.language):  # traces and errors are rendered in it
+        runs = score_periods(scheme, facts)
+        if args.format == "json":
+            document = as_json_document(runs, facts.several)
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        elif args.format == "csv":
+            text = as_csv(runs)
+        else:
+            text = as_table(runs)
     _write(text, args.output)
     failed = sum(len(run.errors) for run in runs)
     if failed:

@@ -13,6 +13,7 @@ from jixiao.scoring.facts import FactSet, Lists
 from jixiao.scoring.model import Adjustment
 from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
 from jixiao.scoring.rules.events import costs, explain_events
+from jixiao.scoring.wording import joined, say
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -81,8 +82,13 @@ def _amounts(
         for index in np.flatnonzero(outside):
             state.error(
                 int(entered.owner[index]),
-                f"{adjustment.name}: {fmt(float(amounts[index]))} is outside "
-                f"[{fmt(low)}, {fmt(high)}]",
+                say(
+                    "{adjustment}: {amount} is outside [{low}, {high}]",
+                    adjustment=adjustment.name,
+                    amount=fmt(float(amounts[index])),
+                    low=fmt(low),
+                    high=fmt(high),
+                ),
             )
     total = np.bincount(entered.owner, weights=amounts, minlength=n).astype(np.float64)
     raw = total.copy()
@@ -96,7 +102,7 @@ def _amounts(
         listed = [fmt(float(a)) for a in entered.numbers_of(row)]
         text = " + ".join(listed) + (f" = {fmt(float(raw[row]))}" if len(listed) > 1 else "")
         if adjustment.cap is not None and raw[row] > adjustment.cap:
-            text += f", capped at {fmt(adjustment.cap)}"
+            text += say(", capped at {cap}", cap=fmt(adjustment.cap))
         return f"{'+' if sign > 0 else '−'}{text}"
 
     return after, applied, explain
@@ -108,7 +114,9 @@ def _events(
     assert adjustment.events is not None
     result = costs(adjustment.events, facts.events, facts.n)
     for row, message in result.errors.items():
-        state.error(row, f"{adjustment.name}: {message}")
+        state.error(
+            row, say("{adjustment}: {message}", adjustment=adjustment.name, message=message)
+        )
     amount = result.total
     raw = amount.copy()
     if adjustment.cap is not None:
@@ -119,11 +127,11 @@ def _events(
     applied = (amount > 0) | result.zero
 
     def explain(row: int) -> str:
-        parts = "; ".join(explain_events(adjustment.events, facts.events, row))  # type: ignore[arg-type]
+        parts = joined(explain_events(adjustment.events, facts.events, row))  # type: ignore[arg-type]
         if result.zero[row]:
-            return f"{parts} → total 0"
+            return say("{events} → total 0", events=parts)
         capped = (
-            f", capped at {fmt(adjustment.cap)}"
+            say(", capped at {cap}", cap=fmt(adjustment.cap))
             if adjustment.cap is not None and raw[row] > adjustment.cap
             else ""
         )
@@ -145,13 +153,32 @@ def _coefficient(
     keys = ", ".join(values)
     for row in np.flatnonzero(np.isnan(factor)):
         raw = column[row]
-        shown = "missing" if raw is None else repr(raw)
-        state.error(int(row), f"{adjustment.name}: {adjustment.by} is {shown}, not one of {keys}")
+        if raw is None:
+            message = say(
+                "{adjustment}: {input} is missing, not one of {keys}",
+                adjustment=adjustment.name,
+                input=adjustment.by,
+                keys=keys,
+            )
+        else:
+            message = say(
+                "{adjustment}: {input} is {value!r}, not one of {keys}",
+                adjustment=adjustment.name,
+                input=adjustment.by,
+                value=raw,
+                keys=keys,
+            )
+        state.error(int(row), message)
     after = before * factor
     applied = ~np.isnan(factor) & (factor != 1)
 
     def explain(row: int) -> str:
-        return f"{adjustment.by} = {column[row]}: × {fmt(float(factor[row]))}"
+        return say(
+            "{input} = {value}: × {factor}",
+            input=adjustment.by,
+            value=column[row],
+            factor=fmt(float(factor[row])),
+        )
 
     return after, applied, explain
 
@@ -175,7 +202,9 @@ def _gate(
     absent = {name: np.full(facts.n, np.nan) for name in adjustment.when.names - env.keys()}
     found = adjustment.when.evaluate({**env, **absent}, facts.n, None)  # as for one appraisee
     for bad, message in found.errors.items():
-        state.error(bad, f"{adjustment.name}: {message}")
+        state.error(
+            bad, say("{adjustment}: {message}", adjustment=adjustment.name, message=message)
+        )
     holds = np.nan_to_num(found.values) != 0
     after = before
     effect, value = adjustment.effect, adjustment.effect_value
@@ -194,15 +223,18 @@ def _gate(
             state.flag(int(row), f"zero: {adjustment.name}")
 
     def explain(row: int) -> str:
-        what = {
-            "zero": "total 0",
-            "no_bonus": "no bonus (score stands)",
-            "cap_grade": f"grade at most {value}",
-            "flag": f"flag: {value}",
-        }[effect]
+        when = adjustment.when.text  # type: ignore[union-attr]
         if not holds[row]:
-            return f"{adjustment.when.text}: does not hold"  # type: ignore[union-attr]
-        return f"{adjustment.when.text}: holds → {what}"  # type: ignore[union-attr]
+            return say("{condition}: does not hold", condition=when)
+        if effect == "zero":
+            what = say("total 0")
+        elif effect == "no_bonus":
+            what = say("no bonus (score stands)")
+        elif effect == "cap_grade":
+            what = say("grade at most {grade}", grade=value)
+        else:
+            what = say("flag: {flag}", flag=value)
+        return say("{condition}: holds → {effect}", condition=when, effect=what)
 
     return after, holds, explain
 

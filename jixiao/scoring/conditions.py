@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jixiao.scoring.numbers import FloatArray, fmt, parse_number, round9, round9_scalar
+from jixiao.scoring.wording import say
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -68,9 +69,9 @@ class Condition:
         return bool(self.test(np.array([value], dtype=np.float64))[0])
 
     def describe(self) -> str:
-        """How a trace shows it: `≥ 98%` keeps the author's own numbers."""
+        """How a trace shows it: `≥ 98%` keeps the author's own numbers (`else`: 其他)."""
         if self.op == "else":
-            return "else"
+            return say("else")
         if self.op == "interval":
             return self.source.strip()
         return f"{_PRETTY[self.op]} {self.source_operand()}"

@@ -3,7 +3,8 @@
 
 One code path for one appraisee or a hundred thousand: everything is
 columnar, and `ScoreRun.result(row)` renders one appraisee's result (with
-every trace) only when it is asked for.
+every trace) only when it is asked for — in the language current then
+(`with language("zh"): run.result(row)`, see wording.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from jixiao.scoring.model import Scheme
 from jixiao.scoring.numbers import FloatArray, fmt, output_number
 from jixiao.scoring.population import contract_outcomes
 from jixiao.scoring.weights import effective_weights
+from jixiao.scoring.wording import message_of, render, say
 
 
 @dataclass
@@ -54,7 +56,8 @@ class ScoreRun:
         return row not in self.errors
 
     def result(self, row: int) -> dict[str, Any]:
-        """One appraisee's result, as the JSON output shows it (§14)."""
+        """One appraisee's result, as the JSON output shows it (§14), with its traces,
+        adjustment names and errors in the current language."""
         ok = self.ok(row)
         facts = self.facts
         attributes = {k: v[row] for k, v in facts.attributes.items() if v[row] is not None}
@@ -85,7 +88,7 @@ class ScoreRun:
             ),
             "flags": flags,
             "outcomes": outcomes,
-            "errors": list(self.errors.get(row, [])),
+            "errors": [render(message) for message in self.errors.get(row, [])],
         }
 
     def results(self) -> list[dict[str, Any]]:
@@ -117,12 +120,17 @@ class ScoreRun:
         if self.carried[row] > 0:
             shown.append(
                 {
-                    "name": "overflow carried from items",
+                    "name": str(say("overflow carried from items")),
                     "kind": "carry",
                     "amount": output_number(-float(self.carried[row])),
                     "before": output_number(float(self.subtotal[row])),
                     "after": output_number(float(self.subtotal[row] - self.carried[row])),
-                    "trace": f"points below item floors: −{fmt(float(self.carried[row]))}",
+                    "trace": str(
+                        say(
+                            "points below item floors: −{carried}",
+                            carried=fmt(float(self.carried[row])),
+                        )
+                    ),
                 }
             )
         for column in self.adjustments:
@@ -136,7 +144,7 @@ class ScoreRun:
                     "amount": output_number(after - before),
                     "before": output_number(before),
                     "after": output_number(after),
-                    "trace": column.explain(row),
+                    "trace": str(column.explain(row)),
                 }
             )
         return shown
@@ -145,7 +153,7 @@ class ScoreRun:
         return {
             "scheme": self.scheme.code,
             "period": self.period,
-            "warnings": self.warnings,
+            "warnings": [render(warning) for warning in self.warnings],
             "results": self.results(),
         }
 
@@ -160,7 +168,9 @@ def score(scheme: Scheme, facts: FactSet) -> ScoreRun:
     errors: dict[int, list[str]] = {}
     for column in items:
         for row, message in column.errors.items():
-            errors.setdefault(row, []).append(f"item {column.item.code}: {message}")
+            errors.setdefault(row, []).append(
+                say("item {item}: {message}", item=column.item.code, message=message)
+            )
     subtotal = np.zeros(n)
     carried = np.zeros(n)
     for column in items:
@@ -209,10 +219,22 @@ def _unknown_items(scheme: Scheme, facts: FactSet) -> list[str]:
     for code in facts.items:
         if code not in codes:
             near = get_close_matches(code, codes, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            notes.append(
-                f"facts for item {code!r}, which the scheme does not have, are ignored{hint}"
-            )
+            if near:
+                notes.append(
+                    say(
+                        "facts for item {item!r}, which the scheme does not have, are ignored;"
+                        " did you mean {near!r}?",
+                        item=code,
+                        near=near[0],
+                    )
+                )
+            else:
+                notes.append(
+                    say(
+                        "facts for item {item!r}, which the scheme does not have, are ignored",
+                        item=code,
+                    )
+                )
     return notes
 
 
@@ -254,7 +276,9 @@ def _contracts(scheme: Scheme, runs: list[ScoreRun]) -> None:
             )
         except ValueError as exc:
             for index, row in places:
-                runs[index].errors.setdefault(row, []).append(f"contract: {exc}")
+                runs[index].errors.setdefault(row, []).append(
+                    say("contract: {problem}", problem=message_of(exc))
+                )
             continue
         for (index, row), outcome, failures in zip(places, outcomes, failed, strict=True):
             runs[index].contract[row] = {

@@ -22,6 +22,7 @@ Comparisons round both sides to 9 decimals first (§5), so `490/500 >= 98%` hold
 
 Errors are per row, never exceptions: division by zero, an unknown name, a name without a
 value (NaN), a result that is not a finite number. A row's first error wins; its value is NaN.
+Their messages are `say(...)` text (wording.py): shown in English or Chinese.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ import numpy.typing as npt
 
 from jixiao.scoring.errors import ExpressionError
 from jixiao.scoring.numbers import FloatArray, round9, round_half_up
+from jixiao.scoring.wording import language, say
 
 BoolArray = npt.NDArray[np.bool_]
 Mask = BoolArray | None  # the rows a node must evaluate; None: every row
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
-NOT_FINITE = "result is not a finite number"
+with language("en"):  # the constant reads in English; ScoreRun.result says it again
+    NOT_FINITE = say("result is not a finite number")
 
 # name -> (fewest, most) arguments; None: any number
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -170,7 +173,7 @@ def _aggregate(rows: _Rows, active: Mask, func: str, name: str, items: Ragged) -
     missing = np.isnan(values)
     if missing.any():
         lacking = np.bincount(owner[missing], minlength=rows.n) > 0
-        rows.fail(lacking, active, f"no value for an entry of '{name}'")
+        rows.fail(lacking, active, say("no value for an entry of '{name}'", name=name))
         values = np.where(missing, 0.0, values)
     if func == "count":
         return count
@@ -178,7 +181,8 @@ def _aggregate(rows: _Rows, active: Mask, func: str, name: str, items: Ragged) -
     rows.check(total, active)
     if func == "sum":
         return total
-    rows.fail(count == 0, active, f"no entries for '{name}'")
+    if (count == 0).any():
+        rows.fail(count == 0, active, say("no entries for '{name}'", name=name))
     return total / np.maximum(count, 1.0)
 
 
@@ -315,15 +319,19 @@ class _Compiler:
         def load(rows: _Rows, active: Mask) -> FloatArray:
             values = rows.env.get(name)
             if values is None:
-                unknown = f"unknown name '{name}'"
                 if name in rows.lists:
-                    unknown = f"'{name}' is a list: use sum({name}), mean({name}) or count({name})"
+                    unknown = say(
+                        "'{name}' is a list: use sum({name}), mean({name}) or count({name})",
+                        name=name,
+                    )
+                else:
+                    unknown = say("unknown name '{name}'", name=name)
                 rows.fail(np.ones(rows.n, dtype=bool), active, unknown)
                 return np.full(rows.n, np.nan)
             odd = ~np.isfinite(values)
             if odd.any():
-                rows.fail(np.isnan(values), active, f"no value for '{name}'")
-                rows.fail(odd, active, f"'{name}' is not a finite number")
+                rows.fail(np.isnan(values), active, say("no value for '{name}'", name=name))
+                rows.fail(odd, active, say("'{name}' is not a finite number", name=name))
             return values
 
         return load
@@ -334,7 +342,7 @@ class _Compiler:
             raise self.error(node, f"operator '{_SYMBOLS[type(node.op)]}' is not allowed")
         left, right = self.build(node.left, depth), self.build(node.right, depth)
         divides = isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod)
-        zero = f"division by zero in '{self.segment(node)}'"
+        zero = say("division by zero in '{expression}'", expression=self.segment(node))
 
         def run(rows: _Rows, active: Mask) -> FloatArray:
             a, b = left(rows, active), right(rows, active)
@@ -417,7 +425,9 @@ class _Compiler:
         decimals = self.decimals(node.args[1]) if len(node.args) == 2 and func.id == "round" else 0
         args = [self.build(arg, depth) for arg in node.args[: 1 if func.id == "round" else None]]
         apply, name = _elementwise(func.id, decimals), func.id
-        inverted = f"clamp: lower bound above upper bound in '{self.segment(node)}'"
+        inverted = say(
+            "clamp: lower bound above upper bound in '{expression}'", expression=self.segment(node)
+        )
 
         def run(rows: _Rows, active: Mask) -> FloatArray:
             values = [arg(rows, active) for arg in args]

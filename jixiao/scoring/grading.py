@@ -19,6 +19,7 @@ from jixiao.scoring.population import (
     rank_within,
     salary_steps,
 )
+from jixiao.scoring.wording import message_of, say
 
 EVERYONE = "all"  # without `within`, everyone is the group all=all (`groups: {all: {all: ...}}`)
 
@@ -137,8 +138,9 @@ def _normalize(
             total, groups, method=spec.method, group_by=group_by, cap=spec.cap
         )
     except ValueError as exc:
+        message = say("normalisation: {problem}", problem=message_of(exc))
         for row in range(facts.n):
-            errors.setdefault(row, []).append(f"normalisation: {exc}")
+            errors.setdefault(row, []).append(message)
         return None
     notes.extend(found_notes)
     return normalized
@@ -165,17 +167,22 @@ def _outcomes(
                 env[name] = np.array([_number(inputs.get(str(k), {}).get(name)) for k in keys])
             found = pay.factor.evaluate(env, len(keys), None)
             factor = found.values
-            for index, message in found.errors.items():
+            for index, problem in found.errors.items():
+                message = say(
+                    "pay factor of {group}: {problem}", group=keys[index], problem=problem
+                )
                 for row in np.flatnonzero(groups == index):
-                    graded.errors.setdefault(int(row), []).append(
-                        f"pay factor of {keys[index]}: {message}"
-                    )
+                    graded.errors.setdefault(int(row), []).append(message)
         for index, key in enumerate(keys):
             if np.isnan(pool[index]):
+                message = say(
+                    "pay: no group input {input!r} for {within}={group}",
+                    input=pay.pool,
+                    within=pay.within or EVERYONE,
+                    group=key,
+                )
                 for row in np.flatnonzero(groups == index):
-                    graded.errors.setdefault(int(row), []).append(
-                        f"pay: no group input {pay.pool!r} for {pay.within or EVERYONE}={key}"
-                    )
+                    graded.errors.setdefault(int(row), []).append(message)
         graded.outcomes["pay"] = pay_shares(
             graded.grade, groups, pay.coefficients, pool, factor, no_bonus
         )
@@ -188,8 +195,11 @@ def _outcomes(
             return floats(facts.inputs.get(name, np.full(n, None, dtype=object)))
 
         current = column(salary.current)
-        for row in np.flatnonzero(np.isnan(current) & ~np.isnan(total)):
-            graded.errors.setdefault(int(row), []).append(f"salary: no input {salary.current!r}")
+        lacking = np.flatnonzero(np.isnan(current) & ~np.isnan(total))
+        if len(lacking):
+            message = say("salary: no input {input!r}", input=salary.current)
+            for row in lacking:
+                graded.errors.setdefault(int(row), []).append(message)
         step, new = salary_steps(
             total, salary.steps, current, column(salary.min), column(salary.max)
         )

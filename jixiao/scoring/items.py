@@ -30,6 +30,7 @@ from jixiao.scoring.model import Item, Scheme
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.raters import combine
 from jixiao.scoring.rules.base import ItemInput, Rated, Scored, merge_errors
+from jixiao.scoring.wording import say
 
 
 @dataclass
@@ -49,21 +50,34 @@ class ItemColumn:
         return self.scored.score
 
     def trace(self, row: int) -> str:
+        """The item's one-line trace (§5.8) for one appraisee, in the current language."""
         if row in self.errors:
-            return f"error: {self.errors[row]}"
+            return say("error: {message}", message=self.errors[row])
         text = self.item.rule.explain(self.data, self.scored, row)
         measure = self.item.measure
         value = fmt(float(self.data.value[row]))
         if measure is not None and self.item.rule.needs_value:
-            text = f"{measure.text} = {value}; {text}"
+            text = say(
+                "{measure} = {value}; {trace}", measure=measure.text, value=value, trace=text
+            )
         standard = self.item.standard
         if standard is not None and self.met[row] >= 0:
             shown = (
                 f"{measure.text} = {value}" if measure and not self.item.rule.needs_value else value
             )
-            verdict = "meets" if self.met[row] else "does not meet"
-            text += f"; {shown} {verdict} the standard {standard.describe()}"
-        return text
+            if self.met[row]:
+                text += say(
+                    "; {value} meets the standard {standard}",
+                    value=shown,
+                    standard=standard.describe(),
+                )
+            else:
+                text += say(
+                    "; {value} does not meet the standard {standard}",
+                    value=shown,
+                    standard=standard.describe(),
+                )
+        return str(text)
 
 
 def numeric_inputs(facts: FactSet) -> dict[str, FloatArray]:
@@ -125,7 +139,7 @@ def score_item(
     if rule.needs_value and item.measure is None:
         words = np.array([isinstance(v, str) for v in raw_value], dtype=bool)
         for row in np.flatnonzero(words & np.isnan(value)):
-            errors[int(row)] = f"value {raw_value[row]!r} is not a number"
+            errors[int(row)] = say("value {value!r} is not a number", value=raw_value[row])
     scored = rule.score(data)
     errors = merge_errors(errors, scored.errors)
     score = scored.score

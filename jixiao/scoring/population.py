@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from jixiao.scoring.conditions import Condition
 from jixiao.scoring.numbers import FloatArray, fmt, parse_number, round9, round9_scalar
+from jixiao.scoring.wording import listed, say
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -174,7 +175,9 @@ def normalize(
     no cap applies (a note says so). Errors raise ValueError naming the group codes.
     """
     if method != "mean_to_100":
-        raise ValueError(f"unknown normalisation method {method!r} (known: mean_to_100)")
+        raise ValueError(
+            say("unknown normalisation method {method!r} (known: mean_to_100)", method=method)
+        )
     totals, groups = np.asarray(totals, dtype=np.float64), np.asarray(groups, dtype=np.int64)
     n = _n_groups(groups, group_by)
     valid = ~np.isnan(totals)
@@ -184,8 +187,13 @@ def normalize(
     mean[used] = np.bincount(groups[valid], weights=totals[valid], minlength=n)[used] / count[used]
     bad = np.flatnonzero(used & ~(round9(mean) > 0))
     if bad.size:
-        listed = ", ".join(f"group {g} (mean {fmt(mean[g])})" for g in bad)
-        raise ValueError(f"cannot normalise to 100: the mean total is not positive in {listed}")
+        named = listed(say("group {group} (mean {mean})", group=g, mean=fmt(mean[g])) for g in bad)
+        raise ValueError(
+            say(
+                "cannot normalise to 100: the mean total is not positive in {groups}",
+                groups=named,
+            )
+        )
     s1 = totals * 100 / mean[groups]
     factor = np.where(used, 1.0, np.nan)
     if group_by is None or not used.any():
@@ -194,8 +202,13 @@ def normalize(
     by[: len(group_by)] = group_by
     wrong = np.flatnonzero(used & ~(by > 0))
     if wrong.size:
-        listed = ", ".join(f"group {g} ({fmt(by[g])})" for g in wrong)
-        raise ValueError(f"group factor: the `by` value is missing or not positive for {listed}")
+        named = listed(say("group {group} ({by})", group=g, by=fmt(by[g])) for g in wrong)
+        raise ValueError(
+            say(
+                "group factor: the `by` value is missing or not positive for {groups}",
+                groups=named,
+            )
+        )
     factor = np.where(used, by / by[used].min(), np.nan)
     notes: list[str] = []
     limit = _cap(cap, s1[valid], notes)
@@ -205,15 +218,21 @@ def normalize(
     while limit is not None and round9_scalar(np.nanmax(factor)) > limit and times < 200:
         factor, times = np.sqrt(factor), times + 1
     if limit is None:
-        notes.append(f"group factors {shown} (no cap)")
+        notes.append(say("group factors {factors} (no cap)", factors=shown))
     elif times:
         after = ", ".join(fmt(f) for f in factor)
         notes.append(
-            f"group factors {shown} exceed cap {fmt(limit)}: "
-            f"square root taken {times} time(s) -> {after}"
+            say(
+                "group factors {factors} exceed cap {cap}: "
+                "square root taken {times} time(s) -> {after}",
+                factors=shown,
+                cap=fmt(limit),
+                times=times,
+                after=after,
+            )
         )
     else:
-        notes.append(f"group factors {shown} within cap {fmt(limit)}")
+        notes.append(say("group factors {factors} within cap {cap}", factors=shown, cap=fmt(limit)))
     return s1 * factor[groups], factor, notes
 
 
@@ -223,17 +242,25 @@ def _cap(cap: str | float | None, s1: FloatArray, notes: list[str]) -> float | N
     if isinstance(cap, str) and cap.strip() == "spread":
         high, low = float(s1.max()), float(s1.min())
         if round9_scalar(low) <= 0:
-            notes.append(f"spread cap: the smallest S1 is {fmt(low)}, so there is no cap")
+            notes.append(
+                say("spread cap: the smallest S1 is {low}, so there is no cap", low=fmt(low))
+            )
             return None
         value = round9_scalar((high + low) / (2 * low))
         notes.append(
-            f"cap = (max S1 + min S1) / (2 × min S1) = ({fmt(high)} + {fmt(low)}) / "
-            f"(2 × {fmt(low)}) = {fmt(value)}"
+            say(
+                "cap = (max S1 + min S1) / (2 × min S1) = ({high} + {low}) / (2 × {low}) = {cap}",
+                high=fmt(high),
+                low=fmt(low),
+                cap=fmt(value),
+            )
         )
         return value
     value = round9_scalar(parse_number(cap))
     if value < 1:
-        raise ValueError(f"group factor cap must be at least 1 (the smallest factor), got {cap!r}")
+        raise ValueError(
+            say("group factor cap must be at least 1 (the smallest factor), got {cap!r}", cap=cap)
+        )
     return value
 
 
@@ -340,7 +367,9 @@ def period_index(label: str) -> tuple[str, int]:
         match = pattern.match(text)
         if match and 1 <= int(match.group(2)) <= per_year:
             return kind, int(match.group(1)) * per_year + int(match.group(2)) - 1
-    raise ValueError(f"not a period: {label!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)")
+    raise ValueError(
+        say("not a period: {period!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)", period=label)
+    )
 
 
 def contract_outcomes(
@@ -379,13 +408,13 @@ def contract_outcomes(
         since_kind, start = period_index(since)
         kinds.add(since_kind)
     if len(kinds) > 1:
-        raise ValueError(f"periods of different kinds: {sorted(kinds)}")
+        raise ValueError(say("periods of different kinds: {kinds}", kinds=sorted(kinds)))
     streaks = {t.name: 0 for t in triggers}
     out: list[PeriodOutcome] = []
     previous: int | None = None
     for (_, index), total, failed in zip(indexed, totals, failed_items, strict=True):
         if previous is not None and index <= previous:
-            raise ValueError(f"periods out of order: {list(periods)}")
+            raise ValueError(say("periods out of order: {periods}", periods=list(periods)))
         reference = index < start + reference_periods
         if reference or failed is None or (previous is not None and index != previous + 1):
             streaks = dict.fromkeys(streaks, 0)

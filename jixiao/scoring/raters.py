@@ -17,6 +17,7 @@ from jixiao.scoring.facts import IntArray, Lists, ObjArray
 from jixiao.scoring.model import Raters
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.rules.base import Rated
+from jixiao.scoring.wording import joined, say
 
 Points = Callable[[ObjArray], tuple[FloatArray, dict[int, str]]]
 
@@ -59,7 +60,12 @@ def combine(ratings: Mapping[str, Lists], raters: Raters | None, n: int, points:
     for rater in unknown:
         for row in np.unique(ratings[rater].owner):
             errors.setdefault(
-                int(row), f"rating by {rater!r}, who is not one of {', '.join(raters.types)}"
+                int(row),
+                say(
+                    "rating by {rater!r}, who is not one of {raters}",
+                    rater=rater,
+                    raters=", ".join(raters.types),
+                ),
             )
     types = raters.types or tuple(ratings)
     means = {
@@ -93,8 +99,10 @@ def _weighted(
         total += np.where(present, mean * weight, 0.0)
         present_weight += np.where(present, weight, 0.0)
         if raters.missing == "error" and weight > 0:
-            for row in np.flatnonzero(~present):
-                errors.setdefault(int(row), f"no {rater} rating")
+            absent = np.flatnonzero(~present)
+            message = say("no {rater} rating", rater=rater) if len(absent) else ""
+            for row in absent:
+                errors.setdefault(int(row), message)
     any_rating = np.zeros(n, dtype=bool)
     for found in means.values():
         any_rating |= ~np.isnan(found.mean)
@@ -104,8 +112,10 @@ def _weighted(
         else:
             result = np.where(present_weight > 0, total / present_weight, np.nan)
     only_reference = any_rating & (present_weight == 0)
-    for row in np.flatnonzero(only_reference):
-        errors.setdefault(int(row), "only ratings that do not count (weight 0)")
+    reference = np.flatnonzero(only_reference)
+    message = say("only ratings that do not count (weight 0)") if len(reference) else ""
+    for row in reference:
+        errors.setdefault(int(row), message)
     result = np.where(any_rating, result, np.nan)
     return result
 
@@ -133,15 +143,23 @@ def explain(
         detail = _shown(raw, float(found.mean[row]))
         if found.count[row] > 1:
             dropped = int(found.count[row] - found.kept[row])
-            how = f"trimmed {dropped}, " if dropped else ""
-            detail += f" → {how}mean {fmt(float(found.mean[row]))}"
+            mean = fmt(float(found.mean[row]))
+            if dropped:
+                detail += say(" → trimmed {dropped}, mean {mean}", dropped=dropped, mean=mean)
+            else:
+                detail += say(" → mean {mean}", mean=mean)
         parts.append(f"{rater} {detail}")
-    text = "; ".join(parts)
+    text = joined(parts)
     if raters.final:
         chosen = next((t for t in raters.final if not np.isnan(means[t].mean[row])), None)
         if len(parts) == 1:
             return f"{text} → {fmt(float(result[row]))}"
-        return f"{text} → {chosen} counts (final): {fmt(float(result[row]))}"
+        return say(
+            "{ratings} → {rater} counts (final): {score}",
+            ratings=text,
+            rater=chosen,
+            score=fmt(float(result[row])),
+        )
     weights = raters.weights or {t: 1.0 for t in means}
     used = {t: w for t, w in weights.items() if not np.isnan(means[t].mean[row]) and w > 0}
     if raters.missing == "zero":
@@ -152,7 +170,7 @@ def explain(
     terms = " + ".join(
         f"{fmt(w / base)} × {fmt(_mean_or_zero(means[t], row))}" for t, w in used.items()
     )
-    note = "" if base == sum(weights.values()) else " (weights of absent raters redistributed)"
+    note = "" if base == sum(weights.values()) else say(" (weights of absent raters redistributed)")
     return f"{text} → {terms} = {fmt(float(result[row]))}{note}"
 
 

@@ -15,6 +15,7 @@ from wcwidth import wcswidth
 
 from jixiao.scoring.engine import ScoreRun
 from jixiao.scoring.numbers import fmt
+from jixiao.scoring.wording import render
 
 
 def as_json_document(runs: Sequence[ScoreRun], several: bool) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def as_json_document(runs: Sequence[ScoreRun], several: bool) -> dict[str, Any]:
         return runs[0].as_dict()
     warnings: list[str] = []
     for run in runs:
-        warnings.extend(w for w in run.warnings if w not in warnings)
+        warnings.extend(w for w in map(render, run.warnings) if w not in warnings)
     return {
         "scheme": runs[0].scheme.code if runs else None,
         "warnings": warnings,
@@ -115,7 +116,7 @@ def as_table(runs: Sequence[ScoreRun]) -> str:
             for flag in r["flags"]:
                 lines.append(f"* {r['appraisee']}: {flag}")
         for warning in run.warnings:
-            lines.append(f"warning: {warning}")
+            lines.append(f"warning: {render(warning)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -20,6 +20,7 @@ from jixiao.scoring.errors import Path
 from jixiao.scoring.expr import Expression, Ragged
 from jixiao.scoring.facts import Events, ObjArray
 from jixiao.scoring.numbers import FloatArray, fmt
+from jixiao.scoring.wording import say
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -97,7 +98,7 @@ def _numbers(raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
             try:
                 out[index] = float(str(value))
             except ValueError:
-                errors[index] = f"rating {value!r} is not a number"
+                errors[index] = say("rating {value!r} is not a number", value=value)
     return out, errors
 
 

@@ -18,7 +18,8 @@ from jixiao.scoring.expr import Expression
 from jixiao.scoring.model import EventRule
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored
-from jixiao.scoring.rules.events import ZEROES, costs, explain_events, parse_event_rule
+from jixiao.scoring.rules.events import costs, explain_events, parse_event_rule, zeroes
+from jixiao.scoring.wording import joined, say
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,23 @@ class DeductRule(Rule):
         start = data.full if self.start is None else self.start
         parts = explain_events(self.events, data.events, row)
         if not parts:
-            return f"no events: {fmt(start)}"
-        if any(ZEROES in part for part in parts):
-            return _zero_last(parts)
+            return say("no events: {score}", score=fmt(start))
+        zero = zeroes()
+        if any(zero in part for part in parts):
+            return _zero_last(parts, zero)
         spent = float(costs(self.events, _one(data.events, row), 1).total[0])
         raw = start - spent
-        text = "; ".join(parts) + f"; {fmt(start)} − {fmt(spent)} = {fmt(raw)}"
+        text = joined([*parts, f"{fmt(start)} − {fmt(spent)} = {fmt(raw)}"])
         if self.floor is not None and raw < self.floor:
             if scored.carry is not None and scored.carry[row] > 0:
-                text += f", −{fmt(float(scored.carry[row]))} carried to the form"
-            text += f", floor {fmt(self.floor)}"
+                carried = fmt(float(scored.carry[row]))
+                text += say(", −{carried} carried to the form", carried=carried)
+            # a floor of 0 is 扣完为止: deducted until nothing is left
+            text += (
+                say(", floor 0")
+                if self.floor == 0
+                else say(", floor {floor}", floor=fmt(self.floor))
+            )
         return text
 
 
@@ -120,19 +128,20 @@ class AddRule(Rule):
         cap = data.full if self.cap is None else self.cap
         parts = explain_events(self.events, data.events, row)
         if not parts:
-            return f"no events: {fmt(self.start)}"
-        if any(ZEROES in part for part in parts):
-            return _zero_last(parts)
+            return say("no events: {score}", score=fmt(self.start))
+        zero = zeroes()
+        if any(zero in part for part in parts):
+            return _zero_last(parts, zero)
         raw = self.start + costs(self.events, _one(data.events, row), 1).total[0]
-        text = "; ".join(parts) + f"; {fmt(self.start)} + {fmt(raw - self.start)} = {fmt(raw)}"
+        text = joined([*parts, f"{fmt(self.start)} + {fmt(raw - self.start)} = {fmt(raw)}"])
         if raw > cap:
-            text += f", capped at {fmt(cap)}"
+            text += say(", capped at {cap}", cap=fmt(cap))
         return text
 
 
-def _zero_last(parts: list[str]) -> str:
+def _zero_last(parts: list[str], zero: str) -> str:
     """The costs first, then what made the item 0, so the trace ends with the score."""
-    return "; ".join(sorted(parts, key=lambda part: ZEROES in part))
+    return joined(sorted(parts, key=lambda part: zero in part))
 
 
 def _one(events: Mapping[str, Any], row: int) -> dict[str, Any]:

@@ -17,10 +17,15 @@ from jixiao.scoring.facts import Events
 from jixiao.scoring.model import EventCost, EventRule
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.rules.base import BoolArray, Reader
+from jixiao.scoring.wording import joined, say
 
 COST_KEYS = ("each", "tiers", "mode", "zero_above", "sequence", "then", "by_size", "zero", "max")
 _KINDS = ("each", "tiers", "sequence", "by_size", "zero")
-ZEROES = "item scores 0"  # how a trace says that a zero condition holds
+
+
+def zeroes() -> str:
+    """How a trace says that a zero condition holds (in the current language)."""
+    return say("item scores 0")
 
 
 def parse_event_rule(raw: object, reader: Reader, path: Path) -> EventRule | None:
@@ -140,7 +145,12 @@ def costs(rule: EventRule, events: Mapping[str, Events], n: int) -> CostResult:
             zero |= facts.count > 0
         for row in np.flatnonzero(over):
             errors.setdefault(
-                int(row), f"{cost.name}: {fmt(facts.count[row])} occurrences go past the last tier"
+                int(row),
+                say(
+                    "{event}: {count} occurrences go past the last tier",
+                    event=cost.name,
+                    count=fmt(facts.count[row]),
+                ),
             )
         total += np.where(over, 0.0, amount)
     return CostResult(total, zero, errors)
@@ -210,19 +220,21 @@ def _sequence(cost: EventCost, count: FloatArray) -> FloatArray:
 
 
 def explain_cost(cost: EventCost, facts: Events | None, row: int) -> tuple[str, float] | None:
-    """`overtime 12: 10 × 0.5 + 2 × 1 = 7`, or None when the event did not happen."""
+    """`overtime 12: 10 × 0.5 + 2 × 1 = 7` (加班 12 次：10 × 0.5 + 2 × 1 = 7), or None
+    when the event did not happen."""
     if facts is None or facts.count[row] == 0:
         return None
     count = float(facts.count[row])
     what = _occurrences(cost.name, facts, row)
     if cost.zero_above is not None and count > cost.zero_above:
-        return f"{what}: more than {fmt(cost.zero_above)} → {ZEROES}", 0.0
+        limit = fmt(cost.zero_above)
+        return say("{event}: more than {limit} → item scores 0", event=what, limit=limit), 0.0
     if cost.zero:
-        return f"{what} → {ZEROES}", 0.0
+        return say("{event} → item scores 0", event=what), 0.0
     amount, working = _working(cost, facts, row, count)
-    text = f"{what}: {working}"
+    text = say("{event}: {working}", event=what, working=working)
     if cost.max is not None and amount > cost.max:
-        text += f", capped at {fmt(cost.max)}"
+        text += say(", capped at {cap}", cap=fmt(cost.max))
         amount = cost.max
     return text, amount
 
@@ -231,7 +243,7 @@ def _occurrences(name: str, facts: Events, row: int) -> str:
     if facts.listed[row]:
         sizes = facts.sizes.numbers_of(row)
         return f"{name} [{', '.join(fmt(s) for s in sizes)}]"
-    return f"{name} {fmt(facts.count[row])}"
+    return say("{event} {count}", event=name, count=fmt(facts.count[row]))
 
 
 def _working(cost: EventCost, facts: Events, row: int, count: float) -> tuple[float, str]:
@@ -255,14 +267,20 @@ def _working(cost: EventCost, facts: Events, row: int, count: float) -> tuple[fl
     if cost.sequence:
         amount = float(_sequence(cost, np.array([count]))[0])
         steps = [fmt(c) for c in cost.sequence]
-        return amount, f"sequence {', '.join(steps)} ({cost.then}) → {fmt(amount)}"
+        if cost.then == "double":
+            return amount, say(
+                "sequence {steps} (double) → {amount}", steps=", ".join(steps), amount=fmt(amount)
+            )
+        return amount, say(
+            "sequence {steps} (repeat) → {amount}", steps=", ".join(steps), amount=fmt(amount)
+        )
     sizes = facts.sizes.numbers_of(row)
     parts, amount = [], 0.0
     for size in sizes:
         price = next((p for c, p in cost.by_size if c.holds(float(size))), 0.0)
         parts.append(f"{fmt(size)} → {fmt(price)}")
         amount += price
-    return amount, f"{'; '.join(parts)} = {fmt(amount)}"
+    return amount, f"{joined(parts)} = {fmt(amount)}"
 
 
 def explain_events(rule: EventRule, events: Mapping[str, Events], row: int) -> list[str]:

@@ -12,6 +12,7 @@ from jixiao.scoring.errors import Path
 from jixiao.scoring.expr import Expression
 from jixiao.scoring.numbers import FloatArray, fmt, round9, round9_scalar
 from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, merge_errors, value_text
+from jixiao.scoring.wording import say
 
 
 def _clamp(score: FloatArray, low: float | None, high: float | None) -> FloatArray:
@@ -24,9 +25,9 @@ def _clamp(score: FloatArray, low: float | None, high: float | None) -> FloatArr
 
 def _bounds_text(raw: float, low: float | None, high: float | None) -> str:
     if low is not None and raw < low:
-        return f", at least {fmt(low)}"
+        return say(", at least {low}", low=fmt(low))
     if high is not None and raw > high:
-        return f", at most {fmt(high)}"
+        return say(", at most {high}", high=fmt(high))
     return ""
 
 
@@ -86,19 +87,26 @@ class StepsRule(Rule):
         down, up = self._steps(data.value)
         raw = self.base + self.below * down + self.above * up
         score = _clamp(raw, self.min, self.max)
-        errors = {int(r): "no value" for r in np.flatnonzero(np.isnan(data.value))}
+        missing = np.flatnonzero(np.isnan(data.value))
+        errors = dict.fromkeys(missing.tolist(), say("no value")) if len(missing) else {}
         return Scored(score, errors, detail={"raw": raw, "down": down, "up": up})
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         down, up = float(scored.detail["down"][row]), float(scored.detail["up"][row])
         raw = float(scored.detail["raw"][row])
-        text = f"{value_text(data, row)} against standard {fmt(self.standard)}: "
+        text = say(
+            "{value} against standard {standard}: ",
+            value=value_text(data, row),
+            standard=fmt(self.standard),
+        )
         if down:
-            text += f"{fmt(down)} step(s) below × {fmt(self.below)}; "
+            text += say("{down} step(s) below × {below}; ", down=fmt(down), below=fmt(self.below))
         elif up:
-            text += f"{fmt(up)} step(s) above × {fmt(self.above)}; "
+            text += say("{up} step(s) above × {above}; ", up=fmt(up), above=fmt(self.above))
+        elif self.count == "whole":
+            text += say("no whole step away; ")
         else:
-            text += "no whole step away; " if self.count == "whole" else "at the standard; "
+            text += say("at the standard; ")
         return text + f"{fmt(self.base)} → {fmt(raw)}{_bounds_text(raw, self.min, self.max)}"
 
 
@@ -162,18 +170,23 @@ class InterpolateRule(Rule):
                 inside = (round9(v) > round9(x0)) & (round9(v) <= round9(x1))
                 score = np.where(inside, y0 + (v - x0) / (x1 - x0) * (y1 - y0), score)
             for row in np.flatnonzero(round9(x1) <= round9(x0)):
-                errors.setdefault(int(row), "interpolation points are not in increasing order")
+                errors.setdefault(int(row), say("interpolation points are not in increasing order"))
         score = np.where(round9(v) > round9(xs[-1]), ys[-1], score)
-        for row in np.flatnonzero(np.isnan(v)):
-            errors.setdefault(int(row), "no value")
+        missing = np.flatnonzero(np.isnan(v))
+        no_value = say("no value") if len(missing) else ""
+        for row in missing:
+            errors.setdefault(int(row), no_value)
         score[list(errors)] = np.nan
         return Scored(score, errors, detail={"xs": xs})
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         xs = [float(x[row]) for x in scored.detail["xs"]]
         pts = ", ".join(f"({fmt(x)}, {fmt(y)})" for x, (_, y) in zip(xs, self.points, strict=True))
-        return (
-            f"{value_text(data, row)} on the line through {pts} → {fmt(float(scored.score[row]))}"
+        return say(
+            "{value} on the line through {points} → {score}",
+            value=value_text(data, row),
+            points=pts,
+            score=fmt(float(scored.score[row])),
         )
 
 
@@ -225,8 +238,17 @@ class FormulaRule(Rule):
             f"{name} = {fmt(float(data.env[name][row]))}" for name in names if name in data.env
         )
         raw = float(scored.detail["raw"][row])
-        text = f"{self.formula.text}" + (f" with {bound}" if bound else "")
-        return text + f" = {fmt(raw)}{_bounds_text(raw, self.min, self.max)}"
+        text = (
+            say(
+                "{formula} with {bound} = {raw}",
+                formula=self.formula.text,
+                bound=bound,
+                raw=fmt(raw),
+            )
+            if bound
+            else f"{self.formula.text} = {fmt(raw)}"
+        )
+        return text + _bounds_text(raw, self.min, self.max)
 
 
 @dataclass(frozen=True)
@@ -261,14 +283,21 @@ class DirectRule(Rule):
         for row in np.flatnonzero(outside):
             errors.setdefault(
                 int(row),
-                f"score {fmt(float(given[row]))} is outside {fmt(self.min)}..{fmt(self.max)}",
+                say(
+                    "score {score} is outside {low}..{high}",
+                    score=fmt(float(given[row])),
+                    low=fmt(self.min),
+                    high=fmt(self.max),
+                ),
             )
-        for row in np.flatnonzero(np.isnan(given)):
-            errors.setdefault(int(row), "no score or rating")
+        missing = np.flatnonzero(np.isnan(given))
+        no_score = say("no score or rating") if len(missing) else ""
+        for row in missing:
+            errors.setdefault(int(row), no_score)
         given[list(errors)] = np.nan
         return Scored(given, errors, detail={"from_score": from_score})
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         if scored.detail["from_score"][row] or data.rated is None:
-            return f"score given: {fmt(float(scored.score[row]))}"
+            return say("score given: {score}", score=fmt(float(scored.score[row])))
         return data.rated.text(row)

@@ -12,6 +12,7 @@ from jixiao.scoring.errors import Path
 from jixiao.scoring.facts import ObjArray
 from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
 from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, value_text
+from jixiao.scoring.wording import say
 
 Score = tuple[float, float]  # (lo, hi); lo == hi for a fixed score
 
@@ -83,9 +84,9 @@ class BandsRule(Rule):
         errors: dict[int, str] = {}
         for row in np.flatnonzero(band < 0):
             errors[int(row)] = (
-                "no value"
+                say("no value")
                 if np.isnan(data.value[row])
-                else f"value {fmt(float(data.value[row]))} matches no band"
+                else say("value {value} matches no band", value=fmt(float(data.value[row])))
             )
         ranged = (band >= 0) & (lows[band] != highs[band])
         if ranged.any():
@@ -96,15 +97,16 @@ class BandsRule(Rule):
             for row in np.flatnonzero(ranged):
                 person = given[row]
                 if np.isnan(person):
-                    errors[int(row)] = (
-                        f"band {_show((lo[row], hi[row]))} needs a score from a person"
+                    errors[int(row)] = say(
+                        "band {band} needs a score from a person", band=_show((lo[row], hi[row]))
                     )
                 elif not (
                     round9_scalar(lo[row]) <= round9_scalar(person) <= round9_scalar(hi[row])
                 ):
-                    band_range = _show((lo[row], hi[row]))
-                    errors[int(row)] = (
-                        f"score {fmt(person)} is outside the band's range {band_range}"
+                    errors[int(row)] = say(
+                        "score {score} is outside the band's range {band}",
+                        score=fmt(person),
+                        band=_show((lo[row], hi[row])),
                     )
             score = np.where(ranged, given, score)
         score[list(errors)] = np.nan
@@ -113,9 +115,14 @@ class BandsRule(Rule):
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         band = int(scored.detail["band"][row])
         condition, range_ = self.rows[band]
-        text = f"{value_text(data, row)} matched {condition.describe()} → {_show(range_)}"
+        text = say(
+            "{value} matched {condition} → {score}",
+            value=value_text(data, row),
+            condition=condition.describe(),
+            score=_show(range_),
+        )
         if range_[0] != range_[1]:
-            text += f"; scored {fmt(float(scored.score[row]))}"
+            text += say("; scored {score}", score=fmt(float(scored.score[row])))
         return text
 
 
@@ -149,12 +156,17 @@ class LevelsRule(Rule):
             for _, lo, hi in ranges:
                 if round9_scalar(lo) <= round9_scalar(number) <= round9_scalar(hi):
                     return number, None
-            return np.nan, f"{fmt(number)} falls in no level's range"
+            return np.nan, say("{number} falls in no level's range", number=fmt(number))
         for name, (lo, hi) in self.levels:
             if name == key and lo != hi:
-                return np.nan, f"{name} is a range [{fmt(lo)}, {fmt(hi)}]: give a number in it"
+                return np.nan, say(
+                    "{level} is a range [{low}, {high}]: give a number in it",
+                    level=name,
+                    low=fmt(lo),
+                    high=fmt(hi),
+                )
         names = ", ".join(n for n, _ in self.levels)
-        return np.nan, f"{raw!r} is not a level (levels: {names})"
+        return np.nan, say("{value!r} is not a level (levels: {levels})", value=raw, levels=names)
 
     def rating_points(self, raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
         points = np.full(len(raw), np.nan)
@@ -178,15 +190,17 @@ class LevelsRule(Rule):
             for rated_row, message in data.rated.errors.items():
                 if not has_value[rated_row]:
                     errors.setdefault(rated_row, message)
-        for missing in np.flatnonzero(np.isnan(points)):
-            errors.setdefault(int(missing), "no rating or value")
+        missing = np.flatnonzero(np.isnan(points))
+        no_rating = say("no rating or value") if len(missing) else ""
+        for row in missing:
+            errors.setdefault(int(row), no_rating)
         points[list(errors)] = np.nan
         return Scored(points, errors, detail={"has_value": has_value})
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         if scored.detail["has_value"][row]:
             raw = data.raw_value[row]
-            return f"level {raw} → {fmt(float(scored.score[row]))}"
+            return say("level {level} → {score}", level=raw, score=fmt(float(scored.score[row])))
         assert data.rated is not None
         return data.rated.text(row)
 
