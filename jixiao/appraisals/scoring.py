@@ -23,6 +23,7 @@ from jixiao.core.errors import ServiceError
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import FactsError, FactSet, FactsFile, facts_from_data, score_periods
+from jixiao.scoring.wording import language
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,22 @@ class Scored:
     result: dict[str, Any]
     facts: dict[str, Any]
     digest: str
+    wording: dict[str, Any]  # the result's words in Chinese (`Result.wording`)
+
+
+def wording_of(chinese: dict[str, Any]) -> dict[str, Any]:
+    """What `Result.shown` puts in place of the engine's English: the same result
+    rendered by the engine in Chinese, reduced to its words."""
+    return {
+        "zh": {
+            "items": [item["trace"] for item in chinese["items"]],
+            "adjustments": [
+                {"name": adjustment["name"], "trace": adjustment["trace"]}
+                for adjustment in chinese["adjustments"]
+            ],
+            "errors": list(chinese["errors"]),
+        }
+    }
 
 
 def with_facts(appraisals: Any) -> Any:
@@ -148,7 +165,9 @@ def score_group(
             "groups": document.get("groups", {}),
             "appraisee": entry,
         }
-        scored.append(Scored(appraisal, run.result(row), facts, digest(facts)))
+        with language("zh"):  # the engine renders traces when asked, in either language
+            chinese = run.result(row)
+        scored.append(Scored(appraisal, run.result(row), facts, digest(facts), wording_of(chinese)))
     return scored, list(run.warnings)
 
 

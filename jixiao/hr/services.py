@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jixiao.appraisals.models import Cycle, Result
+from jixiao.appraisals.models.results import CALIBRATED_FLAG
 from jixiao.appraisals.services import cycle_publish
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core.audit import audit_record
@@ -22,7 +23,7 @@ from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.hr.access import can_calibrate
 from jixiao.hr.models import CalibratedField, CalibrationChange
 
-CALIBRATED_FLAG = "calibrated"
+__all__ = ["CALIBRATED_FLAG", "cycle_publish_calibrated", "result_calibrate"]
 
 
 def _shown(value: Any) -> str:

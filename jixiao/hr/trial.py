@@ -8,12 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jixiao.appraisals.models.results import engine_language
 from jixiao.hr.familiar import rule_label
 from jixiao.scoring import FactsError, facts_from_data, score
 from jixiao.scoring import Scheme as EngineScheme
 from jixiao.scoring.model import Item
+from jixiao.scoring.wording import language
 
 
 @dataclass(frozen=True)
@@ -195,4 +198,5 @@ def trial_score(
     except FactsError as exc:
         return {"problems": [str(problem) for problem in exc.problems]}
     run = score(scheme, factset)
-    return run.result(0)
+    with language(engine_language(get_language() or "")):  # traces in the page's language
+        return run.result(0)

@@ -100,7 +100,7 @@ def _totals(sheet: Worksheet, row: int, result: Any) -> int:
         return row
     row += 1
     _line(sheet, row, "小计", result.subtotal)
-    for adjustment in result.data.get("adjustments", []) or []:
+    for adjustment in result.shown("zh").get("adjustments", []) or []:
         row += 1
         _line(
             sheet,
@@ -154,7 +154,8 @@ def appraisal_form_workbook(appraisal: Appraisal) -> Workbook:
     document = yaml.safe_load(appraisal.scheme_version.text)
     result = getattr(appraisal, "result", None)
     scored = {
-        str(entry.get("code")): entry for entry in (result.data.get("items", []) if result else [])
+        str(entry.get("code")): entry
+        for entry in (result.shown("zh").get("items", []) if result else [])  # a Chinese form
     }
     workbook, sheet = new_workbook()
     sheet.title = "考核表"

@@ -170,3 +170,37 @@ def test_the_employee_files_from_the_result_page(
     colleague = client_for(company.clerks[1].user)
     assert colleague.get(f"/appeals/{appeal.pk}/evidence/").status_code == 404
     assert appraisal_of(open_cycle, company.clerks[0]).state == AppraisalState.APPEALED
+
+
+def test_an_upheld_appeal_keeps_the_calibrations_of_the_others(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    """李强's corrected figure moves 王芳 down a rank; the committee's grade for her
+    stays in force, with its flag; 李强's own result takes the corrected values."""
+    from jixiao.hr.services import cycle_publish_calibrated, result_calibrate
+    from tests.apps.hr_setup import to_calibration
+
+    cycle = to_calibration(hr, company, open_cycle)
+    appellant = appraisal_of(cycle, company.clerks[0])
+    colleague = Result.objects.get(appraisal=appraisal_of(cycle, company.clerks[1]))
+    assert (colleague.total, colleague.grade, colleague.rank) == (80, "良好", 2)
+    result_calibrate(result=colleague, actor=hr, grade="优秀", reason="跨部门项目贡献突出")
+    own = Result.objects.get(appraisal=appellant)
+    result_calibrate(result=own, actor=hr, total=82, reason="委员会议定")
+    cycle_publish_calibrated(cycle=cycle, actor=hr)
+
+    appeal = services.appeal_file(
+        appraisal=appellant, actor=company.clerks[0].user, item="预算执行偏差率", reason="口径有误"
+    )
+    services.appeal_accept(appeal=appeal, actor=hr)
+    services.appeal_correct_fact(appeal=appeal, actor=hr, kind="input", key="actual", value=1000000)
+    services.appeal_answer(appeal=appeal, actor=hr, upheld=True, answer="经核实,评分调整")
+
+    colleague.refresh_from_db()
+    assert colleague.rank == 3 and colleague.data["rank"] == 3  # the engine's new rank
+    assert colleague.grade == "优秀" and "calibrated" in colleague.flags  # still calibrated
+    assert colleague.total == 80
+    own.refresh_from_db()
+    assert own.total == own.data["total"] == 90 and "calibrated" not in own.flags
+    corrected = AuditEvent.objects.get(action="result.corrected", target_id=str(own.pk))
+    assert (corrected.before["total"], corrected.after["total"]) == (82, 90)

@@ -84,6 +84,7 @@ def result_out(result: Result) -> dict[str, Any]:
         "computed_at": result.computed_at,
         "published": result.frozen,
         "data": result.data,
+        "wording": result.wording or {},
     }
 
 

@@ -341,6 +341,11 @@ class ResultOut(Schema):
     computed_at: datetime.datetime
     published: bool
     data: dict[str, Any] = Field(..., description="the engine's result with every item's trace")
+    wording: dict[str, Any] = Field(
+        default_factory=dict,
+        description="data's words in other languages, by language (zh: Chinese): `items` (each"
+        " item's trace, in data's order), `adjustments` (name and trace), `errors`",
+    )
 
 
 # -- facts ----------------------------------------------------------------------------------

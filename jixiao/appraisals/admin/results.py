@@ -70,7 +70,7 @@ class ResultAdmin(VisibleToAdmin):
                     item["contribution"],
                     item["trace"],
                 )
-                for item in obj.data.get("items", [])
+                for item in obj.shown().get("items", [])
             ),
         )
         head = format_html(
@@ -86,7 +86,7 @@ class ResultAdmin(VisibleToAdmin):
 
     @admin.display(description=_("adjustments"))
     def adjustments_table(self, obj: Result) -> SafeString:
-        shown = obj.data.get("adjustments", [])
+        shown = obj.shown().get("adjustments", [])
         if not shown:
             return SafeString("—")
         return format_html_join("", "<div>{}: {}</div>", ((a["name"], a["trace"]) for a in shown))

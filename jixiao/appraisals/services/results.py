@@ -14,6 +14,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from jixiao.appraisals.models import Appraisal, Cycle, Result
+from jixiao.appraisals.models.results import CALIBRATED_FLAG
 from jixiao.appraisals.scoring import Scored, score_group, with_facts
 from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, AppraisalState, CycleState
 from jixiao.core.audit import audit_record, audit_record_many
@@ -96,7 +97,7 @@ def _summary(result: Result | None) -> dict[str, Any] | None:
 
 
 RESULT_FIELDS = (
-    "scheme_version_id", "facts", "facts_digest", "data", "subtotal", "total", "rank",
+    "scheme_version_id", "facts", "facts_digest", "data", "wording", "subtotal", "total", "rank",
     "ranked", "grade", "band_grade", "flags", "outcomes", "errors", "warnings", "computed_at",
 )  # fmt: skip
 
@@ -109,6 +110,7 @@ def _fill(result: Result, one: Scored, warnings: list[str], now: Any) -> None:
         "facts": one.facts,
         "facts_digest": one.digest,
         "data": data,
+        "wording": one.wording,
         "subtotal": data["subtotal"],
         "total": data["total"],
         "rank": data["rank"],
@@ -130,6 +132,7 @@ def _unchanged(existing: Result, one: Scored) -> bool:
         existing.facts_digest == one.digest
         and existing.scheme_version_id == one.appraisal.scheme_version_id
         and existing.data == one.result
+        and existing.wording == one.wording
     )
 
 
@@ -197,7 +200,11 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
     and store every published result that changed (ranks and distributions depend on
     the whole group), each with its audit event and the appeal's reason. This is the
     one way a published result changes apart from calibration. Returns how many changed.
-    Like `results_recompute`, it locks the cycle first and reads the facts after."""
+    Like `results_recompute`, it locks the cycle first and reads the facts after.
+
+    The other appraisees' facts did not change, so a calibrated total or grade of
+    theirs stays in force (the committee decided it); the appellant's result takes
+    the corrected values, and its audit event shows the calibrated ones it replaces."""
     changed = 0
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=appraisal.cycle_id).values_list("pk").get()
@@ -211,16 +218,24 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         scored, warnings = score_group(appraisal.cycle, appraisal.scheme_version, members)
         now = timezone.now()
         for one in scored:
-            changed += _store_corrected(one, warnings, now, actor, reason)
+            appellant = one.appraisal.pk == appraisal.pk
+            changed += _store_corrected(one, warnings, now, actor, reason, appellant=appellant)
     return changed
 
 
-def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, reason: str) -> int:
+def _store_corrected(
+    one: Scored, warnings: list[str], now: Any, actor: Any, reason: str, *, appellant: bool
+) -> int:
     existing = Result.objects.select_for_update().filter(appraisal=one.appraisal).first()
-    if existing is None or existing.data == one.result:
+    if existing is None or (existing.data == one.result and existing.wording == one.wording):
         return 0
     before = _summary(existing)
+    calibrated = {} if appellant else existing.calibrated_values()
     _fill(existing, one, warnings, now)
+    for field, value in calibrated.items():  # the committee's decision stays in force
+        setattr(existing, field, value)
+    if calibrated:
+        existing.flags = [*existing.flags, CALIBRATED_FLAG]
     existing.save()
     audit_record(
         actor=actor,

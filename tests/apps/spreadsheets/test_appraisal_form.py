@@ -45,7 +45,8 @@ def test_the_form_shows_scores_traces_totals_and_signature_lines(
     assert (found["A4"], found["C4"], found["F4"]) == ("财务指标", "预算执行偏差率", "财务部")
     assert found["G4"].startswith("100分:≥98%")
     assert found["H4"] == appraisal.result.data["items"][0]["score"]
-    assert found["I4"] == appraisal.result.data["items"][0]["trace"]
+    assert found["I4"] == appraisal.result.wording["zh"]["items"][0]  # the form is Chinese
+    assert "符合" in found["I4"]
     labels = {value: key for key, value in found.items() if isinstance(value, str)}
     assert found["H" + labels["总分"][1:]] == appraisal.result.total
     assert found["H" + labels["等级"][1:]] == appraisal.result.grade
