@@ -1,4 +1,5 @@
-"""Two people recording facts on the same appraisal at the same moment lose nothing.
+"""Two people recording facts or ratings on the same appraisal at the same moment lose
+nothing.
 
 Each thread has its own database connection; a barrier makes them start together,
 and scoring is slowed down so that both are inside a recomputation at once. Only
@@ -18,7 +19,7 @@ from django.db import connection, connections
 
 from jixiao.accounts.models import User
 from jixiao.appraisals import services
-from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result
+from jixiao.appraisals.models import Appraisal, Cycle, Fact, Rating, Result
 from jixiao.appraisals.scoring import appraisee_entry, with_facts
 from jixiao.appraisals.services import results as results_module
 from jixiao.core.errors import ServiceError
@@ -171,3 +172,45 @@ def test_the_same_new_fact_at_once_is_recorded_once_and_the_other_is_told(
     assert len(fact_events(loss, "fact.recorded")) == 1
     assert not fact_events(loss, "fact.changed")
     assert stored_result(appraisal).facts["appraisee"]["inputs"] == {"loss": loss.value}
+
+
+def rate(appraisal_pk: int, username: str, **rating: Any) -> Callable[[], Rating]:
+    """A rating given by `username`, on a fresh copy of the appraisal, in the thread."""
+
+    def call() -> Rating:
+        return services.rating_record(
+            appraisal=Appraisal.objects.get(pk=appraisal_pk),
+            actor=User.objects.get(username=username),
+            **rating,
+        )
+
+    return call
+
+
+def test_the_first_supervisor_rating_given_twice_at_once_is_stored_once(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle, slow_scoring: None
+) -> None:
+    """The supervisor rates while HR enters the supervisor's rating on paper for them:
+    a supervisor role holds one rating per item, whoever gives it."""
+    appraisal = appraisal_of(open_cycle, company.clerks[0])
+    manager = company.manager.user
+    item = "内部控制管理"
+
+    outcomes = race(
+        rate(appraisal.pk, manager.username, item=item, role="supervisor", value=4),
+        rate(appraisal.pk, "hr", item=item, role="supervisor", value=3, rater=manager),
+    )
+
+    stored = [outcome for outcome in outcomes if isinstance(outcome, Rating)]
+    refused = [outcome for outcome in outcomes if not isinstance(outcome, Rating)]
+    assert len(stored) == 1 and len(refused) == 1, outcomes
+    # the second found the first one's rating: a change, which needs a reason
+    assert isinstance(refused[0], ServiceError) and "reason" in str(refused[0]), refused
+    rating = Rating.objects.get(appraisal=appraisal, item=item, role="supervisor")
+    assert rating.value == stored[0].value
+    recorded = AuditEvent.objects.filter(
+        target_type="appraisals.rating", target_id=str(rating.pk), action="rating.recorded"
+    )
+    assert recorded.count() == 1
+    ratings = stored_result(appraisal).facts["appraisee"]["facts"][item]["ratings"]
+    assert ratings == {"supervisor": rating.value}

@@ -9,9 +9,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from jixiao.appraisals import services
-from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result
+from jixiao.appraisals.access import SELF_ROLES, SKIP_LEVEL_ROLES, SUPERVISOR_ROLES
+from jixiao.appraisals.models import Appraisal, Cycle, Fact, Rating, Result
+from jixiao.appraisals.models.facts import SINGLE_RATER_ROLE_NAMES
 from jixiao.appraisals.selectors import appraisal_get
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.errors import NotAllowed, ServiceError
@@ -353,3 +356,31 @@ def test_a_fact_recorded_by_mistake_is_removed_with_a_reason(
     event = AuditEvent.objects.get(action="fact.removed")
     assert (event.before["key"], event.reason) == ("bonus", "录错对象")
     assert "bonus" not in result(scored.first).facts["appraisee"].get("inputs", {})
+
+
+def test_two_raters_in_a_single_rater_role_cannot_both_be_stored(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    """The database itself keeps one supervisor rating per item, whoever the rater."""
+    appraisal = appraisal_of(open_cycle, company.clerks[0])
+    Rating.objects.create(
+        appraisal=appraisal, item="内部控制管理", role="supervisor", rater=hr, value=4
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(
+            appraisal=appraisal,
+            item="内部控制管理",
+            role="supervisor",
+            rater=company.manager.user,
+            value=3,
+        )
+    # peers are one rating per rater
+    for rater in (hr, company.manager.user):
+        Rating.objects.create(
+            appraisal=appraisal, item="内部控制管理", role="peer", rater=rater, value=80
+        )
+    assert Rating.objects.filter(appraisal=appraisal, role="peer").count() == 2
+
+
+def test_the_database_constraint_names_the_single_rater_roles_of_the_services() -> None:
+    assert set(SINGLE_RATER_ROLE_NAMES) == SELF_ROLES | SUPERVISOR_ROLES | SKIP_LEVEL_ROLES

@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.appraisals.models.appraisals import Appraisal
 from jixiao.core.models import TimestampedModel
 
+# The rater roles that hold one rating per item, whoever gives it (self-assessment,
+# the supervisor, the skip-level manager); spelled out for the database constraint.
+SINGLE_RATER_ROLE_NAMES = ("direct", "indirect", "self", "skip_level", "supervisor")
+
 
 class FactKind(models.TextChoices):
     VALUE = "value", _("value")
@@ -141,6 +145,12 @@ class Rating(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["appraisal", "item", "role", "rater"], name="appraisals_rating_unique"
+            ),
+            # self, supervisor and skip-level ratings: one per item, whoever gives it
+            models.UniqueConstraint(
+                fields=["appraisal", "item", "role"],
+                condition=models.Q(role__in=SINGLE_RATER_ROLE_NAMES),
+                name="appraisals_rating_single_role",
             ),
         ]
 

@@ -139,6 +139,16 @@ def fact_record(
     return fact
 
 
+def _rating_create(**fields: Any) -> Rating | None:
+    """A new rating, or None when the same rating (for a self, supervisor or skip-level
+    role: any rating of the item in that role) was given at the same moment."""
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
 def _fact_create(**fields: Any) -> Fact | None:
     """A new fact, or None when someone recorded the same fact at the same moment (the
     unique constraint decides, once their transaction commits)."""
@@ -247,8 +257,9 @@ def rating_record(
         if role not in SINGLE_RATER_ROLES:
             existing = existing.filter(rater=rater)
         rating = existing.first()
+        created = None
         if rating is None:
-            rating = Rating.objects.create(
+            created = _rating_create(
                 appraisal=appraisal,
                 item=item,
                 role=role,
@@ -257,6 +268,8 @@ def rating_record(
                 comment=comment,
                 recorded_by=actor,
             )
+            rating = created or existing.get()  # rated by someone else meanwhile: a change
+        if created is not None:
             audit_record(
                 actor=actor, action="rating.recorded", target=rating, after=snapshot(rating)
             )
