@@ -245,3 +245,104 @@ def audit_events(
     if until is not None:
         events = events.filter(created_at__date__lte=until)
     return events.order_by("-created_at", "-id")
+
+
+# -- unit comparison and trends (domain.md §5) -------------------------------------
+@dataclass(frozen=True)
+class UnitSpread:
+    """The totals of one department in a cycle, as a box plot draws them."""
+
+    unit: str
+    count: int
+    mean: float
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+
+
+def _department(appraisal: Appraisal) -> str:
+    """The department the appraisee belonged to when the cycle opened."""
+    return str(appraisal.attributes.get("department") or appraisal.appraisee_name)
+
+
+def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
+    """Per department, the spread of the stored (calibrated) totals: quartiles by linear
+    interpolation between the sorted totals (Excel's QUARTILE.INC); departments by
+    median, best first. Results without a total (errors, facts missing) are left out."""
+    totals: dict[str, list[float]] = defaultdict(list)
+    results = Result.objects.filter(appraisal__cycle=cycle, total__isnull=False).exclude(
+        appraisal__state=AppraisalState.WITHDRAWN
+    )
+    for result in results.select_related("appraisal"):
+        totals[_department(result.appraisal)].append(float(result.total or 0))
+    spreads = []
+    for unit, values in totals.items():
+        values.sort()
+        q1, median, q3 = (_quantile(values, share) for share in (0.25, 0.5, 0.75))
+        spreads.append(
+            UnitSpread(
+                unit, len(values), statistics.fmean(values), values[0], q1, median, q3, values[-1]
+            )
+        )
+    return sorted(spreads, key=lambda spread: (-spread.median, spread.unit))
+
+
+def _quantile(ordered: list[float], share: float) -> float:
+    position = (len(ordered) - 1) * share
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Mean totals per department over the cycles of one kind of period, oldest first."""
+
+    cycles: list[Cycle]
+    lines: dict[str, list[float | None]]  # department → mean per cycle (None: not there)
+    overall: list[float | None]
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        return {
+            "labels": [cycle.name for cycle in self.cycles],
+            "lines": [{"label": unit, "data": data} for unit, data in self.lines.items()],
+            "overall": self.overall,
+        }
+
+
+def unit_trend(cycle: Cycle, *, last: int = 12) -> Trend:
+    """The mean total of each department in this cycle and the `last` − 1 cycles of the
+    same kind of period before it (monthly with monthly, annual with annual)."""
+    cycles = list(
+        Cycle.objects.filter(period_kind=cycle.period_kind, start__lte=cycle.start)
+        .exclude(state__in=["draft", "cancelled"])
+        .order_by("-start")[:last]
+    )[::-1]
+    if cycle not in cycles:
+        cycles = [*cycles[1:], cycle] if len(cycles) >= last else [*cycles, cycle]
+    sums: dict[tuple[str, int], list[float]] = defaultdict(list)
+    everyone: dict[int, list[float]] = defaultdict(list)
+    results = (
+        Result.objects.filter(appraisal__cycle__in=cycles, total__isnull=False)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .select_related("appraisal")
+    )
+    for result in results:
+        total = float(result.total or 0)
+        sums[(_department(result.appraisal), result.appraisal.cycle_id)].append(total)
+        everyone[result.appraisal.cycle_id].append(total)
+    units = sorted({unit for unit, _cycle in sums})
+    lines = {
+        unit: [
+            round(statistics.fmean(sums[(unit, c.pk)]), 2) if sums.get((unit, c.pk)) else None
+            for c in cycles
+        ]
+        for unit in units
+    }
+    overall = [
+        round(statistics.fmean(everyone[c.pk]), 2) if everyone.get(c.pk) else None for c in cycles
+    ]
+    return Trend(cycles, lines, overall)

@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/move/", cycles.cycle_move, name="cycle_move"),
     path("cycles/<int:pk>/export.csv", cycles.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/analysis/", cycles.cycle_analysis, name="cycle_analysis"),
     path("cycles/<int:pk>/calibration/", calibration.calibration, name="cycle_calibration"),
     path(
         "cycles/<int:pk>/calibration/<int:result_pk>/",

@@ -99,3 +99,32 @@ def test_guide_screenshots(
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{page.base_url}/hr/schemes/T-FIN/trial/")
     shot(page, "phone-trial", full=False)
+
+
+def test_demo_company_screenshots(page: Any) -> None:
+    """The pages that need a whole company and its history: the departments compared
+    over the demo company's monthly cycles, and an employee's result with the
+    history chart."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jixiao.appraisals.models import Appraisal
+    from jixiao.demo.loader import CYCLE_CODE
+
+    call_command("demo_company", stdout=StringIO())
+    cycle = Cycle.objects.get(code=CYCLE_CODE)
+    log_in(page, "hr")
+    page.goto(f"{page.base_url}/hr/cycles/{cycle.pk}/analysis/")
+    page.wait_for_function("document.querySelector('#trend-chart').chart")
+    shot(page, "analysis")
+    published = (
+        Appraisal.objects.filter(employee__number="T1002", result__frozen_at__isnull=False)
+        .order_by("-cycle__start")
+        .first()
+    )
+    if published is not None:  # an earlier cycle of the demo, published
+        page.context.clear_cookies()
+        log_in(page, "liqiang", then="/")
+        page.goto(f"{page.base_url}/appraisals/{published.pk}/result/")
+        shot(page, "demo-result-history")

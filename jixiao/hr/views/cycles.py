@@ -28,7 +28,7 @@ from jixiao.hr.forms import (
     OverrideForm,
     PopulationRuleForm,
 )
-from jixiao.hr.selectors import cycle_overdue, cycle_progress
+from jixiao.hr.selectors import cycle_overdue, cycle_progress, unit_spreads, unit_trend
 from jixiao.hr.services import cycle_publish_calibrated
 from jixiao.hr.views.base import hr_page, refused
 from jixiao.schemes.models import Scheme
@@ -82,6 +82,42 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "eligibility_count": cycle.eligibilities.count(),
     }
     return render(request, "hr/cycle_detail.html", context)
+
+
+@hr_page
+def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """Departments compared (box plots of the totals) and their trend over cycles."""
+    cycle = _cycle(request, pk)
+    spreads = unit_spreads(cycle)
+    low = min((spread.low for spread in spreads), default=0.0)
+    high = max((spread.high for spread in spreads), default=100.0)
+    axis = (min(0.0, 10 * (low // 10)), max(100.0, 10 * -(-high // 10)))
+
+    def x(value: float) -> float:  # a total's place on the axis, in % of the width
+        return round(100 * (value - axis[0]) / (axis[1] - axis[0]), 2)
+
+    step = 10 if axis[1] - axis[0] <= 120 else 20
+    context = {
+        "cycle": cycle,
+        "boxes": [
+            {
+                "spread": spread,
+                "low": x(spread.low),
+                "q1": x(spread.q1),
+                "median": x(spread.median),
+                "q3": x(spread.q3),
+                "high": x(spread.high),
+                "mean": x(spread.mean),
+                "box_width": round(x(spread.q3) - x(spread.q1), 2),
+            }
+            for spread in spreads
+        ],
+        "ticks": [
+            {"value": value, "x": x(value)} for value in range(int(axis[0]), int(axis[1]) + 1, step)
+        ],
+        "trend": unit_trend(cycle),
+    }
+    return render(request, "hr/cycle_analysis.html", context)
 
 
 def _act(request: HttpRequest, action: object, success: str) -> None:
