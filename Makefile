@@ -41,8 +41,8 @@ test-postgres: $(STAMP) ## run the whole test suite on PostgreSQL (POSTGRES_URL,
 e2e: $(STAMP) ## run the browser journeys only (needs /usr/bin/chromium: apt-get install chromium)
 	$(BIN)/pytest tests/e2e
 
-screenshots: $(STAMP) ## retake the user guides' screenshots into docs/guide/img
-	JIXIAO_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_guide_screenshots.py
+screenshots: $(STAMP) ## retake the user guides' screenshots into docs/guide/img (needs a CJK font: apt-get install fonts-noto-cjk)
+	JIXIAO_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_guide_screenshots.py tests/e2e/test_cycle_journey.py
 
 api-fuzz: $(STAMP) ## run the API against its own OpenAPI document (schemathesis)
 	JIXIAO_API_FUZZ=1 $(BIN)/pytest tests/api_fuzz

@@ -51,6 +51,14 @@ def section_scores(appraisal: Appraisal, result: Result) -> list[dict[str, Any]]
     ]
 
 
+def shown_total(total: float | None) -> str:
+    """A total as the engine reports it: up to four decimals, no trailing zeros
+    (86.2, 90); `floatformat:"-4"` would pad 86.2 to 86.2000."""
+    if total is None:
+        return "—"
+    return f"{total:.4f}".rstrip("0").rstrip(".")
+
+
 def history(request: HttpRequest, appraisal: Appraisal) -> list[dict[str, Any]]:
     """The appraisee's totals over the cycles the viewer may see, oldest first."""
     if appraisal.employee_id is None:
@@ -75,7 +83,8 @@ def appraisal_result(request: HttpRequest, pk: int) -> HttpResponse:
     context = base_context(request, appraisal, "result")
     context.update(
         result=result,
-        data=result.data,
+        total_shown=shown_total(result.total),
+        data=result.shown(),  # its traces in the reader's language
         # calibration (校准) changes the stored total or grade, never the engine's output
         calibrated=result.total != result.data.get("total")
         or (result.grade or None) != (result.data.get("grade") or None),
