@@ -115,6 +115,7 @@ PROVIDER_CONTACT = ("3PL-HD-01", "吴立新", PROVIDER, D(2026, 9, 15), "wuliu")
 
 # (number, kind, first day, last day, note)
 ABSENCES = [
+    ("T1105", "personal", D(2026, 9, 14), D(2026, 9, 22), "回老家处理房屋拆迁事宜"),
     ("T1622", "sick", D(2026, 9, 24), D(2026, 10, 31), "腰伤住院治疗"),
     ("T1303", "personal", D(2026, 10, 19), D(2026, 10, 27), "家中有事"),
     ("T1505", "annual", D(2026, 10, 12), D(2026, 10, 14), "年休假"),

@@ -1,7 +1,9 @@
-"""The demo company's cycles, set up through the services as HR would: the October
-2026 monthly cycle (the eight manager forms, the staff form, the warehouse provider)
-with its facts recorded and results computed, waiting for calibration; and the 2026
-annual 360-degree cycle, a draft with its eligibility checked."""
+"""The demo company's cycles, set up through the services as HR would: three monthly
+cycles (the eight manager forms, the staff form, the warehouse provider) —
+August 2026, published and closed; September 2026, published; October 2026, with
+its facts recorded and results computed, waiting for calibration — and the 2026
+annual 360-degree cycle, a draft with its eligibility checked. A month's facts
+are in `facts.Month` (October: `facts.OCTOBER`; the earlier months: `history`)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ from jixiao.appraisals import services as appraisal_services
 from jixiao.appraisals.models import Appraisal, Cycle, Eligibility
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.demo import company, facts
+from jixiao.demo.facts import Month
 from jixiao.organization.models import Unit
 from jixiao.schemes.models import Scheme
 
-MONTHLY_CYCLE = "TK-2026-10"
+MONTHLY_CYCLE = facts.OCTOBER.code
 ANNUAL_CYCLE = "TK-2026"
 Say = Callable[[str], None]
 
@@ -33,15 +36,20 @@ def _say_excluded(entries: list[Eligibility], say: Say) -> None:
             say(f"  excluded: {entry.employee or entry.unit} — {reasons}")
 
 
-# -- October 2026 ------------------------------------------------------------------
-def october_cycle(hr: User, say: Say) -> Cycle:
-    """The monthly cycle, opened: the departments' people and the provider."""
+def _next_month(month: Month, n: int) -> datetime.date:
+    first = datetime.date(month.year, month.month, 28) + datetime.timedelta(days=4)
+    return first.replace(day=n)
+
+
+# -- a month -------------------------------------------------------------------------
+def monthly_cycle(hr: User, say: Say, month: Month = facts.OCTOBER) -> Cycle:
+    """A monthly cycle, opened: the departments' people and the provider."""
     cycle = appraisal_services.cycle_create(
         actor=hr,
-        code=MONTHLY_CYCLE,
-        name="2026年10月月度考核",
+        code=month.code,
+        name=month.name,
         period_kind="month",
-        period=facts.PERIOD,
+        period=month.period,
         appeal_window_days=5,
     )
     for scheme in Scheme.objects.filter(period="month").order_by("code"):
@@ -51,18 +59,19 @@ def october_cycle(hr: User, say: Say) -> Cycle:
     appraisal_services.population_rule_add(
         cycle=cycle, actor=hr, kind="provider", unit=_unit(company.PROVIDER)
     )
+    last = facts.days_in(month.period)
     for stage, due in (
         ("targets", 5),
-        ("collecting", 31),
-        ("self_review", 31),
-        ("supervisor_review", 31),
+        ("collecting", last),
+        ("self_review", last),
+        ("supervisor_review", last),
     ):
         appraisal_services.cycle_set_deadline(
-            cycle=cycle, actor=hr, stage=stage, due=facts.day(due)
+            cycle=cycle, actor=hr, stage=stage, due=facts.day(due, month.period)
         )
     for stage, due in (("skip_level_review", 3), ("calibration", 6), ("interview", 12)):
         appraisal_services.cycle_set_deadline(
-            cycle=cycle, actor=hr, stage=stage, due=datetime.date(2026, 11, due)
+            cycle=cycle, actor=hr, stage=stage, due=_next_month(month, due)
         )
     appraisal_services.cycle_set_committee(
         cycle=cycle, actor=hr, members=[User.objects.get(username="zongjingli")]
@@ -72,31 +81,32 @@ def october_cycle(hr: User, say: Say) -> Cycle:
             cycle=cycle, actor=hr, attribute="level", value=level, key="pool", amount=pool
         )
     appraisal_services.cycle_eligibility_compute(cycle=cycle, actor=hr)
-    appraisal_services.eligibility_override(
-        eligibility=Eligibility.objects.get(cycle=cycle, employee__number="T1623"),
-        actor=hr,
-        decision="include",
-        reason="10月8日入职,经总经理批准参加本月考核",
-    )
+    for number, decision, reason in month.overrides:
+        appraisal_services.eligibility_override(
+            eligibility=Eligibility.objects.get(cycle=cycle, employee__number=number),
+            actor=hr,
+            decision=decision,
+            reason=reason,
+        )
     _say_excluded(list(cycle.eligibilities.select_related("employee", "unit")), say)
     appraisal_services.cycle_open(cycle=cycle, actor=hr)
     say(f"cycle {cycle.name}: {cycle.appraisals.count()} appraisals")
     return cycle
 
 
-def record_facts(cycle: Cycle, hr: User, say: Say) -> None:
-    """Everyone's facts; each group is scored once, at the end."""
+def record_facts(cycle: Cycle, hr: User, say: Say, month: Month = facts.OCTOBER) -> None:
+    """Everyone's facts of the month; each group is scored once, at the end."""
     appraisals = {
         a.appraisee_id: a
         for a in cycle.appraisals.select_related("employee__supervisor__user", "unit")
     }
     with appraisal_services.recompute_once(actor=hr, reason="演示数据录入"):
-        for number, items in facts.MANAGERS.items():
+        for number, items in month.managers.items():
             _item_facts(appraisals[number], items, hr)
         for number, appraisal in appraisals.items():
-            if number in facts.STAFF_LEVEL:
-                _staff_facts(appraisal, number, cycle, hr)
-        _item_facts(appraisals[company.PROVIDER], facts.PROVIDER, hr)
+            if number in month.staff_level:
+                _staff_facts(appraisal, number, cycle, hr, month)
+        _item_facts(appraisals[company.PROVIDER], month.provider, hr)
     say("facts recorded; results computed")
 
 
@@ -145,11 +155,12 @@ def _item_facts(appraisal: Appraisal, items: dict[str, Any], hr: User) -> None:
             )
 
 
-def _staff_facts(appraisal: Appraisal, number: str, cycle: Cycle, hr: User) -> None:
+def _staff_facts(appraisal: Appraisal, number: str, cycle: Cycle, hr: User, month: Month) -> None:
     employee = appraisal.employee
     assert employee is not None and employee.supervisor is not None
     supervisor = employee.supervisor.user or hr  # supervisors without an account: HR enters
-    for item, score in facts.staff_scores(number).items():
+    scores = facts.staff_scores(number, month.period, month.staff_level[number])
+    for item, score in scores.items():
         appraisal_services.fact_record(
             appraisal=appraisal, actor=supervisor, kind="score", item=item, value=score
         )
@@ -172,7 +183,7 @@ def _staff_facts(appraisal: Appraisal, number: str, cycle: Cycle, hr: User) -> N
         actor=hr,
         kind="input",
         key="loss",
-        value=facts.STAFF_LOSS.get(number, 0),
+        value=month.staff_loss.get(number, 0),
     )
 
 
@@ -186,6 +197,29 @@ def to_calibration(cycle: Cycle, hr: User, say: Say) -> None:
     for stage in (CycleState.COLLECTING, CycleState.REVIEW, CycleState.CALIBRATION):
         appraisal_services.cycle_transition(cycle=cycle, actor=hr, to=stage)
     say(f"cycle {cycle.name}: {CycleState(cycle.state).label}")
+
+
+def publish(cycle: Cycle, hr: User, say: Say, month: Month, *, close: bool = False) -> None:
+    """HR publishes the calibrated cycle (公示); the supervisors hold the interviews
+    the month calls for; a cycle whose appeal window has passed is closed (归档)."""
+    appraisal_services.cycle_transition(cycle=cycle, actor=hr, to=CycleState.PUBLISHED)
+    say(f"cycle {cycle.name}: {CycleState(cycle.state).label}")
+    for talk in month.interviews:
+        appraisal = cycle.appraisals.select_related("employee__supervisor__user").get(
+            employee__number=talk["number"]
+        )
+        assert appraisal.employee is not None and appraisal.employee.supervisor is not None
+        supervisor = appraisal.employee.supervisor.user or hr
+        appraisal_services.interview_record(
+            appraisal=appraisal, actor=supervisor, **talk["interview"]
+        )
+        if "plan" in talk:
+            appraisal_services.improvement_plan_record(
+                appraisal=appraisal, actor=supervisor, **talk["plan"]
+            )
+    if close:
+        appraisal_services.cycle_transition(cycle=cycle, actor=hr, to=CycleState.CLOSED)
+        say(f"cycle {cycle.name}: {CycleState(cycle.state).label}")
 
 
 # -- 2026, annual ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The facts of October 2026: each manager's form filled in as the data owners,
 the general manager and the record books would, the staff's ten scores, and the
-warehouse provider's monthly KPI figures.
+warehouse provider's monthly KPI figures (`OCTOBER`). The months before it are
+made from these in `history`.
 
 An item's facts: `inputs`, `value`, `rating` (the supervisor's, 5…1), `events`:
 (event, date, what happened, size or None), and `counts`: (event, date, what
@@ -8,15 +9,25 @@ happened, how many times)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 PERIOD = "2026-10"
 
 
-def day(n: int) -> datetime.date:
-    return datetime.date(2026, 10, n)
+def day(n: int, period: str = PERIOD) -> datetime.date:
+    """Day `n` of the month `period` (2026-10: October 2026)."""
+    year, month = (int(part) for part in period.split("-"))
+    return datetime.date(year, month, n)
+
+
+def days_in(period: str) -> int:
+    year, month = (int(part) for part in period.split("-"))
+    return calendar.monthrange(year, month)[1]
 
 
 def budget(actual: float, planned: float = 1_000_000) -> dict[str, Any]:
@@ -30,12 +41,12 @@ def training(done: int, planned: int, attended: int, required: int) -> dict[str,
     }
 
 
-def events(*rows: tuple[str, int, str, float | None]) -> dict[str, Any]:
-    return {"events": [(name, day(n), text, size) for name, n, text, size in rows]}
+def events(*rows: tuple[str, int, str, float | None], period: str = PERIOD) -> dict[str, Any]:
+    return {"events": [(name, day(n, period), text, size) for name, n, text, size in rows]}
 
 
-def counts(*rows: tuple[str, int, str, int]) -> dict[str, Any]:
-    return {"counts": [(name, day(n), text, times) for name, n, text, times in rows]}
+def counts(*rows: tuple[str, int, str, int], period: str = PERIOD) -> dict[str, Any]:
+    return {"counts": [(name, day(n, period), text, times) for name, n, text, times in rows]}
 
 
 NO_EVENTS: dict[str, Any] = {"events": []}
@@ -213,10 +224,11 @@ STAFF_POOLS = {"员工": 150_000, "基层": 15_000}
 STAFF_LOSS = {"T1611": 2_600}
 
 
-def staff_scores(number: str) -> dict[str, int]:
-    """The ten scores (0–10) a staff member's supervisor gives; the same every run."""
-    rng = random.Random(f"{PERIOD}-{number}")
-    level = STAFF_LEVEL[number]
+def staff_scores(number: str, period: str = PERIOD, level: float | None = None) -> dict[str, int]:
+    """The ten scores (0–10) a staff member's supervisor gives in a month, spread
+    around their level (October's by default); the same every run."""
+    rng = random.Random(f"{period}-{number}")
+    level = STAFF_LEVEL[number] if level is None else level
     return {item: max(0, min(10, round(level + rng.uniform(-1.2, 1.2)))) for item in STAFF_ITEMS}
 
 
@@ -250,3 +262,40 @@ PROVIDER: dict[str, dict[str, Any]] = {
     },
     "KPI-L3-08": {"value": 0.72},
 }
+
+
+@dataclass(frozen=True)
+class Month:
+    """One monthly cycle of the demo company and its facts."""
+
+    period: str  # 2026-10
+    code: str  # TK-2026-10
+    name: str  # 2026年10月月度考核
+    managers: dict[str, dict[str, Any]]  # 工号 -> the manager form's item facts
+    staff_level: dict[str, float]  # 工号 -> how well they did (scores spread around it)
+    staff_loss: Mapping[str, float]  # 工号 -> 损失 in yuan (the staff form's gate)
+    provider: dict[str, dict[str, Any]]  # the warehouse provider's item facts
+    # HR's decisions on eligibility: (工号, include or exclude, reason)
+    overrides: tuple[tuple[str, str, str], ...] = field(default=())
+    # interviews after publication: {"number", "interview": {...}, "plan": {...}}
+    interviews: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.period[5:])
+
+
+OCTOBER = Month(
+    period=PERIOD,
+    code="TK-2026-10",
+    name="2026年10月月度考核",
+    managers=MANAGERS,
+    staff_level=STAFF_LEVEL,
+    staff_loss=STAFF_LOSS,
+    provider=PROVIDER,
+    overrides=(("T1623", "include", "10月8日入职,经总经理批准参加本月考核"),),
+)

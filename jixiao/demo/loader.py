@@ -1,7 +1,9 @@
 """Loading the demo company through the services, as HR and the managers would
-enter it: the organisation, the dictionary, the schemes, the October 2026 cycle
-with its facts, scored, and the 2026 annual cycle as a draft (`cycles`).
-Everything is audited like any other change."""
+enter it: the organisation, the dictionary, the schemes, three monthly cycles
+with their facts, scored — August 2026 (published and closed), September 2026
+(published), October 2026 (waiting for calibration) — and the 2026 annual cycle
+as a draft (`cycles`; the earlier months' facts are in `history`). Everything is
+audited like any other change."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.db import transaction
 from jixiao.accounts.models import User
 from jixiao.accounts.services import user_create
 from jixiao.appraisals.models import Cycle
-from jixiao.demo import company, cycles
+from jixiao.demo import company, cycles, history
 from jixiao.demo.indicators import INDICATORS
 from jixiao.demo.positions import POSITIONS
 from jixiao.indicators.models import Indicator
@@ -35,7 +37,8 @@ Say = cycles.Say
 
 
 def load(say: Say) -> Cycle:
-    """Load the demo company unless it is there already; return its cycle."""
+    """Load the demo company unless it is there already; return its current cycle
+    (October 2026)."""
     found = Cycle.objects.filter(code=CYCLE_CODE).first()
     if found is not None:
         say(
@@ -47,7 +50,12 @@ def load(say: Say) -> Cycle:
         _organisation(hr, say)
         _dictionary(hr, say)
         _schemes(hr, say)
-        cycle = cycles.october_cycle(hr, say)
+        for month in history.EARLIER:  # oldest first: August is closed when October opens
+            earlier = cycles.monthly_cycle(hr, say, month)
+            cycles.record_facts(earlier, hr, say, month)
+            cycles.to_calibration(earlier, hr, say)
+            cycles.publish(earlier, hr, say, month, close=month is history.AUGUST)
+        cycle = cycles.monthly_cycle(hr, say)
         cycles.record_facts(cycle, hr, say)
         cycles.to_calibration(cycle, hr, say)
         cycles.annual_cycle(hr, say)
@@ -55,21 +63,23 @@ def load(say: Say) -> Cycle:
 
 
 def _accounts(say: Say) -> User:
+    """HR's account, then everyone else's. All of them have the same published demo
+    password: it is hashed once, for HR, and the others get that hash (hashing it a
+    dozen times over would take several seconds of the load)."""
     hr = user_create(
         actor=None, username="hr", password=company.PASSWORD, display_name="何雪", is_hr=True
     )
-    user_create(
-        actor=hr,
-        username="auditor",
-        password=company.PASSWORD,
-        display_name="审计员",
-        is_auditor=True,
-    )
     contact = company.PROVIDER_CONTACT
     people = [(row[1], row[7]) for row in company.EMPLOYEES] + [(contact[1], contact[4])]
-    for name, username in people:
-        if username and username != "hr":
-            user_create(actor=hr, username=username, password=company.PASSWORD, display_name=name)
+    accounts = [
+        user_create(actor=hr, username="auditor", display_name="审计员", is_auditor=True),
+        *(
+            user_create(actor=hr, username=username, display_name=name)
+            for name, username in people
+            if username and username != "hr"
+        ),
+    ]
+    User.objects.filter(pk__in=[user.pk for user in accounts]).update(password=hr.password)
     say(f"accounts: {User.objects.count()}")
     return hr
 

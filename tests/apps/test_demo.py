@@ -1,4 +1,6 @@
-"""The demo company loads through the services, scores everyone, and loads once."""
+"""The demo company loads through the services, scores everyone, and loads once: three
+monthly cycles (August published and closed, September published, October waiting
+for calibration) and the annual 360 as a draft."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from django.core.management import call_command
 from jixiao.accounts.models import User
 from jixiao.appraisals.models import Appraisal, Cycle, Eligibility, GroupInput, Result
 from jixiao.appraisals.selectors import appraisal_list, result_list
-from jixiao.appraisals.workflow import CycleState
+from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.models import AuditEvent
-from jixiao.demo import company
+from jixiao.demo import company, history
 from jixiao.indicators.models import IndicatorVersion
 from jixiao.organization.models import Employee, Unit, UnitKind
+from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import AssignmentScope, Scheme, SchemeAssignment
+from jixiao.scoring import facts_from_data, score_periods
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,7 @@ MANAGER_SCHEMES = {
     "PRD-MGR",
     "PUR-MGR",
 }
+MONTHS = ["TK-2026-08", "TK-2026-09", "TK-2026-10"]
 DEPARTMENTS = {  # as the issue names them
     "财务部",
     "行政部",
@@ -58,10 +63,12 @@ def test_the_demo_company_is_loaded_scored_and_loaded_once() -> None:
     }
     october = Cycle.objects.get(code="TK-2026-10")
     results = Result.objects.select_related("appraisal__cycle")
-    assert results.count() == october.appraisals.count() == 57
+    assert results.filter(appraisal__cycle=october).count() == october.appraisals.count() == 57
+    assert results.count() == Appraisal.objects.count() == 58 + 58 + 57
     assert all(result.total is not None and not result.errors for result in results)
-    assert {r.appraisal.cycle for r in results} == {october}
+    assert {r.appraisal.cycle.code for r in results} == set(MONTHS)
     assert october.state == CycleState.CALIBRATION
+    assert not results.filter(appraisal__cycle=october, frozen_at__isnull=False).exists()
     excluded = {
         e.employee.number: [r["code"] for r in e.reasons]
         for e in Eligibility.objects.filter(cycle=october).select_related("employee")
@@ -74,9 +81,11 @@ def test_the_demo_company_is_loaded_scored_and_loaded_once() -> None:
     }
     assert IndicatorVersion.objects.filter(incomplete=True).count() >= 3
     assert "jixiao-demo" in printed
+    for name in ("2026年8月月度考核", "2026年9月月度考核", "2026年10月月度考核"):
+        assert f"cycle {name}: " in printed
     for username, _role in company.LOGINS:
         assert f"  {username} " in printed
-        assert User.objects.filter(username=username, is_active=True).exists()
+        assert User.objects.get(username=username, is_active=True).check_password(company.PASSWORD)
 
     events = AuditEvent.objects.count()
     assert "already loaded" in load()
@@ -109,7 +118,9 @@ def test_the_staff_form_the_provider_and_the_annual_360() -> None:
     october = Cycle.objects.get(code="TK-2026-10")
 
     # the staff: forced distribution and pay pool per level, everyone scored
-    staff = Result.objects.filter(appraisal__scheme_version__scheme__code="STAFF-M")
+    staff = Result.objects.filter(
+        appraisal__cycle=october, appraisal__scheme_version__scheme__code="STAFF-M"
+    )
     pools = {g.value: g.amount for g in GroupInput.objects.filter(cycle=october, key="pool")}
     assert set(pools) == {r.appraisal.attributes["level"] for r in staff} == {"员工", "基层"}
     assert {r.grade for r in staff} == {"A", "B", "C", "D", "E"}
@@ -126,10 +137,11 @@ def test_the_staff_form_the_provider_and_the_annual_360() -> None:
     met = {item["code"]: item["met"] for item in provider.result.data["items"]}
     assert sorted(code for code, ok in met.items() if not ok) == ["KPI-L3-03", "KPI-L3-05"]
 
-    # its contact sees the provider's appraisal, and no result before publication
+    # its contact sees the provider's appraisals, and the results once published
     contact = User.objects.get(username="wuliu")
-    assert list(appraisal_list(visible_to=contact)) == [provider]
-    assert not result_list(visible_to=contact).exists()
+    provider_appraisals = Appraisal.objects.filter(unit__code=company.PROVIDER)
+    assert list(appraisal_list(visible_to=contact)) == list(provider_appraisals.order_by("cycle"))
+    assert sorted(r.appraisal.cycle.code for r in result_list(visible_to=contact)) == MONTHS[:2]
 
     # the annual 360: assigned to the company's people, a draft cycle with eligibility
     annual = Cycle.objects.get(code="TK-2026")
@@ -140,3 +152,108 @@ def test_the_staff_form_the_provider_and_the_annual_360() -> None:
     eligibility = Eligibility.objects.filter(cycle=annual)
     assert {e.scheme.code for e in eligibility if e.eligible} == {"STAFF-360"}
     assert eligibility.filter(employee__position__tier="middle").count() == 8
+
+
+def test_the_months_before_october_published_closed_and_their_history() -> None:
+    load()
+    august, september = (Cycle.objects.get(code=code) for code in MONTHS[:2])
+    assert (august.name, september.name) == ("2026年8月月度考核", "2026年9月月度考核")
+    assert (august.period, september.period) == ("2026-08", "2026-09")
+
+    # August closed, September published: everyone scored, the results frozen
+    for cycle, state, appraisal_state in (
+        (august, CycleState.CLOSED, AppraisalState.CLOSED),
+        (september, CycleState.PUBLISHED, AppraisalState.PUBLISHED),
+    ):
+        assert cycle.state == state
+        assert cycle.deadlines.get(stage="targets").due == cycle.start.replace(day=5)
+        assert cycle.deadlines.get(stage="collecting").due == cycle.end
+        appraisals = cycle.appraisals.select_related("result")
+        assert appraisals.count() == 58
+        assert {a.state for a in appraisals} == {appraisal_state}
+        assert all(
+            a.result.total is not None and not a.result.errors and a.result.frozen
+            for a in appraisals
+        )
+        # eligibility from the data: 高远 and 沈浩 joined in October (not candidates),
+        # 彭辉 left in October and 傅斌's sick leave began on 24 September (both in)
+        numbers = set(cycle.eligibilities.values_list("employee__number", flat=True))
+        assert not {"T1304", "T1623"} & numbers
+        assert {"T1613", "T1622"} <= set(appraisals.values_list("employee__number", flat=True))
+        assert all(e.eligible for e in cycle.eligibilities.all())
+        staff = [a.result for a in appraisals if a.scheme_version.scheme.code == "STAFF-M"]
+        pools = {g.value: g.amount for g in GroupInput.objects.filter(cycle=cycle, key="pool")}
+        for level, pool in pools.items():
+            paid = [r.outcomes["pay"] for r in staff if r.appraisal.attributes["level"] == level]
+            assert sum(paid) == pytest.approx(pool)
+    # the gate: 陆海波's loss in August; 孙志刚's leave and 严秀英's loss in September
+    no_bonus = {
+        (r.appraisal.cycle.code, r.appraisal.employee.number)
+        for r in Result.objects.select_related("appraisal__employee", "appraisal__cycle")
+        if "no_bonus" in r.flags and r.appraisal.cycle.code != "TK-2026-10"
+    }
+    assert no_bonus == {("TK-2026-08", "T1625"), ("TK-2026-09", "T1105"), ("TK-2026-09", "T1712")}
+
+    # an employee's history over the cycles: 李强 sees the published months, HR all three
+    liqiang = User.objects.get(username="liqiang")
+    hr = User.objects.get(username="hr")
+    mine = result_list(visible_to=liqiang).filter(appraisal__employee=liqiang.employee)
+    everything = result_list(visible_to=hr).filter(appraisal__employee=liqiang.employee)
+    assert sorted(r.appraisal.cycle.code for r in mine) == MONTHS[:2]
+    totals = [r.total for r in everything.order_by("appraisal__cycle__start")]
+    assert len(totals) == 3 and all(total is not None for total in totals)
+    assert totals == sorted(totals)  # 90, 94, 95
+
+    # the story: 生产部 improves, 营销部 slips (mean total per department)
+    def mean(department: str, code: str) -> float:
+        found = [
+            r.total
+            for r in Result.objects.filter(appraisal__cycle__code=code)
+            if r.appraisal.attributes["department"] == department and r.total is not None
+        ]
+        return sum(found) / len(found)
+
+    production = [mean("生产部", code) for code in MONTHS]
+    marketing = [mean("营销部", code) for code in MONTHS]
+    assert production == sorted(production) and production[2] - production[0] > 5
+    assert marketing == sorted(marketing, reverse=True) and marketing[0] - marketing[2] > 5
+
+    # 魏小红: a low grade in August, her interview and improvement plan, then better
+    wei = Appraisal.objects.filter(employee__number="T1505").order_by("cycle__start")
+    assert [a.result.grade for a in wei] == ["D", "C", "B"]
+    assert wei[0].interview.recorded_by.username == "sunli"
+    assert wei[0].improvement_plan.review_on.month == 9
+
+    # the provider: each month's stored result is scored on that month alone (every
+    # month a first, reference one); as a series from `since` the contract counts
+    provider = list(
+        Result.objects.filter(appraisal__unit__code=company.PROVIDER)
+        .select_related("scheme_version")
+        .order_by("appraisal__cycle__start")
+    )
+    assert [r.outcomes["failed_items"] for r in provider] == [4, 3, 2]
+    assert all(r.outcomes["reference_period"] is True for r in provider)
+    series = {
+        "periods": [
+            {
+                "period": r.facts["period"],
+                "appraisees": [
+                    {
+                        **r.facts["appraisee"],
+                        "attributes": {
+                            **r.facts["appraisee"]["attributes"],
+                            "since": history.PROVIDER_SINCE,
+                        },
+                    }
+                ],
+            }
+            for r in provider
+        ]
+    }
+    runs = score_periods(engine_scheme(provider[0].scheme_version), facts_from_data(series))
+    outcomes = [run.result(0)["outcomes"] for run in runs]
+    assert [o["reference_period"] for o in outcomes] == [True, False, False]
+    assert [o["fee_deduction"] for o in outcomes] == [0, 0.05, 0]  # September under 80
+    assert [o["failed_items"] for o in outcomes] == [4, 3, 2]
+    assert all(o["triggers"] == [] for o in outcomes)  # 3 failed once: no 解约权
+    assert [run.result(0)["total"] for run in runs] == [r.data["total"] for r in provider]

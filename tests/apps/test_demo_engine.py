@@ -1,4 +1,5 @@
-"""Every demo appraisal's stored result is what `jixiao score` gives for the same
+"""Every demo appraisal's stored result — in every cycle: August (closed), September
+(published), October (in calibration) — is what `jixiao score` gives for the same
 scheme version and the facts the result says it was computed from."""
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ def test_every_stored_result_equals_the_command_line(
             "appraisal__cycle", "appraisal__scheme_version", "appraisal"
         )
     )
-    assert len(results) == Appraisal.objects.exclude(cycle__state="draft").count() == 57
+    assert len(results) == Appraisal.objects.exclude(cycle__state="draft").count() == 173
+    assert {r.appraisal.cycle.code for r in results} == {"TK-2026-08", "TK-2026-09", "TK-2026-10"}
     groups: dict[tuple[int, int], list[Result]] = {}
     for result in results:
         appraisal = result.appraisal
         assert result.scheme_version_id == appraisal.scheme_version_id
         groups.setdefault((appraisal.cycle_id, appraisal.scheme_version_id), []).append(result)
     assert {r[0].scheme_version.scheme.code for r in groups.values()} >= {"STAFF-M", "3PL-WH"}
+    assert len(groups) == 3 * 10  # each cycle: 8 manager forms, the staff form, the provider
 
     for (_cycle, _version), members in groups.items():
         version = members[0].scheme_version

@@ -12,7 +12,10 @@ from jixiao.demo.loader import load
 
 
 class Command(BaseCommand):
-    help = "Load the demo company, its schemes and a scored October 2026 cycle (idempotent)."
+    help = (
+        "Load the demo company, its schemes and three scored monthly cycles, August to"
+        " October 2026 (idempotent)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--address", default="127.0.0.1:8000", help="where it will be served")
