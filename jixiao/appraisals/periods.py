@@ -32,3 +32,17 @@ def period_bounds(kind: str, period: str) -> tuple[datetime.date, datetime.date]
     last_month = first_month + span - 1
     last_day = calendar.monthrange(year, last_month)[1]
     return datetime.date(year, first_month, 1), datetime.date(year, last_month, last_day)
+
+
+def period_of(kind: str, day: datetime.date) -> str:
+    """The period of a kind that holds a day: `period_of("month", 2026-08-15)` is
+    `2026-08`, `period_of("quarter", …)` `2026-Q3`."""
+    if kind == "month":
+        return f"{day.year}-{day.month:02d}"
+    if kind == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if kind == "half":
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    if kind == "year":
+        return str(day.year)
+    raise ValueError(f"unknown kind of period: {kind!r}")

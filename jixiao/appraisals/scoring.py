@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jixiao.appraisals.models import Appraisal, Cycle, FactKind, GroupInput
+from jixiao.appraisals.models import Appraisal, Cycle, FactKind, GroupInput, Result
+from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
@@ -35,6 +36,16 @@ class Scored:
     facts: dict[str, Any]
     digest: str
     wording: dict[str, Any]  # the result's words in Chinese (`Result.wording`)
+
+
+def _history_of(history: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """One appraisee's earlier periods, as a result keeps them."""
+    return [
+        {"period": document["period"], "groups": document["groups"], "appraisee": earlier}
+        for document in history
+        for earlier in document["appraisees"]
+        if earlier.get("id") == entry.get("id")
+    ]
 
 
 def wording_of(chinese: dict[str, Any]) -> dict[str, Any]:
@@ -149,14 +160,52 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def contract_history(
+    cycle: Cycle, version: SchemeVersion, appraisals: Sequence[Appraisal]
+) -> list[dict[str, Any]]:
+    """The earlier periods of a contract (§12): for the group's appraisees, the facts
+    their results of the earlier cycles of the same kind and scheme were computed
+    from, one facts document per period, oldest first."""
+    wanted = {appraisal.appraisee_id for appraisal in appraisals}
+    earlier = (
+        Result.objects.filter(
+            appraisal__cycle__period_kind=cycle.period_kind,
+            appraisal__cycle__start__lt=cycle.start,
+            appraisal__scheme_version__scheme_id=version.scheme_id,
+        )
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .exclude(appraisal__cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
+        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
+        .order_by("appraisal__cycle__start", "appraisal_id")
+    )
+    periods: dict[str, dict[str, Any]] = {}
+    for result in earlier:
+        if result.appraisal.appraisee_id not in wanted:
+            continue
+        period = result.facts["period"]
+        document = periods.setdefault(
+            period, {"period": period, "groups": result.facts.get("groups", {}), "appraisees": []}
+        )
+        entry = result.facts["appraisee"]
+        if all(other.get("id") != entry.get("id") for other in document["appraisees"]):
+            document["appraisees"].append(entry)  # once a period, should two cycles share it
+    return list(periods.values())
+
+
 def score_group(
     cycle: Cycle, version: SchemeVersion, appraisals: Sequence[Appraisal]
 ) -> tuple[list[Scored], list[str]]:
-    """Score a group of appraisals of one cycle against one scheme version."""
+    """Score a group of appraisals of one cycle against one scheme version.
+
+    As `jixiao score` scores a facts file: a contract scheme's outcomes (the share of
+    the fee withheld, the triggers) are computed over the series of periods, so the
+    earlier periods' facts are scored with this one and kept in the result's facts
+    (`history`): the result can be computed again from what it stores."""
     document = facts_document(cycle, appraisals)
-    # as `jixiao score` scores a one-period facts file: a contract scheme's outcomes
-    # (the share of the fee withheld, triggers) are computed over the period series
-    run = score_periods(engine_scheme(version), FactsFile([facts_set(document)]))[0]
+    scheme = engine_scheme(version)
+    history = contract_history(cycle, version, appraisals) if scheme.outcomes.contract else []
+    periods = [facts_set(earlier) for earlier in history]
+    run = score_periods(scheme, FactsFile([*periods, facts_set(document)]))[-1]
     scored = []
     for row, (appraisal, entry) in enumerate(zip(appraisals, document["appraisees"], strict=True)):
         facts = {
@@ -165,6 +214,9 @@ def score_group(
             "groups": document.get("groups", {}),
             "appraisee": entry,
         }
+        mine = _history_of(history, entry)
+        if mine:
+            facts["history"] = mine
         with language("zh"):  # the engine renders traces when asked, in either language
             chinese = run.result(row)
         scored.append(Scored(appraisal, run.result(row), facts, digest(facts), wording_of(chinese)))

@@ -12,6 +12,8 @@ PASSWORD = "jixiao-demo"
 GROUP = "同凯集团有限公司"
 COMPANY = "同凯制造有限公司"
 PROVIDER = "3PL-HD"
+# The warehouse contract runs from August 2026: August is its adaptation month (适应期).
+CONTRACT_START = datetime.date(2026, 8, 1)
 
 # The departments the monthly cycle appraises (the general manager's office is not).
 DEPARTMENTS = ("TK-FIN", "TK-ADM", "TK-HR", "TK-MKT", "TK-ENG", "TK-QA", "TK-PRD", "TK-PUR")

@@ -14,7 +14,7 @@ The story the numbers tell, kept modest:
   October;
 - the warehouse provider's contract started in August, its adaptation month
   (适应期): 4 KPIs not met in August, 3 in September (a fee deduction), 2 in
-  October (see `PROVIDER_SINCE`).
+  October (see `company.CONTRACT_START`).
 Everyone else varies a little around their October figures."""
 
 from __future__ import annotations
@@ -28,16 +28,11 @@ from jixiao.demo.facts import Month, counts, day, days_in, events
 
 MONTH_NAMES = "一二三四五六七八九十"  # 七月, 八月 ...
 
-# The contract with the warehouse provider runs from August 2026 (its first month,
-# the adaptation period: reference only). The scheme counts its reference months
-# from the appraisee's attribute `since` and its trigger over consecutive months;
-# jixiao stores each month's result scored on that month's facts alone, and the
-# provider's appraisal carries no `since`, so every stored month shows as the first
-# (reference, no fee withheld). Scored as a series — the three months' facts in one
-# facts file with `since: 2026-08`, as `jixiao score` does — August is the reference
-# month, September withholds 5% (under 80 points, 3 KPIs not met: one month
-# towards 解约权) and October none (2 KPIs not met: the streak is broken).
-PROVIDER_SINCE = "2026-08"
+# The contract with the warehouse provider runs from August 2026 (company.CONTRACT_START:
+# its first month, the adaptation period, reference only). Each month's result counts
+# the contract over the months so far: August is the reference month, September
+# withholds 5% (under 80 points, 3 KPIs not met: one month towards 解约权) and October
+# none (2 KPIs not met: the streak is broken).
 
 # How far each earlier month is from October: + better, - worse (the managers'
 # figures in steps of their usual spread; the staff's levels in points of 10).

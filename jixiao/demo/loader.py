@@ -88,7 +88,12 @@ def _organisation(hr: User, say: Say) -> None:
     units: dict[str, Unit] = {}
     for code, name, kind, parent in company.UNITS:
         units[code] = organization.unit_create(
-            actor=hr, code=code, name=name, kind=kind, parent=units.get(parent or "")
+            actor=hr,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=units.get(parent or ""),
+            contract_start=company.CONTRACT_START if code == company.PROVIDER else None,
         )
     for (
         code,

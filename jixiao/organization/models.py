@@ -37,6 +37,15 @@ class Unit(TimestampedModel):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    contract_start = models.DateField(
+        _("contract start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "an external provider's contract start: the contract's adaptation period"
+            " (适应期) and its triggers are counted from it"
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")

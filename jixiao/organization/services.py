@@ -23,10 +23,11 @@ from jixiao.organization.models import (
     EmployeeStatus,
     Position,
     Unit,
+    UnitKind,
 )
 from jixiao.organization.selectors import unit_ancestors
 
-UNIT_FIELDS = ("name", "kind", "parent", "is_active")
+UNIT_FIELDS = ("name", "kind", "parent", "is_active", "contract_start")
 POSITION_FIELDS = (
     "title",
     "unit",
@@ -59,10 +60,27 @@ def _require_hr(actor: Any) -> None:
 
 
 # -- units -------------------------------------------------------------------
-def unit_create(*, actor: Any, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    contract_start: datetime.date | None = None,
+) -> Unit:
     _require_hr(actor)
+    if contract_start is not None and kind != UnitKind.PROVIDER:
+        raise ServiceError(_("only an external provider has a contract start"))
     return audited_create(
-        Unit, actor=actor, action="unit.created", code=code, name=name, kind=kind, parent=parent
+        Unit,
+        actor=actor,
+        action="unit.created",
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        contract_start=contract_start,
     )
 
 
@@ -72,6 +90,9 @@ def unit_update(*, unit: Unit, actor: Any, reason: str = "", **changes: Any) -> 
     parent = changes.get("parent")
     if parent is not None and (parent.pk == unit.pk or unit in unit_ancestors(parent)):
         raise ServiceError(_("a unit cannot be moved below itself"))
+    kind = changes.get("kind", unit.kind)
+    if changes.get("contract_start", unit.contract_start) is not None and kind != UnitKind.PROVIDER:
+        raise ServiceError(_("only an external provider has a contract start"))
     return audited_update(
         unit,
         actor=actor,

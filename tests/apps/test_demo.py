@@ -15,7 +15,7 @@ from jixiao.appraisals.models import Appraisal, Cycle, Eligibility, GroupInput, 
 from jixiao.appraisals.selectors import appraisal_list, result_list
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.models import AuditEvent
-from jixiao.demo import company, history
+from jixiao.demo import company
 from jixiao.indicators.models import IndicatorVersion
 from jixiao.organization.models import Employee, Unit, UnitKind
 from jixiao.schemes.engine import engine_scheme
@@ -129,11 +129,12 @@ def test_the_staff_form_the_provider_and_the_annual_360() -> None:
         assert sum(paid) == pytest.approx(pool)
     assert sum(1 for r in staff if "no_bonus" in r.flags) == 2  # 林涛's leave, 冯刚's loss
 
-    # the warehouse provider: the 3PL KPI scheme, its first month a reference (fee 0)
+    # the warehouse provider: the 3PL KPI scheme, its third month (the contract started
+    # in August, its adaptation month): no fee withheld
     provider = Appraisal.objects.get(cycle=october, unit__code=company.PROVIDER)
     assert provider.scheme_version.scheme.code == "3PL-WH"
     assert provider.result.outcomes["fee_deduction"] == 0
-    assert provider.result.outcomes["reference_period"] is True
+    assert provider.result.outcomes["reference_period"] is False
     met = {item["code"]: item["met"] for item in provider.result.data["items"]}
     assert sorted(code for code, ok in met.items() if not ok) == ["KPI-L3-03", "KPI-L3-05"]
 
@@ -224,36 +225,26 @@ def test_the_months_before_october_published_closed_and_their_history() -> None:
     assert wei[0].interview.recorded_by.username == "sunli"
     assert wei[0].improvement_plan.review_on.month == 9
 
-    # the provider: each month's stored result is scored on that month alone (every
-    # month a first, reference one); as a series from `since` the contract counts
+    # the provider: its contract started in August (an adaptation month); each month's
+    # result counts the contract over the months so far (§12)
     provider = list(
         Result.objects.filter(appraisal__unit__code=company.PROVIDER)
         .select_related("scheme_version")
         .order_by("appraisal__cycle__start")
     )
-    assert [r.outcomes["failed_items"] for r in provider] == [4, 3, 2]
-    assert all(r.outcomes["reference_period"] is True for r in provider)
-    series = {
-        "periods": [
-            {
-                "period": r.facts["period"],
-                "appraisees": [
-                    {
-                        **r.facts["appraisee"],
-                        "attributes": {
-                            **r.facts["appraisee"]["attributes"],
-                            "since": history.PROVIDER_SINCE,
-                        },
-                    }
-                ],
-            }
-            for r in provider
-        ]
-    }
-    runs = score_periods(engine_scheme(provider[0].scheme_version), facts_from_data(series))
-    outcomes = [run.result(0)["outcomes"] for run in runs]
+    outcomes = [r.outcomes for r in provider]
+    assert [r.facts["appraisee"]["attributes"]["since"] for r in provider] == ["2026-08"] * 3
     assert [o["reference_period"] for o in outcomes] == [True, False, False]
     assert [o["fee_deduction"] for o in outcomes] == [0, 0.05, 0]  # September under 80
     assert [o["failed_items"] for o in outcomes] == [4, 3, 2]
     assert all(o["triggers"] == [] for o in outcomes)  # 3 failed once: no 解约权
+    assert [len(r.facts.get("history", [])) for r in provider] == [0, 1, 2]
+    # the same as the three months scored as one series, as `jixiao score` would
+    series = {
+        "periods": [
+            {"period": r.facts["period"], "appraisees": [r.facts["appraisee"]]} for r in provider
+        ]
+    }
+    runs = score_periods(engine_scheme(provider[-1].scheme_version), facts_from_data(series))
+    assert [run.result(0)["outcomes"] for run in runs] == outcomes
     assert [run.result(0)["total"] for run in runs] == [r.data["total"] for r in provider]

@@ -67,7 +67,9 @@ def appraisal_add(
                 unit=unit,
                 scheme_version=links[scheme.pk],
                 state=AppraisalState.TARGETS,
-                attributes=appraisee_attributes(employee=employee, unit=unit),
+                attributes=appraisee_attributes(
+                    employee=employee, unit=unit, period_kind=cycle.period_kind
+                ),
             )
             audit_record(
                 actor=actor,

@@ -19,6 +19,7 @@ from jixiao.appraisals.models import (
     EligibilityDecision,
     Result,
 )
+from jixiao.appraisals.periods import period_of
 from jixiao.appraisals.selectors import cycle_candidates
 from jixiao.appraisals.services.cycles import require_draft, require_hr
 from jixiao.appraisals.services.results import results_recompute
@@ -35,9 +36,11 @@ LEVEL_WORDS = {"senior": "高层", "middle": "中层", "junior": "基层", "staf
 
 
 def appraisee_attributes(
-    *, employee: Employee | None = None, unit: Unit | None = None
+    *, employee: Employee | None = None, unit: Unit | None = None, period_kind: str = "month"
 ) -> dict[str, str]:
-    """The attributes an appraisee is ranked, normalised and paid by (§9–§12)."""
+    """The attributes an appraisee is ranked, normalised and paid by (§9–§12); a
+    provider with a contract start also `since`, the period its contract's adaptation
+    months and triggers are counted from (§12)."""
     if employee is not None:
         position = employee.position
         return {
@@ -47,7 +50,10 @@ def appraisee_attributes(
             "level": LEVEL_WORDS.get(position.tier, "") if position else "",
         }
     assert unit is not None
-    return {"department": unit.name, "unit": unit.name, "position": "", "level": unit.kind}
+    attributes = {"department": unit.name, "unit": unit.name, "position": "", "level": unit.kind}
+    if unit.contract_start is not None:
+        attributes["since"] = period_of(period_kind, unit.contract_start)
+    return attributes
 
 
 # -- eligibility ---------------------------------------------------------------
@@ -174,7 +180,9 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                 unit=entry.unit,
                 scheme_version=versions[entry.scheme_id or 0],
                 state=AppraisalState.TARGETS,
-                attributes=appraisee_attributes(employee=entry.employee, unit=entry.unit),
+                attributes=appraisee_attributes(
+                    employee=entry.employee, unit=entry.unit, period_kind=cycle.period_kind
+                ),
             )
             for entry in entries
         )

@@ -94,6 +94,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 name=data["name"],
                 kind=data["kind"],
                 parent=data["parent"],
+                contract_start=data.get("contract_start"),
             )
         else:
             org.unit_update(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jixiao.appraisals import services
@@ -51,6 +52,38 @@ def section_scores(appraisal: Appraisal, result: Result) -> list[dict[str, Any]]
     ]
 
 
+def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
+    """The outcomes of a result (§12) as a person reads them: pay, salary step, and a
+    provider contract's adaptation month, fee withheld, KPIs not met and triggers."""
+    rows = []
+    for name, value in outcomes.items():
+        if value is None:
+            shown = "—"
+        elif name == "fee_deduction":
+            shown = f"{float(value) * 100:g}%"
+        elif name == "reference_period":
+            shown = _("yes: reference only, nothing withheld") if value else _("no")
+        elif name == "triggers":
+            shown = "、".join(str(trigger) for trigger in value) or _("none")
+        elif isinstance(value, float):
+            shown = f"{value:.4f}".rstrip("0").rstrip(".")
+        else:
+            shown = str(value)
+        rows.append((str(OUTCOME_LABELS.get(name, name)), shown))
+    return rows
+
+
+OUTCOME_LABELS = {
+    "pay": gettext_lazy("performance pay"),
+    "salary_step": gettext_lazy("salary steps"),
+    "salary_grade": gettext_lazy("new salary grade"),
+    "fee_deduction": gettext_lazy("share of the service fee withheld"),
+    "reference_period": gettext_lazy("adaptation period (适应期)"),
+    "failed_items": gettext_lazy("KPIs not met"),
+    "triggers": gettext_lazy("contract clauses triggered"),
+}
+
+
 def shown_total(total: float | None) -> str:
     """A total as the engine reports it: up to four decimals, no trailing zeros
     (86.2, 90); `floatformat:"-4"` would pad 86.2 to 86.2000."""
@@ -84,6 +117,7 @@ def appraisal_result(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         result=result,
         total_shown=shown_total(result.total),
+        outcomes=outcome_rows(result.outcomes or {}),
         data=result.shown(),  # its traces in the reader's language
         # calibration (校准) changes the stored total or grade, never the engine's output
         calibrated=result.total != result.data.get("total")
