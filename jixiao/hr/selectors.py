@@ -270,11 +270,12 @@ def _department(appraisal: Appraisal) -> str:
 def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
     """Per department, the spread of the stored (calibrated) totals: quartiles by linear
     interpolation between the sorted totals (Excel's QUARTILE.INC); departments by
-    median, best first. Results without a total (errors, facts missing) are left out."""
+    median, best first. People only (a provider's contract is scored on its own
+    terms); results without a total (errors, facts missing) are left out."""
     totals: dict[str, list[float]] = defaultdict(list)
-    results = Result.objects.filter(appraisal__cycle=cycle, total__isnull=False).exclude(
-        appraisal__state=AppraisalState.WITHDRAWN
-    )
+    results = Result.objects.filter(
+        appraisal__cycle=cycle, appraisal__employee__isnull=False, total__isnull=False
+    ).exclude(appraisal__state=AppraisalState.WITHDRAWN)
     for result in results.select_related("appraisal"):
         totals[_department(result.appraisal)].append(float(result.total or 0))
     spreads = []
@@ -326,7 +327,9 @@ def unit_trend(cycle: Cycle, *, last: int = 12) -> Trend:
     sums: dict[tuple[str, int], list[float]] = defaultdict(list)
     everyone: dict[int, list[float]] = defaultdict(list)
     results = (
-        Result.objects.filter(appraisal__cycle__in=cycles, total__isnull=False)
+        Result.objects.filter(
+            appraisal__cycle__in=cycles, appraisal__employee__isnull=False, total__isnull=False
+        )
         .exclude(appraisal__state=AppraisalState.WITHDRAWN)
         .select_related("appraisal")
     )

@@ -92,3 +92,20 @@ def test_without_totals_the_page_says_so(hr: Any, open_cycle: Cycle) -> None:
     page = signed_in(hr).get(f"/hr/cycles/{open_cycle.pk}/analysis/").content.decode()
     assert "No totals yet" in page
     assert unit_spreads(open_cycle) == []
+
+
+def test_a_providers_contract_is_not_compared_with_the_departments(hr: Any) -> None:
+    """A provider is appraised on its contract's own terms: its total stays out."""
+    from jixiao.organization.models import UnitKind
+    from jixiao.organization.services import unit_create
+    from jixiao.schemes.models import AssignmentScope
+    from jixiao.schemes.services import scheme_assign, scheme_save
+    from tests.apps.test_contracts import CONTRACT_SCHEME, month_cycle
+
+    provider = unit_create(actor=hr, code="3PL-E", name="华东仓储", kind=UnitKind.PROVIDER)
+    scheme = scheme_save(actor=hr, text=CONTRACT_SCHEME).scheme
+    scheme_assign(actor=hr, scheme=scheme, unit=provider, scope=AssignmentScope.UNIT)
+    cycle = month_cycle(hr, provider, scheme, "2026-08")
+    assert Result.objects.get(appraisal__cycle=cycle).total is not None
+    assert unit_spreads(cycle) == []
+    assert unit_trend(cycle).lines == {} and unit_trend(cycle).overall == [None]

@@ -1,4 +1,5 @@
-"""Two display faults the browser journey (tests/e2e/test_cycle_journey.py) found:
+"""How the result page shows things. Two display faults the browser journey
+(tests/e2e/test_cycle_journey.py) found:
 the target field of the targets form was labelled 对象 ("object") in Chinese, and
 the result page padded a total such as 86.2 to 86.2000."""
 
@@ -53,3 +54,31 @@ def test_totals_are_shown_as_the_engine_rounds_them() -> None:
         "0",
         "—",
     ]
+
+
+def test_outcomes_read_in_words_and_money_in_yuan() -> None:
+    from django.utils import translation
+
+    from jixiao.portal.views.results import outcome_rows
+
+    with translation.override("zh-hans"):
+        rows = dict(
+            outcome_rows(
+                {
+                    "pay": 4708.5202,
+                    "fee_deduction": 0.05,
+                    "reference_period": False,
+                    "failed_items": 3,
+                    "triggers": [],
+                    "salary_step": None,
+                }
+            )
+        )
+    assert rows == {
+        "绩效工资": "4,708.52",
+        "服务费扣减比例": "5%",
+        "适应期": "否",
+        "未达标KPI数": "3",
+        "触发的合同条款": "无",
+        "薪级调整": "—",
+    }

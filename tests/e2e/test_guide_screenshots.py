@@ -110,11 +110,20 @@ def test_demo_company_screenshots(page: Any) -> None:
     from django.core.management import call_command
 
     from jixiao.appraisals.models import Appraisal
+    from jixiao.demo import company as company_data
     from jixiao.demo.loader import CYCLE_CODE
 
     call_command("demo_company", stdout=StringIO())
     cycle = Cycle.objects.get(code=CYCLE_CODE)
-    log_in(page, "hr")
+
+    def demo_log_in(username: str, then: str) -> None:  # the demo's published password
+        page.goto(f"{page.base_url}/accounts/login/?next={then}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", company_data.PASSWORD)
+        page.click("form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_url(f"**{then}")
+
+    demo_log_in("hr", "/hr/")
     page.goto(f"{page.base_url}/hr/cycles/{cycle.pk}/analysis/")
     page.wait_for_function("document.querySelector('#trend-chart').chart")
     shot(page, "analysis")
@@ -125,6 +134,6 @@ def test_demo_company_screenshots(page: Any) -> None:
     )
     if published is not None:  # an earlier cycle of the demo, published
         page.context.clear_cookies()
-        log_in(page, "liqiang", then="/")
+        demo_log_in("liqiang", "/")
         page.goto(f"{page.base_url}/appraisals/{published.pk}/result/")
         shot(page, "demo-result-history")

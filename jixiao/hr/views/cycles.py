@@ -91,7 +91,7 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     spreads = unit_spreads(cycle)
     low = min((spread.low for spread in spreads), default=0.0)
     high = max((spread.high for spread in spreads), default=100.0)
-    axis = (min(0.0, 10 * (low // 10)), max(100.0, 10 * -(-high // 10)))
+    axis = (min(60.0, 10 * (low // 10)), max(100.0, 10 * -(-high // 10)))
 
     def x(value: float) -> float:  # a total's place on the axis, in % of the width
         return round(100 * (value - axis[0]) / (axis[1] - axis[0]), 2)

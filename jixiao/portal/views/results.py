@@ -59,6 +59,8 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
     for name, value in outcomes.items():
         if value is None:
             shown = "—"
+        elif name == "pay":  # money: yuan and fen
+            shown = f"{float(value):,.2f}"
         elif name == "fee_deduction":
             shown = f"{float(value) * 100:g}%"
         elif name == "reference_period":

@@ -16,7 +16,11 @@
         labels: history.map(function (row) { return row.cycle; }),
         datasets: [{ label: line.getAttribute("aria-label"), data: history.map(function (row) { return row.total; }) }]
       },
-      options: { responsive: true, plugins: { legend: { display: false } } }
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: false } },
+        scales: { y: { suggestedMin: 60, suggestedMax: 100 } }
+      }
     });
   }
   var radar = document.getElementById("section-chart");
@@ -27,7 +31,10 @@
         labels: sections.map(function (row) { return row.section; }),
         datasets: [{ label: radar.getAttribute("aria-label"), data: sections.map(function (row) { return row.percent; }) }]
       },
-      options: { responsive: true, scales: sections.length >= 3 ? { r: { min: 0, max: 100 } } : { y: { min: 0, max: 100 } } }
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        scales: sections.length >= 3 ? { r: { min: 0, max: 100 } } : { y: { min: 0, max: 100 } }
+      }
     });
   }
 })();
