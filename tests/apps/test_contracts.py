@@ -13,7 +13,6 @@ import pytest
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Appraisal, Cycle, Result
 from jixiao.appraisals.periods import period_of
-from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.organization.models import Unit, UnitKind
 from jixiao.organization.services import unit_create, unit_update
@@ -21,6 +20,7 @@ from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import AssignmentScope, Scheme
 from jixiao.schemes.services import scheme_assign, scheme_save
 from jixiao.scoring import facts_from_data, score_periods
+from tests.apps.test_provider_access import _publish as publish
 
 pytestmark = pytest.mark.django_db
 
@@ -68,19 +68,6 @@ def month_cycle(hr: Any, provider: Unit, scheme: Any, period: str) -> Cycle:
     for item, value in zip(("KPI-1", "KPI-2"), MONTHS[period], strict=True):
         services.fact_record(appraisal=appraisal, actor=hr, kind="value", item=item, value=value)
     return cycle
-
-
-def publish(cycle: Cycle, hr: Any) -> None:
-    for appraisal in cycle.appraisals.all():
-        for state in (
-            AppraisalState.COLLECTING,
-            AppraisalState.SUPERVISOR_REVIEW,
-            AppraisalState.CALIBRATION,
-        ):
-            services.appraisal_transition(appraisal=appraisal, actor=hr, to=state)
-    for state in (CycleState.COLLECTING, CycleState.REVIEW, CycleState.CALIBRATION):
-        services.cycle_transition(cycle=cycle, actor=hr, to=state)
-    services.cycle_publish(cycle=cycle, actor=hr)
 
 
 @pytest.fixture
