@@ -23,7 +23,14 @@ from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
-from jixiao.scoring import FactsError, FactSet, FactsFile, facts_from_data, score_periods
+from jixiao.scoring import (
+    FactsError,
+    FactSet,
+    FactsFile,
+    ScoreRun,
+    facts_from_data,
+    score_periods,
+)
 from jixiao.scoring.wording import language
 
 
@@ -48,19 +55,11 @@ def _history_of(history: list[dict[str, Any]], entry: dict[str, Any]) -> list[di
     ]
 
 
-def wording_of(chinese: dict[str, Any]) -> dict[str, Any]:
-    """What `Result.shown` puts in place of the engine's English: the same result
-    rendered by the engine in Chinese, reduced to its words."""
-    return {
-        "zh": {
-            "items": [item["trace"] for item in chinese["items"]],
-            "adjustments": [
-                {"name": adjustment["name"], "trace": adjustment["trace"]}
-                for adjustment in chinese["adjustments"]
-            ],
-            "errors": list(chinese["errors"]),
-        }
-    }
+def wording_of(run: ScoreRun, row: int) -> dict[str, Any]:
+    """What `Result.shown` puts in place of the engine's English: the words of the
+    same result as the engine says them in Chinese."""
+    with language("zh"):  # the engine renders its words when asked, in either language
+        return {"zh": run.words(row)}
 
 
 def with_facts(appraisals: Any) -> Any:
@@ -217,9 +216,8 @@ def score_group(
         mine = _history_of(history, entry)
         if mine:
             facts["history"] = mine
-        with language("zh"):  # the engine renders traces when asked, in either language
-            chinese = run.result(row)
-        scored.append(Scored(appraisal, run.result(row), facts, digest(facts), wording_of(chinese)))
+        result, words = run.result(row), wording_of(run, row)
+        scored.append(Scored(appraisal, result, facts, digest(facts), words))
     return scored, list(run.warnings)
 
 

@@ -91,6 +91,19 @@ class ScoreRun:
             "errors": [render(message) for message in self.errors.get(row, [])],
         }
 
+    def words(self, row: int) -> dict[str, Any]:
+        """Only the words of one appraisee's result, in the current language: each
+        item's trace, each adjustment's name and trace, the errors — in the order
+        `result(row)` gives them. For a caller that keeps a result in two languages
+        without building it twice."""
+        return {
+            "items": [column.trace(row) for column in self.items],
+            "adjustments": [
+                {"name": shown["name"], "trace": shown["trace"]} for shown in self._adjustments(row)
+            ],
+            "errors": [render(message) for message in self.errors.get(row, [])],
+        }
+
     def results(self) -> list[dict[str, Any]]:
         return [self.result(row) for row in range(self.n)]
 

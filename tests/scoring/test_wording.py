@@ -639,3 +639,22 @@ def test_cli_unknown_language_is_a_usage_error(
     err = capsys.readouterr().err
     assert "argument --language: invalid choice: 'fr'" in err
     assert "'en', 'zh'" in err
+
+
+def test_words_are_the_words_of_the_result_in_either_language(examples: Path) -> None:
+    """`ScoreRun.words(row)` gives what `result(row)` words, without the numbers."""
+    from jixiao.scoring import load_facts, load_scheme, score_periods
+
+    for name in ("fin-manager", "staff-360", "warehouse-3pl", "staff-monthly"):
+        scheme = load_scheme(examples / f"{name}.scheme.yaml")
+        runs = score_periods(scheme, load_facts(examples / f"{name}.facts.yaml"))
+        for run in runs:
+            for code in ("en", "zh"):
+                with language(code):
+                    for row in range(run.n):
+                        result, words = run.result(row), run.words(row)
+                        assert words["items"] == [item["trace"] for item in result["items"]]
+                        assert words["adjustments"] == [
+                            {"name": a["name"], "trace": a["trace"]} for a in result["adjustments"]
+                        ]
+                        assert words["errors"] == result["errors"]
