@@ -52,6 +52,17 @@ def section_scores(appraisal: Appraisal, result: Result) -> list[dict[str, Any]]
     ]
 
 
+OUTCOME_LABELS = {
+    "pay": gettext_lazy("performance pay"),
+    "salary_step": gettext_lazy("salary steps"),
+    "salary_grade": gettext_lazy("new salary grade"),
+    "fee_deduction": gettext_lazy("share of the service fee withheld"),
+    "reference_period": gettext_lazy("adaptation period (适应期)"),
+    "failed_items": gettext_lazy("KPIs not met"),
+    "triggers": gettext_lazy("contract clauses triggered"),
+}
+
+
 def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
     """The outcomes of a result (§12) as a person reads them: pay, salary step, and a
     provider contract's adaptation month, fee withheld, KPIs not met and triggers."""
@@ -68,22 +79,11 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
         elif name == "triggers":
             shown = "、".join(str(trigger) for trigger in value) or _("none")
         elif isinstance(value, float):
-            shown = f"{value:.4f}".rstrip("0").rstrip(".")
+            shown = shown_total(value)
         else:
             shown = str(value)
         rows.append((str(OUTCOME_LABELS.get(name, name)), shown))
     return rows
-
-
-OUTCOME_LABELS = {
-    "pay": gettext_lazy("performance pay"),
-    "salary_step": gettext_lazy("salary steps"),
-    "salary_grade": gettext_lazy("new salary grade"),
-    "fee_deduction": gettext_lazy("share of the service fee withheld"),
-    "reference_period": gettext_lazy("adaptation period (适应期)"),
-    "failed_items": gettext_lazy("KPIs not met"),
-    "triggers": gettext_lazy("contract clauses triggered"),
-}
 
 
 def shown_total(total: float | None) -> str:
