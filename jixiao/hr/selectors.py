@@ -40,12 +40,16 @@ class Progress:
     total: int
 
 
+def _department(appraisal: Appraisal) -> str:
+    """The department the appraisee belonged to when the cycle opened."""
+    return str(appraisal.attributes.get("department") or appraisal.appraisee_name)
+
+
 def cycle_progress(cycle: Cycle) -> Progress:
     rows: dict[str, Counter[str]] = defaultdict(Counter)
     overall: Counter[str] = Counter()
     for appraisal in cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN):
-        unit = str(appraisal.attributes.get("department") or appraisal.appraisee_name)
-        rows[unit][appraisal.state] += 1
+        rows[_department(appraisal)][appraisal.state] += 1
         overall[appraisal.state] += 1
     units = [
         (unit, [counts[state] for state in PROGRESS_STATES], sum(counts.values()))
@@ -262,21 +266,13 @@ class UnitSpread:
     high: float
 
 
-def _department(appraisal: Appraisal) -> str:
-    """The department the appraisee belonged to when the cycle opened."""
-    return str(appraisal.attributes.get("department") or appraisal.appraisee_name)
-
-
 def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
     """Per department, the spread of the stored (calibrated) totals: quartiles by linear
     interpolation between the sorted totals (Excel's QUARTILE.INC); departments by
     median, best first. People only (a provider's contract is scored on its own
     terms); results without a total (errors, facts missing) are left out."""
     totals: dict[str, list[float]] = defaultdict(list)
-    results = Result.objects.filter(
-        appraisal__cycle=cycle, appraisal__employee__isnull=False, total__isnull=False
-    ).exclude(appraisal__state=AppraisalState.WITHDRAWN)
-    for result in results.select_related("appraisal"):
+    for result in _people_totals(appraisal__cycle=cycle):
         totals[_department(result.appraisal)].append(float(result.total or 0))
     spreads = []
     for unit, values in totals.items():
@@ -288,6 +284,15 @@ def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
             )
         )
     return sorted(spreads, key=lambda spread: (-spread.median, spread.unit))
+
+
+def _people_totals(**where: Any) -> QuerySet[Result]:
+    """The results with a total of the people (not providers) still appraised."""
+    return (
+        Result.objects.filter(appraisal__employee__isnull=False, total__isnull=False, **where)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .select_related("appraisal")
+    )
 
 
 def _quantile(ordered: list[float], share: float) -> float:
@@ -326,14 +331,7 @@ def unit_trend(cycle: Cycle, *, last: int = 12) -> Trend:
         cycles = [*cycles[1:], cycle] if len(cycles) >= last else [*cycles, cycle]
     sums: dict[tuple[str, int], list[float]] = defaultdict(list)
     everyone: dict[int, list[float]] = defaultdict(list)
-    results = (
-        Result.objects.filter(
-            appraisal__cycle__in=cycles, appraisal__employee__isnull=False, total__isnull=False
-        )
-        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
-        .select_related("appraisal")
-    )
-    for result in results:
+    for result in _people_totals(appraisal__cycle__in=cycles):
         total = float(result.total or 0)
         sums[(_department(result.appraisal), result.appraisal.cycle_id)].append(total)
         everyone[result.appraisal.cycle_id].append(total)

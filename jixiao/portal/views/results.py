@@ -33,6 +33,7 @@ from jixiao.portal.views.appraisals import (
     visible_appeals,
 )
 from jixiao.portal.views.common import after_post, hidden, page_or_partial, run
+from jixiao.scoring.numbers import fmt
 
 
 def section_scores(appraisal: Appraisal, result: Result) -> list[dict[str, Any]]:
@@ -89,9 +90,7 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
 def shown_total(total: float | None) -> str:
     """A total as the engine reports it: up to four decimals, no trailing zeros
     (86.2, 90); `floatformat:"-4"` would pad 86.2 to 86.2000."""
-    if total is None:
-        return "—"
-    return f"{total:.4f}".rstrip("0").rstrip(".")
+    return fmt(total)
 
 
 def history(request: HttpRequest, appraisal: Appraisal) -> list[dict[str, Any]]:
