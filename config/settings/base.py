@@ -156,6 +156,9 @@ JIXIAO_SITE_TITLE = _("jixiao performance appraisal")
 JIXIAO_IMPORT_MAX_BYTES = int(os.environ.get("JIXIAO_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", 200_000))
 
+# Uploaded evidence (events, appeals; jixiao.core.uploads): the largest file accepted.
+JIXIAO_UPLOAD_MAX_BYTES = int(os.environ.get("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+
 # The JSON API (jixiao.api) takes up to 20,000 fact rows in one request; Django's
 # default limit of 2.5 MB on a request body would refuse a few thousand.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("JIXIAO_API_MAX_BYTES", 20 * 1024 * 1024))
