@@ -6,12 +6,16 @@
   key is generated once into `var/secret_key` (ignored by git).
 - `DJANGO_DEBUG`: `1`/`true` turns debugging on; default off.
 - `DJANGO_ALLOWED_HOSTS`: comma-separated; default `127.0.0.1,localhost`.
+
+The production block (HTTPS, sessions, login lockout) is described in
+docs/deploy.md; every value there comes from the environment too.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
     "jixiao.hr",
     "ninja",  # the API's interactive docs, served from its own static files
     "jixiao.api",
+    "axes",  # login throttling and lockout (docs/deploy.md)
 ]
 
 MIDDLEWARE = [
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check comes first: it refuses a locked-out account and address before
+# the password is looked at (jixiao.accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "jixiao.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -145,8 +158,55 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", VAR_DIR / "media"))
 
+# --- Production: HTTPS, sessions, login lockout (docs/deploy.md) -------------------
+# Cookies only over HTTPS, HTTPS enforced and remembered by browsers (HSTS): on by
+# default when DEBUG is off; `make demo` (DEBUG on, plain http) keeps them off.
 SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Behind a reverse proxy that terminates HTTPS: the header it sets, e.g.
+# JIXIAO_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the value meaning HTTPS: `https`,
+# or JIXIAO_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO:https). Set it only when the proxy
+# always sets or strips that header; otherwise a client could claim HTTPS.
+_proxy_header = os.environ.get("JIXIAO_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _name, _, _value = _proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip() or "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+# A session ends after this many seconds without a request (default 8 hours): every
+# request moves the expiry on.
+SESSION_COOKIE_AGE = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", 8 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login lockout (django-axes): after JIXIAO_LOGIN_FAILURE_LIMIT failed log-ins for one
+# account from one address, that account is locked for that address for
+# JIXIAO_LOGIN_LOCKOUT_MINUTES (each further try starts the time again); a successful
+# log-in resets the count; HR lifts a lock on the page "登录锁定" (/hr/lockouts/).
+AXES_ENABLED = env_flag("JIXIAO_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("JIXIAO_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JIXIAO_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jixiao.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not logged by axes
+AXES_ENABLE_ADMIN = False  # HR sees and lifts locks on its own page
+AXES_VERBOSE = False
+# The client's address is REMOTE_ADDR; behind a reverse proxy, the header the proxy
+# sets (JIXIAO_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR: its last address, the one the
+# proxy added). Set it only behind such a proxy: a client could send the header itself.
+JIXIAO_CLIENT_IP_HEADER = os.environ.get("JIXIAO_CLIENT_IP_HEADER", "").strip()
+AXES_CLIENT_IP_CALLABLE = "jixiao.accounts.lockout.client_address"
 
 # Shown in the admin's header.
 JIXIAO_SITE_TITLE = _("jixiao performance appraisal")

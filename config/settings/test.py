@@ -14,7 +14,11 @@ from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jixiao-test-media-"))
+# The test client speaks plain http: no redirect to HTTPS, no HSTS, cookies sent
+# (tests/apps/test_deploy.py checks the production values with `check --deploy`).
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 # Tests read messages in English (the msgids); zh-hans is tested explicitly.
 LANGUAGE_CODE = "en"

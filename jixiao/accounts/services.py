@@ -1,10 +1,12 @@
-"""Account services: creating users and changing their roles, audited."""
+"""Account services: creating users and changing their roles, audited; the login
+locks (django-axes' attempt records) audited as they begin and lifted by HR."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from axes.models import AccessAttempt
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from jixiao.accounts.access import can_manage_accounts
@@ -133,3 +135,65 @@ def user_update(*, user: User, actor: Any, reason: str = "", **changes: Any) -> 
             reason=reason,
         )
     return user
+
+
+def _lock_target(username: str, ip_address: str = "") -> models.Model:
+    """What a lock's audit event is about: the account, or (a name that is no account)
+    the attempt record itself."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    attempts = AccessAttempt.objects.filter(username=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    attempt = attempts.order_by("-attempt_time").first()
+    if attempt is None:
+        raise ServiceError(_("%(username)s is not locked") % {"username": username})
+    return attempt
+
+
+def login_lockout_record(*, username: str, ip_address: str, failures: int, minutes: int) -> None:
+    """Audit a lock as it begins (django-axes has stored the failures; the system acts)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="login.locked_out",
+            target=_lock_target(username, ip_address),
+            after={
+                "username": username,
+                "ip_address": ip_address,
+                "failures": failures,
+                "minutes": minutes,
+            },
+        )
+
+
+def login_lockout_clear(
+    *, username: str, actor: Any, ip_address: str = "", reason: str = ""
+) -> int:
+    """Lift the login lock of an account (from every address, or from one), as HR.
+    Returns how many attempt records were removed."""
+    if not can_manage_accounts(actor):
+        raise NotAllowed(_("only HR may lift a login lock"))
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.select_for_update().filter(username=username)
+        if ip_address:
+            attempts = attempts.filter(ip_address=ip_address)
+        found = list(attempts.order_by("ip_address"))
+        if not found:
+            raise ServiceError(_("%(username)s is not locked") % {"username": username})
+        target = _lock_target(username, ip_address)
+        before = {
+            "username": username,
+            "addresses": {str(row.ip_address): row.failures_since_start for row in found},
+        }
+        AccessAttempt.objects.filter(pk__in=[row.pk for row in found]).delete()
+        audit_record(
+            actor=actor,
+            action="login.unlocked",
+            target=target,
+            before=before,
+            after={"username": username, "addresses": {}},
+            reason=reason,
+        )
+    return len(found)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.hr.views import audit, calibration, cycles, dictionary, home, organisation, schemes
+from jixiao.hr.views import (
+    audit,
+    calibration,
+    cycles,
+    dictionary,
+    home,
+    lockouts,
+    organisation,
+    schemes,
+)
 
 app_name = "hr"
 
@@ -67,4 +76,6 @@ urlpatterns = [
     ),
     # the audit log
     path("audit/", audit.audit_list, name="audit_list"),
+    # login locks
+    path("lockouts/", lockouts.lockout_list, name="lockout_list"),
 ]

@@ -27,6 +27,7 @@ LINKS = (
     ("hr:scheme_list", _("Schemes"), "hr"),
     ("hr:cycle_list", _("Cycles"), "hr"),
     ("hr:audit_list", _("Audit log"), "hr"),
+    ("hr:lockout_list", _("Login locks"), "hr"),
 )
 
 
