@@ -20,7 +20,8 @@ from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.models import AuditEvent
 from jixiao.organization.services import employee_update
-from tests.apps.conftest import appraisal_of, record_full_facts
+from jixiao.schemes.services import scheme_save
+from tests.apps.conftest import SCHEME, appraisal_of, record_full_facts
 from tests.apps.factories import EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_facts_must_name_an_item_of_the_scheme(hr: Any, scored: SimpleNamespace)
         services.fact_record(
             appraisal=scored.first, actor=hr, kind="input", item="部门管理", value=1
         )
-    with pytest.raises(ServiceError, match="number or a word"):
+    with pytest.raises(ServiceError, match="部门管理 takes a number, not a list"):
         services.fact_record(
             appraisal=scored.first, actor=hr, kind="value", item="部门管理", value=[1]
         )
@@ -186,17 +187,17 @@ def test_managers_record_facts_for_the_people_below_them(
         appraisal=appraisal,
         actor=company.manager.user,
         kind="input",
-        item="部门管理",
-        key="note",
-        value="ok",
+        item="预算执行偏差率",
+        key="budget",
+        value=1000000,
     )
     services.fact_record(
         appraisal=appraisal,
         actor=company.boss.user,
         kind="input",
-        item="部门管理",
-        key="other",
-        value=1,
+        item="预算执行偏差率",
+        key="actual",
+        value=990000,
     )
     with pytest.raises(NotAllowed):
         services.fact_record(
@@ -245,6 +246,14 @@ def test_data_owners_record_the_items_they_are_the_source_of(
         )
 
 
+def open_with_raters(hr: Any, cycle: Cycle) -> Cycle:
+    """The cycle opened with a version of T-FIN whose items every rater role rates
+    (the pipeline refuses a rating in a role the scheme does not have)."""
+    roles = "{weights: {self: 10, supervisor: 50, indirect: 20, peer: 20}}"
+    scheme_save(actor=hr, text=SCHEME.replace("{final: [supervisor]}", roles))
+    return services.cycle_open(cycle=cycle, actor=hr)
+
+
 @pytest.mark.parametrize(
     ("who", "role", "allowed"),
     [
@@ -260,8 +269,9 @@ def test_data_owners_record_the_items_they_are_the_source_of(
     ],
 )
 def test_who_may_rate_in_which_role(
-    company: SimpleNamespace, open_cycle: Cycle, who: str, role: str, allowed: bool
+    hr: Any, company: SimpleNamespace, draft_cycle: Cycle, who: str, role: str, allowed: bool
 ) -> None:
+    open_cycle = open_with_raters(hr, draft_cycle)
     users = {
         "clerk": company.clerks[0].user,
         "colleague": company.clerks[1].user,
@@ -304,16 +314,17 @@ def test_only_hr_rates_on_behalf_of_someone(
 
 
 def test_peers_each_give_their_own_rating(
-    company: SimpleNamespace, open_cycle: Cycle, hr: Any
+    company: SimpleNamespace, draft_cycle: Cycle, hr: Any
 ) -> None:
+    open_cycle = open_with_raters(hr, draft_cycle)
     appraisal = appraisal_of(open_cycle, company.clerks[0])
     colleague = EmployeeFactory(number="1004", unit=company.finance, user=UserFactory())
-    for rater, value in ((company.clerks[1].user, 90), (colleague.user, 80)):
+    for rater, value in ((company.clerks[1].user, 5), (colleague.user, 4)):  # levels 5 … 1
         services.rating_record(
             appraisal=appraisal, actor=rater, item="内部控制管理", role="peer", value=value
         )
     ratings = result(appraisal).facts["appraisee"]["facts"]["内部控制管理"]["ratings"]
-    assert ratings == {"peer": [90, 80]}
+    assert ratings == {"peer": [5, 4]}
 
 
 def test_a_withdrawn_appraisal_leaves_the_group(hr: Any, scored: SimpleNamespace) -> None:

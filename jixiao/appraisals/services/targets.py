@@ -19,7 +19,7 @@ from jixiao.appraisals.access import (
 )
 from jixiao.appraisals.models import Appraisal, Fact, FactKind, TargetChangeRequest
 from jixiao.appraisals.services.appraisals import appraisal_transition
-from jixiao.appraisals.services.facts import fact_record
+from jixiao.appraisals.services.pipeline import TargetCommand, facts_apply
 from jixiao.appraisals.workflow import AppraisalState, ChangeRequestState, check_transition
 from jixiao.core import roles
 from jixiao.core.audit import audit_record, snapshot
@@ -40,17 +40,12 @@ def current_targets(appraisal: Appraisal) -> dict[str, dict[str, Any]]:
 def _write(
     appraisal: Appraisal, actor: Any, item: str, target: float, challenge: float | None, reason: str
 ) -> None:
-    for key, value in (("target", target), ("challenge", challenge)):
-        if value is not None:
-            fact_record(
-                appraisal=appraisal,
-                actor=actor,
-                kind=FactKind.INPUT,
-                item=item,
-                key=key,
-                value=value,
-                reason=reason,
-            )
+    commands = [
+        TargetCommand(appraisal=appraisal, item=item, key=key, value=value, reason=reason)
+        for key, value in (("target", target), ("challenge", challenge))
+        if value is not None
+    ]
+    facts_apply(commands=commands, actor=actor, reason=reason)
 
 
 def target_set(
