@@ -176,8 +176,8 @@ SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 # always sets or strips that header; otherwise a client could claim HTTPS.
 _proxy_header = os.environ.get("JIXIAO_PROXY_SSL_HEADER", "").strip()
 if _proxy_header:
-    _name, _, _value = _proxy_header.partition(":")
-    SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip() or "https")
+    _header_name, _colon, _header_value = _proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (_header_name.strip(), _header_value.strip() or "https")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -215,6 +215,12 @@ JIXIAO_SITE_TITLE = _("jixiao performance appraisal")
 # a sheet may have (whether declared or counted).
 JIXIAO_IMPORT_MAX_BYTES = int(os.environ.get("JIXIAO_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", 200_000))
+
+# Scheme documents (the editor, the API's validate and trial, saving): the largest
+# text accepted, and the most nodes it may expand to (an alias counts as all it refers
+# to), counted before the document is read (jixiao.scoring.source.Limits).
+JIXIAO_SCHEME_MAX_BYTES = int(os.environ.get("JIXIAO_SCHEME_MAX_BYTES", 1024 * 1024))
+JIXIAO_SCHEME_MAX_NODES = int(os.environ.get("JIXIAO_SCHEME_MAX_NODES", 100_000))
 
 # Uploaded evidence (events, appeals; jixiao.core.uploads): the largest file accepted.
 JIXIAO_UPLOAD_MAX_BYTES = int(os.environ.get("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
