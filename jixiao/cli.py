@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.scoring import DocumentError, load_facts, load_scheme, score_periods
-from jixiao.scoring.ahp import ahp_from_document, ahp_json, ahp_text
+from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.report import as_csv, as_json_document, as_table, table
-from jixiao.scoring.source import read_file
 from jixiao.scoring.weights import effective_weights
 from jixiao.scoring.wording import LANGUAGES, language
 
@@ -43,8 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a scheme and show its effective weights")
     check.add_argument("scheme")
     ahp = commands.add_parser("ahp", help="weights from pairwise comparison matrices (层次分析法)")
-    ahp.add_argument("matrix", help="YAML file with matrix: or experts:")
+    ahp.add_argument(
+        "matrix", help="YAML file with matrix: or experts: (and names, aggregate, trim, children)"
+    )
     ahp.add_argument("--format", choices=("text", "json"), default="text")
+    ahp.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the language of the output and errors: en (default) or zh (中文)",
+    )
     demo = commands.add_parser("demo", help="load the demo company and serve it")
     serve = commands.add_parser("serve", help="serve the web application")
     for command in (demo, serve):
@@ -138,15 +145,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ahp(args: argparse.Namespace) -> int:
-    try:
-        document = read_file(args.matrix, kind="AHP matrix")
-        result = ahp_from_document(document.data, file=args.matrix)
-    except DocumentError as exc:
-        return _invalid(exc)
-    if args.format == "json":
-        print(json.dumps(ahp_json(result), ensure_ascii=False, indent=2))
-    else:
-        print(ahp_text(result))
+    """Weights of one matrix, several experts' or a hierarchy (§14, §16), in the language asked."""
+    with language(args.language):
+        try:
+            result = ahp_from_file(args.matrix)
+        except DocumentError as exc:
+            return _invalid(exc)
+        if args.format == "json":
+            text = json.dumps(ahp_json(result), ensure_ascii=False, indent=2)
+        else:
+            text = ahp_text(result)
+    print(text)
     return OK
 
 

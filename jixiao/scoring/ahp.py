@@ -1,21 +1,56 @@
-"""The analytic hierarchy process (层次分析法) behind `jixiao ahp` (scheme-language §14).
+"""The analytic hierarchy process (层次分析法) behind `jixiao ahp` (scheme-language §14, §16).
 
 A pairwise comparison matrix says how much more important criterion i is than
 criterion j (a_ij, with a_ji = 1/a_ij). The weights are its principal
 eigenvector, normalised to sum 1; λmax, CI = (λmax − n)/(n − 1) and
-CR = CI / RI (Saaty's random index) say how consistent the judgements are.
+CR = CI / RI (Saaty's random index) say how consistent the judgements are
+(CR = 0, consistent, for n ≤ 2).
+
+Several experts are combined judgement by judgement over the upper triangle
+(`aggregate`: the geometric mean, Saaty's aggregation of individual
+judgements, or the arithmetic mean as Excel forms do), after dropping the
+`trim` highest and lowest judgements of each pair when at least 2·trim + 1
+experts judged it; each lower cell is then the reciprocal of its upper cell,
+so the combined matrix is reciprocal. With `children`, a criterion's global
+weight is its parent's global weight × its local weight, down any depth.
+Reading the document is `ahp_read`; this module computes and prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 import numpy as np
+from wcwidth import wcswidth
 
+from jixiao.scoring.ahp_read import (
+    AGGREGATES,
+    MAX_CRITERIA,
+    Aggregate,
+    AhpError,
+    Judgements,
+    judgements_of,
+    read_judgements,
+)
 from jixiao.scoring.errors import DocumentError, Path, Problem
-from jixiao.scoring.numbers import FloatArray, fmt, parse_number
+from jixiao.scoring.numbers import FloatArray
+from jixiao.scoring.source import read_file
+from jixiao.scoring.wording import say
+
+__all__ = [
+    "AGGREGATES",
+    "CR_LIMIT",
+    "RANDOM_INDEX",
+    "AhpError",
+    "AhpResult",
+    "ahp",
+    "ahp_from_document",
+    "ahp_from_file",
+    "ahp_json",
+    "ahp_text",
+    "combine",
+]
 
 # Saaty's random index for n = 1..15.
 RANDOM_INDEX = (
@@ -35,19 +70,15 @@ RANDOM_INDEX = (
     1.57,
     1.59,
 )
+assert len(RANDOM_INDEX) == MAX_CRITERIA
 CR_LIMIT = 0.1
-RECIPROCAL_TOLERANCE = 1e-6
-
-
-class AhpError(DocumentError):
-    """An AHP matrix file that cannot be used; holds every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems, "AHP matrix")
+DECIMALS = 12  # results are rounded here, past float noise
 
 
 @dataclass(frozen=True)
 class AhpResult:
+    """One comparison matrix of the hierarchy, computed; `children` are the next level."""
+
     weights: tuple[float, ...]
     lambda_max: float
     ci: float
@@ -55,175 +86,276 @@ class AhpResult:
     consistent: bool
     n: int
     experts: int
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # this matrix's, each naming its place
+    names: tuple[str, ...] | None = None
+    matrix: tuple[tuple[float, ...], ...] = ()  # the combined (reciprocal) matrix
+    global_weights: tuple[float, ...] = ()  # parent's global weight × local weight
+    aggregate: Aggregate = "geometric"
+    trim: int = 0
+    children: tuple[tuple[str, AhpResult], ...] = ()
+    path: Path = ()
+
+    def levels(self) -> Iterator[AhpResult]:
+        """This matrix and every one below it, parents first."""
+        yield self
+        for _, child in self.children:
+            yield from child.levels()
+
+    def all_warnings(self) -> list[str]:
+        return [warning for level in self.levels() for warning in level.warnings]
 
 
 def ahp_from_document(data: object, *, file: str | None = None) -> AhpResult:
-    """Weights from a loaded YAML document: `{matrix: [[...]]}` or `{experts: [m1, m2, ...]}`.
-
-    Entries are numbers or fractions (`1/3`). Raises AhpError listing every
-    problem, each naming its place (`matrix[1][0]`, `experts[2][0][1]`).
-    `name` and `note` may describe the document; any other key is a problem.
-    """
-    problems: list[Problem] = []
-    raw: list[tuple[Path, object]] = []
-    allowed = ("matrix", "experts", "name", "note")
-    for key in data if isinstance(data, Mapping) else ():
-        if str(key) not in allowed:
-            near = get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else f"expected {', '.join(allowed)}"
-            problems.append(Problem((str(key),), f"unknown key; {hint}"))
-    if not isinstance(data, Mapping) or ("matrix" in data) == ("experts" in data):
-        message = "expected a mapping with either `matrix:` (one matrix) or `experts:` (a list)"
-        problems.append(Problem((), message))
-    elif "matrix" in data:
-        raw.append((("matrix",), data["matrix"]))
-    elif not isinstance(data["experts"], list) or not data["experts"]:
-        problems.append(Problem(("experts",), "expected a non-empty list of matrices"))
-    else:
-        raw.extend((("experts", e), m) for e, m in enumerate(data["experts"]))
-    matrices = _check_all(raw, problems)
-    if problems:
-        raise AhpError([Problem(p.path, p.message, p.line, file, p.severity) for p in problems])
-    return _compute(matrices)
+    """The result of a loaded YAML document (§16): `matrix:` or `experts:`, with
+    optional `names`, `aggregate`, `trim` and `children`. Raises AhpError listing
+    every problem, each naming its place (`matrix[1][0]`, `children.能.experts[2]`)."""
+    return compute(read_judgements(data, file=file))
 
 
-def ahp(matrices: Sequence[Sequence[Sequence[float]]]) -> AhpResult:
-    """Weights from one or more experts' matrices, averaged element by element
-    (the arithmetic mean, as the spec says). Validates like `ahp_from_document`
-    (paths `experts[e][i][j]`) and raises AhpError."""
-    problems: list[Problem] = []
+def ahp_from_file(path: str) -> AhpResult:
+    """The result of a YAML or JSON file, problems with their line numbers."""
+    try:
+        document = read_file(path, kind="AHP matrix")
+    except DocumentError as exc:
+        raise AhpError(exc.problems) from None
+    duplicates = [
+        Problem(p.path, say("duplicate key (the file states it twice)"), p.line, p.file)
+        for p in document.duplicate_keys()
+    ]
+    if duplicates:
+        raise AhpError(duplicates)
+    return compute(read_judgements(document.data, file=path, line_of=document.line_of))
+
+
+def ahp(
+    matrices: Sequence[object],
+    *,
+    names: Sequence[str] | None = None,
+    aggregate: Aggregate = "geometric",
+    trim: int = 0,
+) -> AhpResult:
+    """The result of one or more experts' matrices given in Python (lists, tuples or
+    numpy arrays; `None` for a pair not judged), checked like a document."""
     if len(matrices) == 0:
-        problems.append(Problem(("experts",), "expected at least one matrix"))
-    raw: list[tuple[Path, object]] = [(("experts", e), _lists(m)) for e, m in enumerate(matrices)]
-    found = _check_all(raw, problems)
-    if problems:
-        raise AhpError(problems)
-    return _compute(found)
+        raise AhpError([Problem(("experts",), say("expected a non-empty list of matrices"))])
+    return compute(judgements_of(matrices, names=names, aggregate=aggregate, trim=trim))
 
 
-def _lists(value: object) -> object:
-    """numpy arrays and tuples as plain lists of Python numbers, as YAML would give."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, list | tuple):
-        return [_lists(v) for v in value]
-    return value
-
-
-def _check_all(raw: list[tuple[Path, object]], problems: list[Problem]) -> list[FloatArray]:
-    """Parse and check each matrix; they must all have the first one's size."""
-    matrices: list[FloatArray] = []
-    size: int | None = None
-    for path, value in raw:
-        matrix = _check_matrix(value, path, problems)
-        if matrix is None:
-            continue
-        if size is None:
-            size = len(matrix)
-        elif len(matrix) != size:
-            message = f"this matrix is {len(matrix)}×{len(matrix)}, the first is {size}×{size}"
-            problems.append(Problem(path, message + " (every expert judges the same criteria)"))
-        matrices.append(matrix)
-    return matrices
-
-
-def _check_matrix(raw: object, path: Path, problems: list[Problem]) -> FloatArray | None:
-    """One square, positive, reciprocal matrix with 1 on the diagonal, or None (problems added)."""
-    before = len(problems)
-    if not isinstance(raw, list | tuple) or not raw:
-        problems.append(Problem(path, "expected a non-empty list of rows, e.g. [[1, 3], [1/3, 1]]"))
-        return None
-    n = len(raw)
-    if n > len(RANDOM_INDEX):
-        message = f"{n} criteria: Saaty's random index is tabulated up to {len(RANDOM_INDEX)}"
-        problems.append(Problem(path, message + "; split the criteria into a hierarchy"))
-    matrix = np.full((n, n), np.nan)
-    for i, row in enumerate(raw):
-        if not isinstance(row, list | tuple) or len(row) != n:
-            got = f"{len(row)} entries" if isinstance(row, list | tuple) else repr(row)
-            message = f"expected a row of {n} entries (the matrix must be square), got {got}"
-            problems.append(Problem((*path, i), message))
-            continue
-        for j, entry in enumerate(row):
-            here = (*path, i, j)
-            try:
-                value = parse_number(entry)
-            except ValueError:
-                message = f"expected a number or a fraction like 1/3, got {entry!r}"
-                problems.append(Problem(here, message))
-                continue
-            if value <= 0:
-                problems.append(Problem(here, f"entries must be positive, got {fmt(value)}"))
-            elif i == j and abs(value - 1) > RECIPROCAL_TOLERANCE:
-                problems.append(Problem(here, f"diagonal entries must be 1, got {fmt(value)}"))
-            else:
-                matrix[i, j] = value
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = matrix[i, j], matrix[j, i]
-            if np.isfinite(a) and np.isfinite(b) and abs(a * b - 1) > RECIPROCAL_TOLERANCE:
-                message = (
-                    f"expected 1/{fmt(a)} (the reciprocal of [{i}][{j}] = {fmt(a)}), "
-                    f"got {fmt(b)}; write it as a fraction like 1/3"
-                )
-                problems.append(Problem((*path, j, i), message))
-    return matrix if len(problems) == before else None
-
-
-def _compute(matrices: list[FloatArray]) -> AhpResult:
-    mean = np.mean(np.stack(matrices), axis=0)
-    n = len(mean)
-    values, vectors = np.linalg.eig(mean)
-    k = int(np.argmax(values.real))
-    vector = np.abs(vectors[:, k].real)
-    weights = vector / vector.sum()
-    lambda_max = float(values[k].real)
-    if abs(lambda_max - n) < 1e-9 * n:
-        lambda_max = float(n)  # a consistent matrix: λmax = n up to float noise
+def compute(
+    judgements: Judgements,
+    *,
+    aggregate: Aggregate = "geometric",
+    trim: int = 0,
+    above: float = 1.0,
+) -> AhpResult:
+    """Weights and consistency of one matrix and, recursively, of its children;
+    `aggregate` and `trim` are the parent's (a child keeps them unless it sets its own),
+    `above` the parent's global weight of this matrix's criterion."""
+    aggregate = judgements.aggregate or aggregate
+    trim = trim if judgements.trim is None else judgements.trim
+    matrix, untrimmed = combine(judgements.experts, aggregate=aggregate, trim=trim)
+    weights, lambda_max = principal(matrix)
+    n = len(matrix)
     ci = max(0.0, (lambda_max - n) / (n - 1)) if n > 2 else 0.0
     cr = ci / RANDOM_INDEX[n - 1] if n > 2 else 0.0
     consistent = cr < CR_LIMIT
-    warnings: tuple[str, ...] = ()
+    path = judgements.path
+    warnings = [str(w) for w in judgements.warnings]
+    if untrimmed:
+        warnings.append(_untrimmed(path, trim, untrimmed, len(judgements.experts), n))
     if not consistent:
-        warnings = (
-            f"CR = {cr:.2f} >= {CR_LIMIT}: the judgements are not consistent enough; "
-            "revise the matrix",
+        message = say(
+            "CR = {cr} >= {limit}: the judgements are not consistent enough; revise the matrix",
+            cr=f"{cr:.2f}",
+            limit=CR_LIMIT,
         )
+        warnings.append(str(Problem(path, message, severity="warning")))
+    global_weights = weights * above
+    position = {name: index for index, name in enumerate(judgements.names or ())}
+    children = tuple(
+        (
+            name,
+            compute(child, aggregate=aggregate, trim=trim, above=global_weights[position[name]]),
+        )
+        for name, child in judgements.children
+    )
     return AhpResult(
-        weights=tuple(round(float(w), 12) for w in weights),
-        lambda_max=round(lambda_max, 12),
-        ci=round(ci, 12),
-        cr=round(cr, 12),
+        weights=_rounded(weights),
+        lambda_max=round(lambda_max, DECIMALS),
+        ci=round(ci, DECIMALS),
+        cr=round(cr, DECIMALS),
         consistent=consistent,
         n=n,
-        experts=len(matrices),
-        warnings=warnings,
+        experts=len(judgements.experts),
+        warnings=tuple(warnings),
+        names=judgements.names,
+        matrix=tuple(_rounded(row) for row in matrix),
+        global_weights=_rounded(global_weights),
+        aggregate=aggregate,
+        trim=trim,
+        children=children,
+        path=path,
     )
 
 
+def _rounded(values: FloatArray) -> tuple[float, ...]:
+    return tuple(round(float(v), DECIMALS) for v in values)
+
+
+def _untrimmed(
+    path: Path, trim: int, cells: Sequence[tuple[int, int]], experts: int, n: int
+) -> str:
+    needed = 2 * trim + 1
+    if len(cells) == n * (n - 1) // 2 and experts < needed:
+        message = say(
+            "trim {trim} needs at least {needed} experts, there are {count}: nothing was dropped",
+            trim=trim,
+            needed=needed,
+            count=experts,
+        )
+    else:
+        message = say(
+            "trim {trim}: fewer than {needed} experts judged {cells}; nothing was dropped there",
+            trim=trim,
+            needed=needed,
+            cells=", ".join(f"[{i}][{j}]" for i, j in cells),
+        )
+    return str(Problem(path, message, severity="warning"))
+
+
+def combine(
+    experts: Sequence[FloatArray], *, aggregate: Aggregate = "geometric", trim: int = 0
+) -> tuple[FloatArray, tuple[tuple[int, int], ...]]:
+    """The combined reciprocal matrix of the experts' upper triangles (NaN = not judged),
+    and the pairs where fewer than 2·trim + 1 experts judged, so nothing was dropped."""
+    stack = np.stack([np.asarray(m, dtype=float) for m in experts])
+    n = stack.shape[1]
+    combined = np.ones((n, n))
+    untrimmed: list[tuple[int, int]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            column = stack[:, i, j]
+            values = np.sort(column[np.isfinite(column)])
+            if trim and len(values) >= 2 * trim + 1:
+                values = values[trim:-trim]
+            elif trim:
+                untrimmed.append((i, j))
+            if aggregate == "geometric":
+                value = float(np.exp(np.mean(np.log(values))))
+            else:
+                value = float(np.mean(values))
+            combined[i, j], combined[j, i] = value, 1 / value
+    return combined, tuple(untrimmed)
+
+
+def principal(matrix: FloatArray) -> tuple[FloatArray, float]:
+    """The principal eigenvector (normalised to sum 1) and eigenvalue λmax."""
+    n = len(matrix)
+    values, vectors = np.linalg.eig(matrix)
+    k = int(np.argmax(values.real))
+    vector = np.abs(vectors[:, k].real)
+    lambda_max = float(values[k].real)
+    if abs(lambda_max - n) < 1e-9 * n:
+        lambda_max = float(n)  # a consistent matrix: λmax = n up to float noise
+    weights: FloatArray = vector / vector.sum()
+    return weights, lambda_max
+
+
+# -- output ------------------------------------------------------------------------------
+
+
 def ahp_text(result: AhpResult) -> str:
-    """What `jixiao ahp` prints: weights (4 decimals), λmax, CI, CR and any warning."""
-    experts = "1 expert" if result.experts == 1 else f"{result.experts} experts (averaged)"
-    lines = [f"AHP: {result.n} criteria, {experts}", "weights:"]
-    lines += [f"  {i + 1:>2}  {w:.4f}" for i, w in enumerate(result.weights)]
-    verdict = "consistent" if result.consistent else "NOT consistent"
-    lines += [
-        f"λmax = {result.lambda_max:.4f}",
-        f"CI   = {result.ci:.4f}",
-        f"CR   = {result.cr:.4f} ({verdict}: CR {'<' if result.consistent else '>='} 0.1)",
-    ]
-    lines += [f"warning: {w}" for w in result.warnings]
+    """What `jixiao ahp` prints: for each matrix of the hierarchy its weights
+    (4 decimals; local and global below the top), λmax, CI, CR, then any warning."""
+    blocks = [_text_block(level, top=level is result) for level in result.levels()]
+    lines = "\n\n".join(blocks).splitlines()
+    lines += [say("warning: {message}", message=w) for w in result.all_warnings()]
     return "\n".join(lines)
 
 
+def _text_block(result: AhpResult, *, top: bool) -> str:
+    if result.experts == 1:
+        experts = say("1 expert")
+    else:
+        how = (
+            say("geometric mean of judgements")
+            if result.aggregate == "geometric"
+            else say("arithmetic mean of judgements")
+        )
+        if result.trim:
+            how = say(
+                "{how}, dropping the {trim} highest and {trim} lowest of each pair",
+                how=how,
+                trim=result.trim,
+            )
+        experts = say("{count} experts ({how})", count=result.experts, how=how)
+    if top:
+        lines = [say("AHP: {count} criteria, {experts}", count=result.n, experts=experts)]
+        lines.append(say("weights:"))
+    else:
+        under = " / ".join(str(part) for part in result.path if part != "children")
+        lines = [
+            say(
+                "under {name}: {count} criteria, {experts}",
+                name=under,
+                count=result.n,
+                experts=experts,
+            )
+        ]
+        lines.append(say("weights (local, global):"))
+    labels = [
+        f"{i + 1:>2}" + (f"  {result.names[i]}" if result.names else "") for i in range(result.n)
+    ]
+    size = max(_width(label) for label in labels)
+    for i, label in enumerate(labels):
+        row = f"  {label}{' ' * (size - _width(label))}  {result.weights[i]:.4f}"
+        lines.append(row if top else f"{row}  {result.global_weights[i]:.4f}")
+    if result.experts > 1:
+        lines.append(say("combined matrix:"))
+        lines += ["  [" + ", ".join(f"{a:.4f}" for a in row) + "]" for row in result.matrix]
+    verdict = (
+        say("consistent: CR < {limit}", limit=CR_LIMIT)
+        if result.consistent
+        else say("NOT consistent: CR >= {limit}", limit=CR_LIMIT)
+    )
+    lines += [
+        f"λmax = {result.lambda_max:.4f}",
+        f"CI   = {result.ci:.4f}",
+        f"CR   = {result.cr:.4f} ({verdict})",
+    ]
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    measured = wcswidth(text)
+    return measured if measured >= 0 else len(text)
+
+
 def ahp_json(result: AhpResult) -> dict[str, object]:
-    """What `jixiao ahp --format json` prints (§14), plus the list of warnings."""
-    return {
-        "weights": list(result.weights),
-        "lambda_max": result.lambda_max,
-        "ci": result.ci,
-        "cr": result.cr,
-        "consistent": result.consistent,
-        "warnings": list(result.warnings),
-    }
+    """What `jixiao ahp --format json` prints (§14, §16): weights, names where given,
+    λmax, CI, CR, consistent, children by name (each with its `global` weights), plus
+    the experts' count, the combined matrix and every warning of the hierarchy."""
+    document = _json_level(result, top=True)
+    document["warnings"] = result.all_warnings()
+    return document
+
+
+def _json_level(result: AhpResult, *, top: bool) -> dict[str, object]:
+    document: dict[str, object] = {"weights": list(result.weights)}
+    if result.names is not None:
+        document["names"] = list(result.names)
+    document.update(
+        lambda_max=result.lambda_max,
+        ci=result.ci,
+        cr=result.cr,
+        consistent=result.consistent,
+        experts=result.experts,
+        matrix=[list(row) for row in result.matrix],
+    )
+    if not top:
+        document["global"] = list(result.global_weights)
+    if result.children:
+        document["children"] = {
+            name: _json_level(child, top=False) for name, child in result.children
+        }
+    return document

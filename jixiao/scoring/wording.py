@@ -288,4 +288,102 @@ ZH: dict[str, str] = {
     ),
     "facts for item {item!r}, which the scheme does not have, are ignored;"
     " did you mean {near!r}?": "方案中没有考核项目 {item!r}，其事实已忽略；是否应为 {near!r}？",
+    # AHP (层次分析法, ahp.py and ahp_read.py): `jixiao ahp`, its document's problems
+    "AHP: {count} criteria, {experts}": "层次分析法：{count} 个指标，{experts}",
+    "under {name}: {count} criteria, {experts}": "{name} 之下：{count} 个指标，{experts}",
+    "1 expert": "1 位专家",
+    "{count} experts ({how})": "{count} 位专家（{how}）",
+    "geometric mean of judgements": "判断值取几何平均",
+    "arithmetic mean of judgements": "判断值取算术平均",
+    "{how}, dropping the {trim} highest and {trim} lowest of each pair": (
+        "{how}，每对判断先去掉最高和最低各 {trim} 个"
+    ),
+    "weights:": "权重：",
+    "weights (local, global):": "权重（单权重、总权重）：",
+    "combined matrix:": "综合判断矩阵：",
+    "consistent: CR < {limit}": "一致性可以接受：CR < {limit}",
+    "NOT consistent: CR >= {limit}": "一致性不可接受：CR ≥ {limit}",
+    "warning: {message}": "警告：{message}",
+    "CR = {cr} >= {limit}: the judgements are not consistent enough; revise the matrix": (
+        "CR = {cr} ≥ {limit}：判断的一致性不够，请修改判断矩阵"
+    ),
+    "trim {trim} needs at least {needed} experts, there are {count}: nothing was dropped": (
+        "每对去掉最高和最低各 {trim} 个判断至少需要 {needed} 位专家，现有 {count} 位："
+        "未剔除任何判断"
+    ),
+    "trim {trim}: fewer than {needed} experts judged {cells}; nothing was dropped there": (
+        "去掉最高和最低各 {trim} 个：{cells} 的判断少于 {needed} 位专家，这些位置未剔除判断"
+    ),
+    "invalid AHP matrix: {count} problem(s)": "判断矩阵文件无效：{count} 处问题",
+    "duplicate key (the file states it twice)": "键重复（文件中写了两次）",
+    "unknown key; did you mean {near!r}?": "未知的键；是否应为 {near!r}？",
+    "unknown key; expected one of {keys}": "未知的键；应为 {keys} 之一",
+    "expected a mapping with either `{one}:` (one matrix) or `{several}:` (a list)": (
+        "应为映射，含 `{one}:`（一个判断矩阵）或 `{several}:`（多位专家的判断矩阵列表）二者之一"
+    ),
+    "expected a non-empty list of matrices": "应为非空的判断矩阵列表",
+    "more than {limit} comparison matrices in one hierarchy": (
+        "一个层次结构中的判断矩阵超过 {limit} 个"
+    ),
+    "this matrix is {size}×{size}, the first is {first}×{first}"
+    " (every expert judges the same criteria)": (
+        "此矩阵为 {size}×{size}，第一个为 {first}×{first}（每位专家判断的指标应相同）"
+    ),
+    "no judgement of [{row}][{column}]: every pair above the diagonal"
+    " needs one (null is a pair not judged)": (
+        "[{row}][{column}] 没有任何判断：对角线上方的每一对都需要判断（空值表示未判断）"
+    ),
+    "expected a non-empty list of rows, e.g. {example}": "应为非空的行列表，例如 {example}",
+    "{count} criteria: Saaty's random index is tabulated up to {limit};"
+    " split the criteria into levels with `{key}:`": (
+        "{count} 个指标：萨蒂的平均随机一致性指标 RI 只列到 {limit} 阶；"
+        "请用 `{key}:` 把指标分成多个层次"
+    ),
+    "expected a row of {size} entries (the matrix must be square), got {got}": (
+        "每行应有 {size} 个数（矩阵须为方阵），此处为 {got}"
+    ),
+    "expected a number or a fraction like 1/3, got {value!r}": (
+        "应为数字或 1/3 这样的分数，此处为 {value!r}"
+    ),
+    "judgements must be positive, got {value}": "判断值须为正数，此处为 {value}",
+    "not read: the diagonal is 1 (a criterion against itself), got {value!r}": (
+        "未读取：对角线为 1（指标与自身相比），此处为 {value!r}"
+    ),
+    "not read: [{row}][{column}] above the diagonal is null (not judged),"
+    " so its reciprocal is not judged either": (
+        "未读取：对角线上方的 [{row}][{column}] 为空（未判断），其倒数也视为未判断"
+    ),
+    "not read: expected 1/{upper} (the reciprocal of [{row}][{column}] = {upper}),"
+    " got {value!r}; 1/{upper} is used": (
+        "未读取：应为 1/{upper}（[{row}][{column}] = {upper} 的倒数），此处为 {value!r}；"
+        "按 1/{upper} 计算"
+    ),
+    "e.g. [德, 能, 勤]": "例如 [德, 能, 勤]",
+    "expected a list of names, one per criterion, {example}": (
+        "应为名称列表，每个指标一个，{example}"
+    ),
+    "expected a name, got {value!r}": "应为名称，此处为 {value!r}",
+    "{name!r} is named twice": "{name!r} 重复出现",
+    "{count} names for {size} criteria: give one name per row of the matrix": (
+        "{count} 个名称对应 {size} 个指标：矩阵每行一个名称"
+    ),
+    "unknown aggregate {value!r}; did you mean {near!r}?": (
+        "未知的汇总方法 {value!r}；是否应为 {near!r}？"
+    ),
+    "unknown aggregate {value!r}; expected {first} (the default) or {second}": (
+        "未知的汇总方法 {value!r}；应为 {first}（默认）或 {second}"
+    ),
+    "expected how many judgements to drop at each end (0, 1, 2 …), got {value!r}": (
+        "应为去掉最高和最低判断的个数（0、1、2 …），此处为 {value!r}"
+    ),
+    "expected a mapping from a criterion's name to the comparisons under it": (
+        "应为映射：指标名称 → 其下一层的两两比较"
+    ),
+    "children are given by name: give the criteria `{key}:`": (
+        "下一层按指标名称给出：请先给出本层指标的 `{key}:`"
+    ),
+    "{name!r} is not one of the names; did you mean {near!r}?": (
+        "{name!r} 不在本层指标名称中；是否应为 {near!r}？"
+    ),
+    "{name!r} is not one of the names ({names})": "{name!r} 不在本层指标名称（{names}）中",
 }
