@@ -143,6 +143,12 @@ class CalibrateForm(forms.Form):
     )
 
 
+class ReviewConfirmForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("actor"), required=False)
     action = forms.CharField(label=_("action"), required=False)

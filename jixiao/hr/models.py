@@ -1,5 +1,7 @@
 """Calibration changes (校准): a total or a grade changed by HR or the committee,
-with the value before, the value after and the written reason, kept and shown."""
+with the value before, the value after and the written reason, kept and shown;
+and the confirmations of a calibration the committee reviewed after the facts or
+the ranks changed (before = after, with the new computed value)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ class CalibratedField(models.TextChoices):
     GRADE = "grade", _("grade")
 
 
+class CalibrationKind(models.TextChoices):
+    CHANGED = "changed", _("changed")
+    CONFIRMED = "confirmed", _("confirmed on review")
+
+
 class CalibrationChange(models.Model):
     result = models.ForeignKey(
         "appraisals.Result",
@@ -23,6 +30,15 @@ class CalibrationChange(models.Model):
         related_name="calibration_changes",
     )
     field = models.CharField(_("field"), max_length=10, choices=CalibratedField.choices)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CalibrationKind.choices, default=CalibrationKind.CHANGED
+    )
+    computed = models.CharField(
+        _("computed"),
+        max_length=40,
+        blank=True,
+        help_text=_("the value the engine computed for the field when this was decided"),
+    )
     before = models.CharField(_("before"), max_length=40, blank=True)
     after = models.CharField(_("after"), max_length=40)
     reason = models.TextField(_("reason"))

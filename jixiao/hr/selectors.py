@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jixiao.appraisals.models import Appraisal, Cycle, Result, Stage
+from jixiao.appraisals.models.results import Review
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.models import AuditEvent
 from jixiao.hr.models import CalibrationChange
@@ -38,6 +39,7 @@ class Progress:
     by_state: dict[str, int]
     units: list[tuple[str, list[int], int]]  # unit, counts per state, total
     total: int
+    awaiting_review: int = 0  # calibrated results whose facts or ranks moved since
 
 
 def _department(appraisal: Appraisal) -> str:
@@ -55,7 +57,12 @@ def cycle_progress(cycle: Cycle) -> Progress:
         (unit, [counts[state] for state in PROGRESS_STATES], sum(counts.values()))
         for unit, counts in sorted(rows.items())
     ]
-    return Progress(PROGRESS_STATES, dict(overall), units, sum(overall.values()))
+    awaiting = (
+        Result.objects.filter(appraisal__cycle=cycle, needs_review=True)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .count()
+    )
+    return Progress(PROGRESS_STATES, dict(overall), units, sum(overall.values()), awaiting)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,7 @@ class Member:
     result: Result
     outlier: list[str] = field(default_factory=list)
     changes: list[CalibrationChange] = field(default_factory=list)
+    review: Review | None = None  # what moved since the calibration, when it awaits review
 
 
 @dataclass
@@ -139,6 +147,16 @@ def _grades_of(engine: Any) -> tuple[list[str], list[float] | None, str | None]:
             grades.append(row.grade)
     within = engine.ranking.within if engine.ranking is not None else None
     return grades, None, within
+
+
+def calibration_awaiting(cycle: Cycle) -> list[Result]:
+    """The cycle's calibrated results awaiting the committee's review."""
+    return list(
+        Result.objects.filter(appraisal__cycle=cycle, needs_review=True)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .select_related("appraisal__employee", "appraisal__unit")
+        .order_by("appraisal_id")
+    )
 
 
 def calibration_groups(cycle: Cycle) -> list[Group]:
@@ -186,7 +204,9 @@ def _group(
     stdev = statistics.pstdev(totals) if len(totals) > 1 else None
     members = []
     for result in results:
-        member = Member(result, changes=list(result.calibration_changes.all()))
+        member = Member(
+            result, changes=list(result.calibration_changes.all()), review=result.review()
+        )
         if (
             stdev
             and mean is not None

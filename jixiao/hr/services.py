@@ -1,10 +1,14 @@
-"""Calibration (domain.md §3.5) and publication with it.
+"""Calibration (domain.md §3.5): a decision on top of the computed result.
 
-A calibration changes a result's total or grade with a written reason; the
-engine's own output (`Result.data`) stays as it was computed, so the change is
-visible as before → after. A later recomputation (a fact changed during
-calibration) would write the engine's values again, so publication re-applies
-the latest change of each field as it freezes the results.
+A calibration changes a result's total or grade with a written reason. The
+decision is kept on the result (`Result.calibrated`, with the computed values
+and facts it was decided on, `Result.calibrated_on`) and is what every page,
+export and the API show; the engine's own output (`Result.data`) stays as
+computed, so the change is visible as before → after. A recomputation never
+replaces a calibrated value: when the facts or the computed total, grade or
+rank move afterwards, the result awaits review (`Result.needs_review`), and
+publication waits until the committee confirms the calibration
+(`result_review_confirm`) or changes it (`result_calibrate`), each with a reason.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from jixiao.appraisals.workflow import CycleState
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.hr.access import can_calibrate
-from jixiao.hr.models import CalibratedField, CalibrationChange
+from jixiao.hr.models import CalibratedField, CalibrationChange, CalibrationKind
 
-__all__ = ["CALIBRATED_FLAG", "cycle_publish_calibrated", "result_calibrate"]
+__all__ = [
+    "CALIBRATED_FLAG",
+    "cycle_publish_calibrated",
+    "result_calibrate",
+    "result_review_confirm",
+]
 
 
 def _shown(value: Any) -> str:
@@ -34,6 +43,43 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _locked(result: Result) -> Result:
+    return (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("appraisal__cycle")
+        .get(pk=result.pk)
+    )
+
+
+def _check_decision(result: Result, actor: Any, reason: str, *, confirming: bool = False) -> None:
+    """Who may decide, and when: in calibration, before publication; after it only a
+    result that awaits review (an upheld appeal moved what it was decided on)."""
+    cycle = result.appraisal.cycle
+    if not can_calibrate(actor, cycle):
+        raise NotAllowed(_("only HR and the cycle's committee may calibrate"))
+    if confirming and not result.needs_review:
+        raise ServiceError(_("this result does not await review"))
+    reviewing_published = result.needs_review and cycle.state == CycleState.PUBLISHED
+    if result.frozen and not reviewing_published:
+        raise ServiceError(_("this result is published and frozen"))
+    if cycle.state != CycleState.CALIBRATION and not reviewing_published:
+        raise ServiceError(_("results can be calibrated only while the cycle is in calibration"))
+    if not reason.strip():
+        raise ServiceError(_("a calibration needs a written reason"))
+
+
+def _decision(result: Result) -> dict[str, Any]:
+    """A result's calibration for the audit log: the values in force and the computed
+    values they were decided on."""
+    then = result.calibrated_on or {}
+    return {
+        "calibrated": dict(result.calibrated or {}),
+        "computed_then": {name: then.get(name) for name in ("total", "grade", "rank")},
+        "computed": result.computed(),
+        "needs_review": result.needs_review,
+    }
+
+
 def result_calibrate(
     *,
     result: Result,
@@ -42,16 +88,9 @@ def result_calibrate(
     total: float | None = None,
     grade: str | None = None,
 ) -> list[CalibrationChange]:
-    """Change the total and/or the grade of one result during calibration."""
-    cycle = result.appraisal.cycle
-    if not can_calibrate(actor, cycle):
-        raise NotAllowed(_("only HR and the cycle's committee may calibrate"))
-    if cycle.state != CycleState.CALIBRATION:
-        raise ServiceError(_("results can be calibrated only while the cycle is in calibration"))
-    if result.frozen:
-        raise ServiceError(_("this result is published and frozen"))
-    if not reason.strip():
-        raise ServiceError(_("a calibration needs a written reason"))
+    """Change the total and/or the grade of one result during calibration (or, for a
+    result awaiting review, decide it anew). The decision is taken on the computed
+    values as they are now, and a review it answers is closed."""
     if grade is not None:
         grade = grade.strip()
         if not grade:
@@ -61,18 +100,24 @@ def result_calibrate(
     wanted = {CalibratedField.TOTAL: total, CalibratedField.GRADE: grade}
     changes: list[CalibrationChange] = []
     with transaction.atomic():
-        result = Result.objects.select_for_update().get(pk=result.pk)
+        result = _locked(result)
+        _check_decision(result, actor, reason)
+        before = _decision(result)
+        computed = result.computed()
+        calibrated = dict(result.calibrated or {})
         for field, value in wanted.items():
             if value is None or getattr(result, field) == value:
                 continue
-            before = getattr(result, field)
+            was = getattr(result, field)
             setattr(result, field, value)
+            calibrated[str(field)] = value
             changes.append(
                 CalibrationChange.objects.create(
                     result=result,
                     field=field,
-                    before=_shown(before),
+                    before=_shown(was),
                     after=_shown(value),
+                    computed=_shown(computed[str(field)]),
                     reason=reason,
                     actor=actor,
                 )
@@ -81,43 +126,81 @@ def result_calibrate(
                 actor=actor,
                 action="result.calibrated",
                 target=result,
-                before={field: before},
+                before={field: was},
                 after={field: value},
                 reason=reason,
             )
         if not changes:
-            raise ServiceError(_("nothing changed: give a different total or grade"))
-        if CALIBRATED_FLAG not in result.flags:
-            result.flags = [*result.flags, CALIBRATED_FLAG]
-        result.save(update_fields=["total", "grade", "flags"])
+            raise ServiceError(
+                _("nothing changed: give a different total or grade")
+                if not result.needs_review
+                else _(
+                    "nothing changed: give a different total or grade, or confirm the"
+                    " calibration as it is"
+                )
+            )
+        _decide(result, calibrated)
+        if before["needs_review"]:
+            audit_record(
+                actor=actor,
+                action="result.review_changed",
+                target=result,
+                before=before,
+                after=_decision(result),
+                reason=reason,
+            )
     return changes
 
 
-def cycle_publish_calibrated(*, cycle: Cycle, actor: Any) -> Cycle:
-    """Publish (公示) a cycle with its calibrations in force.
-
-    Publication recomputes every result first; where that replaced a calibrated
-    value (a fact changed after the calibration), the latest calibrated value is
-    put back in the same transaction, so what is frozen is what was calibrated.
-    """
+def result_review_confirm(*, result: Result, actor: Any, reason: str) -> list[CalibrationChange]:
+    """The committee keeps the calibration of a result awaiting review, with a reason:
+    the calibrated total and grade stay, now decided on the computed values and facts
+    as they are. One confirmation row per calibrated field, and an audit event
+    `result.review_confirmed` with the computed values before → after."""
     with transaction.atomic():
-        published = cycle_publish(cycle=cycle, actor=actor)
-        _reapply(published)
-    return published
+        result = _locked(result)
+        _check_decision(result, actor, reason, confirming=True)
+        before = _decision(result)
+        computed = result.computed()
+        confirmed = [
+            CalibrationChange.objects.create(
+                result=result,
+                field=field,
+                kind=CalibrationKind.CONFIRMED,
+                before=_shown(value),
+                after=_shown(value),
+                computed=_shown(computed.get(field)),
+                reason=reason,
+                actor=actor,
+            )
+            for field, value in result.calibrated.items()
+        ]
+        _decide(result, dict(result.calibrated))
+        audit_record(
+            actor=actor,
+            action="result.review_confirmed",
+            target=result,
+            before=before,
+            after=_decision(result),
+            reason=reason,
+        )
+    return confirmed
 
 
-def _reapply(cycle: Cycle) -> None:
-    latest: dict[tuple[int, str], CalibrationChange] = {}
-    for change in CalibrationChange.objects.filter(result__appraisal__cycle=cycle).order_by(
-        "created_at", "pk"
-    ):
-        latest[(change.result_id, change.field)] = change
-    for (result_id, field), change in latest.items():
-        value: Any = float(change.after) if field == CalibratedField.TOTAL else change.after
-        result = Result.objects.get(pk=result_id)
-        if getattr(result, field) == value and CALIBRATED_FLAG in result.flags:
-            continue
-        setattr(result, field, value)
-        if CALIBRATED_FLAG not in result.flags:
-            result.flags = [*result.flags, CALIBRATED_FLAG]
-        result.save(update_fields=[field, "flags"])
+def _decide(result: Result, calibrated: dict[str, Any]) -> None:
+    """Store a decision: the values in force, decided on what is computed now."""
+    result.calibrated = calibrated
+    result.calibrated_on = result.basis()
+    result.needs_review = False
+    if CALIBRATED_FLAG not in result.flags:
+        result.flags = [*result.flags, CALIBRATED_FLAG]
+    result.save(
+        update_fields=["total", "grade", "flags", "calibrated", "calibrated_on", "needs_review"]
+    )
+
+
+def cycle_publish_calibrated(*, cycle: Cycle, actor: Any) -> Cycle:
+    """Publish (公示) a cycle with its calibrations in force. The stored total and
+    grade already are the committee's decisions (no recomputation replaces them), so
+    this is `cycle_publish`, which waits until no result awaits review."""
+    return cycle_publish(cycle=cycle, actor=actor)

@@ -74,6 +74,11 @@ urlpatterns = [
         calibration.calibrate,
         name="result_calibrate",
     ),
+    path(
+        "cycles/<int:pk>/calibration/<int:result_pk>/confirm/",
+        calibration.review_confirm,
+        name="result_review_confirm",
+    ),
     # the audit log
     path("audit/", audit.audit_list, name="audit_list"),
     # login locks

@@ -176,7 +176,8 @@ def test_an_upheld_appeal_keeps_the_calibrations_of_the_others(
     hr: Any, company: SimpleNamespace, open_cycle: Cycle
 ) -> None:
     """李强's corrected figure moves 王芳 down a rank; the committee's grade for her
-    stays in force, with its flag; 李强's own result takes the corrected values."""
+    stays in force, with its flag; 李强's own calibration stays too, for HR to review
+    against the corrected values."""
     from jixiao.hr.services import cycle_publish_calibrated, result_calibrate
     from tests.apps.hr_setup import to_calibration
 
@@ -200,7 +201,7 @@ def test_an_upheld_appeal_keeps_the_calibrations_of_the_others(
     assert colleague.rank == 3 and colleague.data["rank"] == 3  # the engine's new rank
     assert colleague.grade == "优秀" and "calibrated" in colleague.flags  # still calibrated
     assert colleague.total == 80
-    own.refresh_from_db()
-    assert own.total == own.data["total"] == 90 and "calibrated" not in own.flags
+    own.refresh_from_db()  # the appellant's own calibration awaits HR's review (ADR 0003)
+    assert (own.total, own.data["total"], own.needs_review) == (82, 90, True)
     corrected = AuditEvent.objects.get(action="result.corrected", target_id=str(own.pk))
-    assert (corrected.before["total"], corrected.after["total"]) == (82, 90)
+    assert (corrected.before["computed"]["total"], corrected.after["computed"]["total"]) == (80, 90)

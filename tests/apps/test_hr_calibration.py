@@ -16,7 +16,7 @@ from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.models import AuditEvent
 from jixiao.hr.models import CalibrationChange
 from jixiao.hr.selectors import calibration_groups
-from jixiao.hr.services import cycle_publish_calibrated, result_calibrate
+from jixiao.hr.services import cycle_publish_calibrated, result_calibrate, result_review_confirm
 from tests.apps.conftest import appraisal_of
 from tests.apps.hr_setup import to_calibration
 from tests.apps.test_hr_pages import signed_in
@@ -77,6 +77,8 @@ def test_calibration_only_in_the_calibration_stage(
 def test_publication_keeps_the_calibrated_values_even_after_a_recompute(
     hr: Any, company: SimpleNamespace, calibrating: Cycle
 ) -> None:
+    """The recompute never replaces the calibration; publication waits for the
+    committee's review of it (every order: tests/apps/test_calibration_review.py)."""
     result = result_of(calibrating, company.clerks[1])
     result_calibrate(result=result, actor=hr, total=88.0, grade="良好", reason="复核数据")
     appraisal = appraisal_of(calibrating, company.clerks[1])
@@ -89,6 +91,11 @@ def test_publication_keeps_the_calibrated_values_even_after_a_recompute(
         value=910000,
         reason="财务部更正",
     )
+    result.refresh_from_db()
+    assert (result.total, result.grade, result.needs_review) == (88.0, "良好", True)
+    with pytest.raises(ServiceError, match="await the committee's review"):
+        cycle_publish_calibrated(cycle=calibrating, actor=hr)
+    result_review_confirm(result=result, actor=hr, reason="更正不影响委员会结论")
     cycle_publish_calibrated(cycle=calibrating, actor=hr)
     result.refresh_from_db()
     assert (result.total, result.grade) == (88.0, "良好")

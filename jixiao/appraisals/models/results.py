@@ -4,6 +4,7 @@ facts it was computed from. Frozen at publication."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -54,6 +55,34 @@ class Result(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+    # The calibration (校准) in force: a decision on top of the computed result.
+    calibrated = models.JSONField(
+        _("calibrated values"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "the total and/or grade the calibration decided, by field; a recomputation"
+            " never replaces them"
+        ),
+    )
+    calibrated_on = models.JSONField(
+        _("computed when calibrated"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "the computed total, grade and rank and the facts the calibration was"
+            " decided (or last confirmed) on"
+        ),
+    )
+    needs_review = models.BooleanField(
+        _("awaiting review"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "the facts or the computed rank changed after the calibration: the committee"
+            " must confirm or change it before publication"
+        ),
+    )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
 
     class Meta:
@@ -70,14 +99,48 @@ class Result(models.Model):
 
     def calibrated_values(self) -> dict[str, Any]:
         """The total and/or grade a calibration put in place of the engine's."""
-        if CALIBRATED_FLAG not in (self.flags or []):
-            return {}
-        kept: dict[str, Any] = {}
-        if self.total != self.data.get("total"):
-            kept["total"] = self.total
-        if (self.grade or "") != (self.data.get("grade") or ""):
-            kept["grade"] = self.grade
-        return kept
+        return dict(self.calibrated or {})
+
+    def computed(self) -> dict[str, Any]:
+        """What the engine computed (`data`), the values a calibration is decided on."""
+        data = self.data or {}
+        return {
+            "total": data.get("total"),
+            "grade": data.get("grade") or "",
+            "rank": data.get("rank"),
+        }
+
+    def basis(self) -> dict[str, Any]:
+        """The computed values and the facts as they are now: what a calibration
+        decided (or confirmed) now is decided on (`calibrated_on`)."""
+        return {**self.computed(), "facts_digest": self.facts_digest, "facts": self.facts}
+
+    def moved_since_calibration(self) -> bool:
+        """Whether the facts or the computed total, grade or rank differ from those the
+        calibration in force was decided on."""
+        if not self.calibrated:
+            return False
+        then = self.calibrated_on or {}
+        if then.get("facts_digest") != self.facts_digest:
+            return True
+        return any(then.get(name) != value for name, value in self.computed().items())
+
+    def review(self) -> Review | None:
+        """What changed since the calibration in force was decided, when it awaits the
+        committee's review: the computed values before → after and the facts that
+        changed (by item, or by the appraisee's own input, event or adjustment)."""
+        if not self.needs_review:
+            return None
+        then = self.calibrated_on or {}
+        now = self.computed()
+        moved = [
+            (name, then.get(name), now[name])
+            for name in ("total", "grade", "rank")
+            if then.get(name) != now[name]
+        ]
+        facts_then, facts_now = then.get("facts") or {}, self.facts or {}
+        groups = (facts_then.get("groups") or {}) != (facts_now.get("groups") or {})
+        return Review(moved, changed_facts(facts_then, facts_now), groups)
 
     def shown(self, language: str | None = None) -> dict[str, Any]:
         """The engine's result (`data`) with its traces, adjustment names and errors in
@@ -99,6 +162,29 @@ class Result(models.Model):
         if len(words.get("errors", [])) == len(shown.get("errors", [])):
             shown["errors"] = list(words["errors"])
         return shown
+
+
+@dataclass(frozen=True)
+class Review:
+    """A calibrated result awaiting review: the computed values that moved (name,
+    before, after) and the names of the facts that changed."""
+
+    moved: list[tuple[str, Any, Any]]
+    facts: list[str]
+    groups: bool  # the group inputs (shared by the whole group) changed
+
+
+def changed_facts(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The names of the facts that differ between two stored facts entries (items,
+    the appraisee's own inputs, events and adjustments)."""
+    old, new = before.get("appraisee") or {}, after.get("appraisee") or {}
+    names: list[str] = []
+    for part in ("facts", "inputs", "events", "adjustments"):
+        mine, theirs = old.get(part) or {}, new.get(part) or {}
+        for name in sorted(set(mine) | set(theirs)):
+            if mine.get(name) != theirs.get(name) and name not in names:
+                names.append(name)
+    return names
 
 
 def engine_language(code: str) -> str:

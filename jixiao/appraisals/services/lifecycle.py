@@ -247,20 +247,35 @@ def _move(
 
 
 def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
-    """Publish (公示): every appraisal must be calibrated and scored without errors.
-    Results are recomputed one last time, then frozen; appraisees can see them."""
+    """Publish (公示): every appraisal must be calibrated and scored without errors, and
+    no calibrated result may await the committee's review. Results are recomputed one
+    last time, then frozen; appraisees can see them. The stored total and grade of a
+    calibrated result are the committee's decision, frozen as they are."""
     require_hr(actor)
     cycle.refresh_from_db(fields=["state"])
     check_transition(CycleState(cycle.state), CycleState.PUBLISHED)
+    active = cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN)
+    waiting = active.exclude(state=AppraisalState.CALIBRATION)
+    if waiting.exists():
+        raise ServiceError(
+            _("%(count)s appraisals have not reached calibration") % {"count": waiting.count()},
+            details=[str(a) for a in waiting.select_related("employee", "unit", "cycle")[:20]],
+        )
+    # Its own transaction: a result this marks for review stays marked when the
+    # publication below is refused for it, so the calibration page shows it.
+    results_recompute(cycle=cycle, actor=actor)
     with transaction.atomic():
-        active = cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN)
-        waiting = active.exclude(state=AppraisalState.CALIBRATION)
-        if waiting.exists():
-            raise ServiceError(
-                _("%(count)s appraisals have not reached calibration") % {"count": waiting.count()},
-                details=[str(a) for a in waiting.select_related("employee", "unit", "cycle")[:20]],
-            )
-        results_recompute(cycle=cycle, actor=actor)
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk").get()
+        cycle.refresh_from_db(fields=["state"])
+        check_transition(CycleState(cycle.state), CycleState.PUBLISHED)
+        _refuse_awaiting_review(
+            Result.objects.filter(appraisal__in=active),
+            _(
+                "%(count)s calibrated results await the committee's review (the facts or"
+                " the ranks changed after the calibration); confirm or change each on the"
+                " calibration page before publication"
+            ),
+        )
         failed = [
             result
             for result in Result.objects.filter(appraisal__in=active).select_related("appraisal")
@@ -286,6 +301,20 @@ def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
         )
 
 
+def _refuse_awaiting_review(results: Any, message: str) -> None:
+    """Refuse while calibrated results await review, naming how many and whose."""
+    awaiting = list(
+        results.filter(needs_review=True)
+        .select_related("appraisal__employee", "appraisal__unit")
+        .order_by("appraisal_id")
+    )
+    if awaiting:
+        raise ServiceError(
+            message % {"count": len(awaiting)},
+            details=[result.appraisal.appraisee_name for result in awaiting],
+        )
+
+
 def cycle_close(*, cycle: Cycle, actor: Any) -> Cycle:
     """Close a published cycle: its appraisals are archived; no appeal may be pending."""
     require_hr(actor)
@@ -294,6 +323,13 @@ def cycle_close(*, cycle: Cycle, actor: Any) -> Cycle:
     with transaction.atomic():
         if cycle.appraisals.filter(state=AppraisalState.APPEALED).exists():
             raise ServiceError(_("appeals are still pending"))
+        _refuse_awaiting_review(
+            Result.objects.filter(appraisal__cycle=cycle),
+            _(
+                "%(count)s calibrated results await the committee's review after an upheld"
+                " appeal; confirm or change each on the calibration page before closing"
+            ),
+        )
         now = timezone.now()
         cycle.appraisals.filter(state=AppraisalState.PUBLISHED).update(
             state=AppraisalState.CLOSED, updated_at=now

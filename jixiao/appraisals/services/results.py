@@ -1,6 +1,14 @@
 """Recomputing results. When a fact changes before publication, the results of
 the appraisal's group (same cycle, same scheme version) are recomputed through
-the engine and stored; from publication on they are frozen."""
+the engine and stored; from publication on they are frozen.
+
+A calibration (校准) is a decision on top of the computed result (domain.md §2):
+a recomputation stores the engine's output (`Result.data`, rank, flags …) but
+never replaces a calibrated total or grade. When the facts or the computed
+total, grade or rank of a calibrated result move away from those the
+calibration was decided on, the result is marked for review (`needs_review`,
+audit event `result.review_needed`); publication waits until the committee
+confirms or changes it (`jixiao.hr.services`)."""
 
 from __future__ import annotations
 
@@ -87,18 +95,23 @@ def appraisal_recompute(*, appraisal: Appraisal, actor: Any, reason: str = "") -
 def _summary(result: Result | None) -> dict[str, Any] | None:
     if result is None:
         return None
-    return {
+    summary: dict[str, Any] = {
         "total": result.total,
         "grade": result.grade,
         "rank": result.rank,
         "errors": len(result.errors),
         "facts_digest": result.facts_digest,
     }
+    if result.calibrated:  # the values shown are the committee's: say what was computed
+        summary["computed"] = result.computed()
+        summary["needs_review"] = result.needs_review
+    return summary
 
 
 RESULT_FIELDS = (
     "scheme_version_id", "facts", "facts_digest", "data", "wording", "subtotal", "total", "rank",
     "ranked", "grade", "band_grade", "flags", "outcomes", "errors", "warnings", "computed_at",
+    "needs_review",
 )  # fmt: skip
 
 
@@ -123,8 +136,39 @@ def _fill(result: Result, one: Scored, warnings: list[str], now: Any) -> None:
         "warnings": warnings,
         "computed_at": now,
     }
-    for name in RESULT_FIELDS:
-        setattr(result, name, values[name])
+    for name, value in values.items():
+        setattr(result, name, value)
+    _keep_calibration(result)
+
+
+def _keep_calibration(result: Result) -> None:
+    """The calibration in force stays over the engine's values; once its facts or
+    computed values differ from those it was decided on, the result awaits review
+    until the committee decides (a fact changed back does not decide for it)."""
+    if not result.calibrated:
+        result.needs_review = False
+        return
+    for field, value in result.calibrated.items():
+        setattr(result, field, value)
+    if CALIBRATED_FLAG not in result.flags:
+        result.flags = [*result.flags, CALIBRATED_FLAG]
+    result.needs_review = result.needs_review or result.moved_since_calibration()
+
+
+def _review_change(result: Result) -> tuple[Result, dict[str, Any], dict[str, Any]]:
+    """The audit change of a calibrated result newly marked for review: what the
+    calibration was decided on → what is computed now, with the facts that changed."""
+    then = result.calibrated_on or {}
+    review = result.review()
+    return (
+        result,
+        {name: then.get(name) for name in ("total", "grade", "rank")},
+        {
+            **result.computed(),
+            "calibrated": dict(result.calibrated),
+            "facts_changed": review.facts if review else [],
+        },
+    )
 
 
 def _unchanged(existing: Result, one: Scored) -> bool:
@@ -153,14 +197,18 @@ def _store_group(scored: list[Scored], warnings: list[str], *, actor: Any, reaso
     created: list[Result] = []
     updated: list[Result] = []
     written: list[tuple[Result, dict[str, Any] | None]] = []
+    reviews: list[tuple[Any, Any, Any]] = []
     for one in scored:
         found = existing.get(one.appraisal.pk)
         if found is not None and (found.frozen or _unchanged(found, one)):
             continue
         result = found if found is not None else Result(appraisal=one.appraisal)
         written.append((result, _summary(found)))
+        was_waiting = found is not None and found.needs_review
         result.appraisal = one.appraisal  # already loaded: its label needs no query
         _fill(result, one, warnings, now)
+        if result.needs_review and not was_waiting:
+            reviews.append(_review_change(result))
         (updated if found is not None else created).append(result)
     Result.objects.bulk_create(created, batch_size=500)  # sets their keys
     _update_rows(updated)
@@ -170,6 +218,7 @@ def _store_group(scored: list[Scored], warnings: list[str], *, actor: Any, reaso
         changes=[(result, before, _summary(result)) for result, before in written],
         reason=reason,
     )
+    audit_record_many(actor=actor, action="result.review_needed", changes=reviews, reason=reason)
     return len(written)
 
 
@@ -202,9 +251,11 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
     one way a published result changes apart from calibration. Returns how many changed.
     Like `results_recompute`, it locks the cycle first and reads the facts after.
 
-    The other appraisees' facts did not change, so a calibrated total or grade of
-    theirs stays in force (the committee decided it); the appellant's result takes
-    the corrected values, and its audit event shows the calibrated ones it replaces."""
+    A calibrated total or grade stays in force here as in any recomputation, the
+    appellant's included: the committee decided it on facts that the appeal has now
+    corrected, so where the computed values moved the result is marked for review
+    (with the computed values beside it) and HR or the committee confirms the
+    calibration or changes it, with a reason (`jixiao.hr.services`)."""
     changed = 0
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=appraisal.cycle_id).values_list("pk").get()
@@ -218,24 +269,17 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         scored, warnings = score_group(appraisal.cycle, appraisal.scheme_version, members)
         now = timezone.now()
         for one in scored:
-            appellant = one.appraisal.pk == appraisal.pk
-            changed += _store_corrected(one, warnings, now, actor, reason, appellant=appellant)
+            changed += _store_corrected(one, warnings, now, actor, reason)
     return changed
 
 
-def _store_corrected(
-    one: Scored, warnings: list[str], now: Any, actor: Any, reason: str, *, appellant: bool
-) -> int:
+def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, reason: str) -> int:
     existing = Result.objects.select_for_update().filter(appraisal=one.appraisal).first()
     if existing is None or (existing.data == one.result and existing.wording == one.wording):
         return 0
     before = _summary(existing)
-    calibrated = {} if appellant else existing.calibrated_values()
-    _fill(existing, one, warnings, now)
-    for field, value in calibrated.items():  # the committee's decision stays in force
-        setattr(existing, field, value)
-    if calibrated:
-        existing.flags = [*existing.flags, CALIBRATED_FLAG]
+    was_waiting = existing.needs_review
+    _fill(existing, one, warnings, now)  # keeps the calibration in force, if any
     existing.save()
     audit_record(
         actor=actor,
@@ -245,4 +289,14 @@ def _store_corrected(
         after=_summary(existing),
         reason=reason,
     )
+    if existing.needs_review and not was_waiting:
+        target, then, after = _review_change(existing)
+        audit_record(
+            actor=actor,
+            action="result.review_needed",
+            target=target,
+            before=then,
+            after=after,
+            reason=reason,
+        )
     return 1
