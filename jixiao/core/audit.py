@@ -1,6 +1,11 @@
 """Writing the audit log. Services call `audit_record` inside the
 `transaction.atomic()` block of the change they record: the change and its
-event are committed together or not at all."""
+event are committed together or not at all.
+
+An event that other code must find again carries its links as data in
+`context` (ids and codes: `{"appeal": 12, "fact": 345}`), found with a JSON
+lookup (`context__appeal=12`), never by matching the `reason`, which is free
+text in the writer's language (docs/adr/0005-audit-log-append-only.md)."""
 
 from __future__ import annotations
 
@@ -24,8 +29,10 @@ def audit_record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str = "",
+    context: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. `action` is `"<entity>.<past-verb>"`, e.g. `"fact.recorded"`."""
+    """Append one event. `action` is `"<entity>.<past-verb>"`, e.g. `"fact.recorded"`;
+    `context` holds links to other records by id, for code that finds the event again."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("an audit event is written inside the transaction of its change")
     return AuditEvent.objects.create(
@@ -37,6 +44,7 @@ def audit_record(
         before=_json(before) if before is not None else None,
         after=_json(after) if after is not None else None,
         reason=reason,
+        context=_json(context) if context is not None else {},
     )
 
 
@@ -46,13 +54,16 @@ def audit_record_many(
     action: str,
     changes: Iterable[tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
     reason: str = "",
+    context: Mapping[str, Any] | None = None,
 ) -> int:
     """Append one event per (target, before, after), in one statement: for changes
     made in bulk (a recompute of thousands of results). Same rules as `audit_record`;
-    each target's label must not need a query (load what `str(target)` reads)."""
+    each target's label must not need a query (load what `str(target)` reads). The
+    `context`, if any, is the same for every event (the cause they share)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("an audit event is written inside the transaction of its change")
     who = actor if actor is not None and getattr(actor, "pk", None) else None
+    links = _json(context) if context is not None else {}
     events = [
         AuditEvent(
             actor=who,
@@ -63,6 +74,7 @@ def audit_record_many(
             before=_json(before) if before is not None else None,
             after=_json(after) if after is not None else None,
             reason=reason,
+            context=dict(links),
         )
         for target, before, after in changes
     ]

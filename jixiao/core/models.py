@@ -3,7 +3,8 @@
 `AuditEvent` rows are written by services (see `jixiao.core.audit`), in the
 same transaction as the change they record. Nothing updates or deletes them:
 the model and its query set refuse, and on PostgreSQL a trigger refuses too
-(migration 0002).
+(migration 0002). An event that other code must find again carries a structured
+link in `context` (ids, codes), never a sentence to match (docs/adr/0005).
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(_("reason"), blank=True)
+    context = models.JSONField(
+        _("context"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("links to other records, by id (e.g. the appeal a fact was corrected on)"),
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -114,3 +114,42 @@ def test_many_events_outside_a_transaction_are_refused(hr: Any) -> None:
     unit = unit_create(actor=hr, code="U9", name="车间9", kind="department")
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit_record_many(actor=hr, action="unit.checked", changes=[(unit, None, {})])
+
+
+def test_an_event_carries_its_links_as_data_found_by_id(hr: Any) -> None:
+    """Links are data: an event that other code finds again is found by the ids in
+    its context, whatever the language of its reason."""
+    unit = unit_create(actor=hr, code="X", name="行政部", kind="department")
+    with transaction.atomic():
+        audit_record(
+            actor=hr, action="unit.checked", target=unit, reason="盘点", context={"appeal": 7}
+        )
+        audit_record(actor=hr, action="unit.checked", target=unit, reason="stocktaking")
+    assert AuditEvent.objects.get(context__appeal=7).reason == "盘点"
+    assert AuditEvent.objects.filter(action="unit.checked", context={}).count() == 1
+    assert AuditEvent.objects.get(action="unit.created").context == {}  # the default
+
+
+def test_many_events_share_one_context(hr: Any) -> None:
+    units = [
+        unit_create(actor=hr, code=f"U{n}", name=f"车间{n}", kind="department") for n in (1, 2)
+    ]
+    with transaction.atomic():
+        audit_record_many(
+            actor=hr,
+            action="unit.checked",
+            changes=[(unit, None, {"n": 1}) for unit in units],
+            context={"batch": 3},
+        )
+    assert AuditEvent.objects.filter(context__batch=3).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_to_change_the_context_in_sql(event: AuditEvent) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("""UPDATE core_auditevent SET context = '{"appeal": 1}'""")
+    assert AuditEvent.objects.get(pk=event.pk).context == {}
