@@ -386,7 +386,7 @@ class _Reader:
         self, raw: object, path: Path, names: tuple[str, ...] | None, named: bool
     ) -> tuple[tuple[str, Judgements], ...]:
         here = (*path, "children")
-        if not isinstance(raw, Mapping) or not raw:
+        if not isinstance(raw, Mapping):
             self.add(
                 here, say("expected a mapping from a criterion's name to the comparisons under it")
             )
