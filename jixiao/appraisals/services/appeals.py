@@ -28,6 +28,7 @@ from jixiao.appraisals.workflow import (
 from jixiao.core import roles
 from jixiao.core.audit import audit_record, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.models import AuditEvent
 from jixiao.workcalendar.workdays import add_working_days
 
 DECIDE_WITHIN = 3  # working days from receipt to accept or reject
@@ -145,22 +146,67 @@ def appeal_correct_fact(
 ) -> Fact:
     """While an appeal is accepted, HR corrects a fact of the appealed item (a value, an
     input, or a score given directly); the old value stays in the audit log. The
-    result changes when the appeal is answered as upheld."""
+    result changes when the appeal is answered as upheld.
+
+    Besides the fact's own event, the correction is an event of the appeal
+    (`appeal.fact_corrected`, in the same transaction) whose `context` links it by id
+    to the appeal, the fact and the fact's event, with the item, kind and key: the
+    appeal page finds its corrections by that id, in any language (ADR 0005)."""
     if not roles.is_hr(actor) or not can_decide_appeal(actor, appeal):
         raise NotAllowed(_("only HR corrects facts on appeal"))
-    appeal.refresh_from_db(fields=["state"])
-    if appeal.state != AppealState.ACCEPTED:
-        raise ServiceError(_("facts are corrected only while the appeal is accepted"))
+    code = appeal.item if item is None else item
     reason = _("appeal #%(number)s: %(reason)s") % {"number": appeal.pk, "reason": appeal.reason}
-    return fact_record(
-        appraisal=appeal.appraisal,
-        actor=actor,
-        kind=kind,
-        item=appeal.item if item is None else item,
-        key=key,
-        value=value,
-        reason=reason,
-    )
+    with transaction.atomic():
+        state = Appeal.objects.select_for_update().values_list("state", flat=True).get(pk=appeal.pk)
+        if state != AppealState.ACCEPTED:
+            raise ServiceError(_("facts are corrected only while the appeal is accepted"))
+        stored = (
+            Fact.objects.select_for_update()
+            .filter(appraisal=appeal.appraisal, item=code, kind=kind, key=key)
+            .first()
+        )
+        if stored is not None and stored.value == value:
+            raise ServiceError(
+                _("%(value)s is already the recorded value: there is nothing to correct")
+                % {"value": value}
+            )
+        fact = fact_record(
+            appraisal=appeal.appraisal,
+            actor=actor,
+            kind=kind,
+            item=code,
+            key=key,
+            value=value,
+            reason=reason,
+        )
+        fact_event = (
+            AuditEvent.objects.filter(
+                action__in=("fact.recorded", "fact.changed"),
+                target_type=fact._meta.label_lower,
+                target_id=str(fact.pk),
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        audit_record(
+            actor=actor,
+            action="appeal.fact_corrected",
+            target=appeal,
+            before=None if stored is None else {"value": stored.value},
+            after={"value": fact.value},
+            reason=reason,
+            context={
+                "appeal": appeal.pk,
+                "fact": fact.pk,
+                "fact_event": fact_event,
+                "item": code,
+                "kind": kind,
+                "key": key,
+            },
+        )
+    appeal.state = state
+    return fact
 
 
 def appeal_answer(*, appeal: Appeal, actor: Any, upheld: bool, answer: str) -> Appeal:

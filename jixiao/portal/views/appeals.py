@@ -4,6 +4,8 @@ overdue ones."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.appraisals import services
 from jixiao.appraisals.access import appeals_visible_to, can_decide_appeal
-from jixiao.appraisals.models import Appeal
+from jixiao.appraisals.models import Appeal, FactKind
 from jixiao.appraisals.workflow import OPEN_APPEAL_STATES, AppealState
 from jixiao.core import roles
 from jixiao.core.models import AuditEvent
@@ -91,6 +93,7 @@ def appeal_context(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
     appeal.refresh_from_db()
     may_decide = can_decide_appeal(request.user, appeal)
     state = appeal.state
+    names = dict(appeal_items(appeal.appraisal))  # item code → name
     return {
         "appeal": appeal,
         "appraisal": appeal.appraisal,
@@ -100,17 +103,50 @@ def appeal_context(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
         "decision_form": DecisionForm(),
         "answer_form": AppealAnswerForm(),
         "correction_form": CorrectionForm(),
-        "corrections": _corrections(appeal),
+        "appealed": names.get(appeal.item, appeal.item) if appeal.item else _("whole result"),
+        "corrections": _corrections(appeal, names),
     }
 
 
-def _corrections(appeal: Appeal) -> list[Any]:
-    marker = _("appeal #%(number)s: %(reason)s") % {"number": appeal.pk, "reason": appeal.reason}
-    return list(
-        AuditEvent.objects.filter(
-            action__in=["fact.recorded", "fact.changed"], reason=marker
-        ).order_by("created_at")
+@dataclass(frozen=True)
+class Correction:
+    """A fact corrected on an appeal, in the reader's words."""
+
+    when: datetime.datetime
+    actor: Any
+    item: str  # the item's name (or "appraisee" for the appraisee's own inputs)
+    what: str  # the kind of fact, and an input's name
+    before: str
+    after: str
+
+
+def _corrections(appeal: Appeal, names: dict[str, str]) -> list[Correction]:
+    """The appeal's corrections, found by its id in the events' context (ADR 0005):
+    never by their text, which is in the language of whoever corrected."""
+    events = (
+        AuditEvent.objects.filter(action="appeal.fact_corrected", context__appeal=appeal.pk)
+        .select_related("actor")
+        .order_by("created_at", "pk")
     )
+    return [_correction(event, names) for event in events]
+
+
+def _correction(event: AuditEvent, names: dict[str, str]) -> Correction:
+    link = event.context
+    code, kind, key = (str(link.get(part) or "") for part in ("item", "kind", "key"))
+    label = FactKind(kind).label if kind in FactKind.values else kind
+    return Correction(
+        when=event.created_at,
+        actor=event.actor,
+        item=names.get(code, code) if code else _("appraisee"),
+        what=f"{label} {key}" if key else str(label),
+        before=_shown((event.before or {}).get("value")),
+        after=_shown((event.after or {}).get("value")),
+    )
+
+
+def _shown(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
 
 
 @login_required
