@@ -282,3 +282,37 @@ def test_a_committee_member_confirms_but_others_cannot(
     result.refresh_from_db()
     assert not result.needs_review
     assert AuditEvent.objects.get(action="result.review_confirmed").actor == company.boss.user
+
+
+def test_the_migration_carries_earlier_calibrations_onto_their_results(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    """Calibrations made before this change live only in `CalibrationChange`; one a
+    recompute had overwritten (the defect) gets its value back and awaits review."""
+    import importlib
+
+    from django.apps import apps
+
+    wang, li = company.clerks[1], company.clerks[0]
+    calibration.result_calibrate(
+        result=result_of(calibrating, wang), actor=hr, total=99, grade="优秀", reason="攻坚"
+    )
+    calibration.result_calibrate(
+        result=result_of(calibrating, li), actor=hr, grade="优秀", reason="项目"
+    )
+    # as the old code left them: no decision on the result, 王芳's overwritten
+    Result.objects.filter(appraisal__cycle=calibrating).update(
+        calibrated={}, calibrated_on={}, needs_review=False
+    )
+    Result.objects.filter(appraisal=appraisal_of(calibrating, wang)).update(
+        total=77.5, grade="合格"
+    )
+    migration = importlib.import_module("jixiao.hr.migrations.0003_calibrations_on_results")
+    migration.forwards(apps, None)
+
+    overwritten, kept = result_of(calibrating, wang), result_of(calibrating, li)
+    assert overwritten.calibrated == {"total": 99.0, "grade": "优秀"}
+    assert (overwritten.total, overwritten.grade, overwritten.needs_review) == (99, "优秀", True)
+    assert kept.calibrated == {"grade": "优秀"} and not kept.needs_review
+    assert kept.calibrated_on["facts_digest"] == kept.facts_digest
+    assert not result_of(calibrating, company.manager).calibrated
