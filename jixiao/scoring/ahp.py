@@ -161,7 +161,8 @@ def compute(
     consistent = cr < CR_LIMIT
     path = judgements.path
     warnings = [str(w) for w in judgements.warnings]
-    if untrimmed:
+    if untrimmed and (judgements.trim is not None or len(judgements.experts) > 1):
+        # an inherited trim is not worth a word on a matrix of one expert
         warnings.append(_untrimmed(path, trim, untrimmed, len(judgements.experts), n))
     if not consistent:
         message = say(

@@ -411,6 +411,21 @@ def test_a_child_keeps_the_parents_trim_unless_it_sets_its_own() -> None:
     assert result.matrix[0][1] == pytest.approx(5) and inherited.matrix[0][1] == pytest.approx(5)
     assert inherited.trim == 2 and own.trim == 0
     assert own.matrix[0][1] == pytest.approx(945 ** (1 / 5))
+    assert result.all_warnings() == []
+
+
+def test_an_inherited_trim_warns_only_where_several_experts_could_not_be_trimmed() -> None:
+    five = [two(v)["matrix"] for v in (1, 3, 5, 7, 9)]
+    data = {
+        "names": ["a", "b", "c"],
+        "experts": [reciprocal({(0, 1): 1, (0, 2): 1, (1, 2): 1}, 3)] * 3,
+        "trim": 1,
+        "children": {"a": two(3), "b": {"experts": five[:2]}, "c": {**two(3), "trim": 1}},
+    }
+    assert ahp_from_document(data).all_warnings() == [
+        "children.b: trim 1 needs at least 3 experts, there are 2: nothing was dropped",
+        "children.c: trim 1 needs at least 3 experts, there are 1: nothing was dropped",
+    ]
 
 
 def test_an_inconsistent_child_warns_with_its_place() -> None:
