@@ -29,6 +29,7 @@ KEYS = ("names", "matrix", "experts", "aggregate", "trim", "children", "name", "
 MAX_CRITERIA = 15  # Saaty's random index is tabulated for n = 1..15
 MAX_MATRICES = 1000  # comparison matrices in one hierarchy (YAML aliases can multiply them)
 RECIPROCAL_TOLERANCE = 1e-6
+MAX_JUDGEMENT = 1_000_000  # beyond it the eigenvector is float noise
 EXAMPLE = "[[1, 3], [1/3, 1]]"
 
 LineOf = Callable[[Path], int | None]
@@ -272,6 +273,14 @@ class _Reader:
             return float("nan")
         if value <= 0:
             self.add(path, say("judgements must be positive, got {value}", value=fmt(value)))
+        elif not 1 / MAX_JUDGEMENT <= value <= MAX_JUDGEMENT:
+            message = say(
+                "a judgement lies between 1/{limit} and {limit} (Saaty's scale: 1/9 to 9),"
+                " got {value}",
+                limit=f"{MAX_JUDGEMENT:,}",
+                value=raw,
+            )
+            self.add(path, message)
         return value
 
     def diagonal(self, raw: object, path: Path, warnings: list[Problem]) -> None:

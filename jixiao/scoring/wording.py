@@ -346,6 +346,9 @@ ZH: dict[str, str] = {
         "应为数字或 1/3 这样的分数，此处为 {value!r}"
     ),
     "judgements must be positive, got {value}": "判断值须为正数，此处为 {value}",
+    "a judgement lies between 1/{limit} and {limit} (Saaty's scale: 1/9 to 9), got {value}": (
+        "判断值应在 1/{limit} 与 {limit} 之间（萨蒂标度为 1/9 至 9），此处为 {value}"
+    ),
     "not read: the diagonal is 1 (a criterion against itself), got {value!r}": (
         "未读取：对角线为 1（指标与自身相比），此处为 {value!r}"
     ),

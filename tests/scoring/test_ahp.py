@@ -503,6 +503,22 @@ def test_json_of_a_hierarchy() -> None:
             ],
         ),
         (
+            {
+                "matrix": [
+                    [1, 1e-320, "1000001", 1e6],
+                    [1, 1, 1, "1/1000000"],
+                    [1, 1, 1, 1],
+                    [1] * 4,
+                ]
+            },
+            [
+                "matrix[0][1]: a judgement lies between 1/1,000,000 and 1,000,000"
+                " (Saaty's scale: 1/9 to 9), got 1e-320",
+                "matrix[0][2]: a judgement lies between 1/1,000,000 and 1,000,000"
+                " (Saaty's scale: 1/9 to 9), got 1000001",
+            ],
+        ),
+        (
             {"matrix": [[1, None], [2, 1]]},
             [
                 "matrix: no judgement of [0][1]: every pair above the diagonal needs one"
