@@ -316,3 +316,22 @@ def test_the_migration_carries_earlier_calibrations_onto_their_results(
     assert kept.calibrated == {"grade": "优秀"} and not kept.needs_review
     assert kept.calibrated_on["facts_digest"] == kept.facts_digest
     assert not result_of(calibrating, company.manager).calibrated
+
+
+def test_an_import_that_recomputes_once_marks_the_review_once(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    """Facts recorded in bulk (an import: `recompute_once`) take the same way."""
+    from jixiao.appraisals.services.results import recompute_once
+
+    li, wang = company.clerks
+    result = result_of(calibrating, wang)
+    calibration.result_calibrate(result=result, actor=hr, total=99, reason="攻坚贡献")
+    with recompute_once(actor=hr, reason="导入 10 月数据"):
+        violation(calibrating, wang, hr, day=5)
+        violation(calibrating, wang, hr, day=6)
+        violation(calibrating, li, hr, day=7)
+    result.refresh_from_db()
+    assert (result.total, result.data["total"], result.needs_review) == (99, 75, True)
+    event = AuditEvent.objects.get(action="result.review_needed")
+    assert event.reason == "导入 10 月数据" and event.after["facts_changed"] == ["部门管理"]
