@@ -11,7 +11,7 @@ from jixiao.hr.models import CalibrationChange
 
 @admin.register(CalibrationChange)
 class CalibrationChangeAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "result", "field", "before", "after", "actor", "reason")
-    list_filter = ("field",)
+    list_display = ("created_at", "result", "field", "kind", "before", "after", "actor", "reason")
+    list_filter = ("field", "kind")
     search_fields = ("reason", "before", "after")
     readonly_fields = [field.name for field in CalibrationChange._meta.fields]

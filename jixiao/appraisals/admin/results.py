@@ -19,7 +19,7 @@ from jixiao.core.admin import VisibleToAdmin
 @admin.register(Result)
 class ResultAdmin(VisibleToAdmin):
     list_display = ("appraisal", "total", "grade", "rank", "ranked", "has_errors", "frozen_at")
-    list_filter = ("appraisal__cycle", "grade")
+    list_filter = ("appraisal__cycle", "grade", "needs_review")
     search_fields = ("appraisal__employee__name", "appraisal__employee__number")
     fields = (
         "appraisal",
@@ -31,6 +31,8 @@ class ResultAdmin(VisibleToAdmin):
         "ranked",
         "grade",
         "band_grade",
+        "calibrated",
+        "needs_review",
         "flags",
         "outcomes",
         "errors",
