@@ -335,3 +335,21 @@ def test_an_import_that_recomputes_once_marks_the_review_once(
     assert (result.total, result.data["total"], result.needs_review) == (99, 75, True)
     event = AuditEvent.objects.get(action="result.review_needed")
     assert event.reason == "导入 10 月数据" and event.after["facts_changed"] == ["部门管理"]
+
+
+def test_the_api_shows_the_calibration_and_its_publication_waits(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    from tests.apps.api.conftest import assert_error, personal
+
+    wang = company.clerks[1]
+    result = result_of(calibrating, wang)
+    calibration.result_calibrate(result=result, actor=hr, total=99, grade="优秀", reason="攻坚")
+    violation(calibrating, wang, hr)
+    api = personal(hr)
+    shown = api.get(f"/appraisals/{result.appraisal_id}/result").json_body
+    assert (shown["total"], shown["grade"], shown["data"]["total"]) == (99, "优秀", 77.5)
+    error = assert_error(
+        api.post(f"/cycles/{calibrating.code}/transition", {"to": "published"}), 422, "refused"
+    )
+    assert "await the committee's review" in error["message"] and error["details"] == ["王芳"]
