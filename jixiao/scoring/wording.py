@@ -151,6 +151,20 @@ ZH: dict[str, str] = {
     # joining the parts of a trace; conditions
     "; ": "；",
     "else": "其他",
+    # a document past its caps (source.py)
+    "the document is {size:,} bytes; at most {limit:,} bytes are allowed": (
+        "文档有 {size:,} 字节；最多允许 {limit:,} 字节"
+    ),
+    "the document expands to more than {limit:,} nodes (an alias counts as everything"
+    " it refers to); at most {limit:,} are allowed": (
+        "文档展开后超过 {limit:,} 个节点（引用按其所引用的全部内容计数）；最多允许 {limit:,} 个"
+    ),
+    "the document nests more than {limit} levels deep; at most {limit} are allowed": (
+        "文档嵌套超过 {limit} 层；最多允许 {limit} 层"
+    ),
+    "an alias refers to what contains it, so the document never ends": (
+        "引用指向包含它自身的内容，文档无法展开"
+    ),
     # items (items.py, engine.py)
     "error: {message}": "错误：{message}",
     "item {item}: {message}": "考核项目 {item}：{message}",
