@@ -18,6 +18,7 @@ urlpatterns = [
     path("hr/", include("jixiao.hr.urls")),
     path("spreadsheets/", include("jixiao.spreadsheets.urls")),
     path("api/v1/", api_v1.urls),
+    path("tokens/", include("jixiao.api.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -208,6 +208,11 @@ AXES_VERBOSE = False
 JIXIAO_CLIENT_IP_HEADER = os.environ.get("JIXIAO_CLIENT_IP_HEADER", "").strip()
 AXES_CLIENT_IP_CALLABLE = "jixiao.accounts.lockout.client_address"
 
+# API tokens (jixiao.api) expire: by default this many days after they are made; whoever
+# makes one may choose an earlier or later day, up to JIXIAO_API_TOKEN_MAX_DAYS.
+JIXIAO_API_TOKEN_DAYS = int(os.environ.get("JIXIAO_API_TOKEN_DAYS", 365))
+JIXIAO_API_TOKEN_MAX_DAYS = int(os.environ.get("JIXIAO_API_TOKEN_MAX_DAYS", 3 * 365))
+
 # Shown in the admin's header.
 JIXIAO_SITE_TITLE = _("jixiao performance appraisal")
 

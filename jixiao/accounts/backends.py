@@ -14,8 +14,8 @@ from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 
 
-class LockoutBackend(AxesStandaloneBackend):
-    def authenticate(  # type: ignore[override]
+class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # axes is untyped
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -24,4 +24,5 @@ class LockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[no-any-return]
+        super().authenticate(request, username=username, password=password, **kwargs)
+        return None  # not locked out: the next backend checks the password

@@ -22,18 +22,19 @@ def client_address(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or behind a reverse proxy the last address of the header it sets."""
     header = settings.JIXIAO_CLIENT_IP_HEADER
     if header:
-        forwarded = request.META.get(header, "")
+        forwarded = str(request.META.get(header, ""))
         addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
         if addresses:
             return addresses[-1]
-    return request.META.get("REMOTE_ADDR")
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None
 
 
 def lockout_minutes(request: HttpRequest | None = None) -> int:
     cool_off = get_cool_off(request)
     if cool_off is None:
         return 0
-    return max(1, round(cool_off.total_seconds() / 60))
+    return max(1, round(float(cool_off.total_seconds()) / 60))
 
 
 def lockout_response(

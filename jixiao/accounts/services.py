@@ -146,7 +146,7 @@ def _lock_target(username: str, ip_address: str = "") -> models.Model:
     attempts = AccessAttempt.objects.filter(username=username)
     if ip_address:
         attempts = attempts.filter(ip_address=ip_address)
-    attempt = attempts.order_by("-attempt_time").first()
+    attempt: models.Model | None = attempts.order_by("-attempt_time").first()
     if attempt is None:
         raise ServiceError(_("%(username)s is not locked") % {"username": username})
     return attempt

@@ -9,6 +9,7 @@ from its sources, in cycles that are not drafts. Each condition on its own line.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +46,15 @@ class Principal:
         return None
 
 
-def token_usable(token: Token) -> bool:
-    """A token works while it is not revoked and the account it acts as may use it."""
+def token_usable(token: Token, *, now: datetime.datetime | None = None) -> bool:
+    """A token works until it expires (at `now`, default: now), while it is in force."""
+    if token.is_expired(now):
+        return False
+    return token_in_force(token)
+
+
+def token_in_force(token: Token) -> bool:
+    """Expiry aside: not revoked, and the account it acts as may use it."""
     if token.is_revoked:
         return False
     if not roles.is_active_user(token.user):

@@ -5,13 +5,19 @@ A personal token (`jxp_…`) acts as the user who made it. A service token
 (`jxs_…`) is made by HR for a data system: it acts for the HR user who made it,
 narrowed to a data owner's scope — the facts of items whose data source is one
 of `sources`, in cycles whose state is one of `cycle_states`.
+
+Every token expires (`expires_at`, by default a year after it is made), and a
+token may be read-only: it reads what its owner may read and changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,7 +57,15 @@ class Token(models.Model):
         default=False,
         help_text=_("service tokens: may read the results of the appraisals in its scope"),
     )
+    read_only = models.BooleanField(
+        _("read-only"),
+        default=False,
+        help_text=_("reads only: every request that would change something is refused"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(
+        _("expires at"), help_text=_("the token stops working at this moment")
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -85,6 +99,9 @@ class Token(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 class IdempotencyKey(models.Model):

@@ -3,7 +3,10 @@ tests, an HR user, and one personal token whose secret is known."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+
+from django.utils import timezone
 
 from jixiao.api.models import Token
 from jixiao.appraisals import services as appraisal_services
@@ -43,4 +46,5 @@ def seed() -> None:
         user=hr,
         prefix=SECRET[:12],
         digest=hashlib.sha256(SECRET.encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
     )

@@ -2,6 +2,7 @@
 
 from jixiao.api.services.facts import FactRow, RowError, facts_upsert
 from jixiao.api.services.tokens import (
+    TokenExpired,
     token_authenticate,
     token_create,
     token_revoke,
@@ -11,6 +12,7 @@ from jixiao.api.services.trial import scheme_trial_score
 __all__ = [
     "FactRow",
     "RowError",
+    "TokenExpired",
     "facts_upsert",
     "scheme_trial_score",
     "token_authenticate",

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from jixiao.api.services.facts import FactsRejected
+from jixiao.api.services.tokens import TokenExpired
 from jixiao.api.services.trial import FactsInvalid
 from jixiao.core.errors import InvalidTransition, NotAllowed, NotFound, ServiceError
 from jixiao.schemes.services import SchemeInvalid
@@ -77,6 +78,12 @@ def install(api: NinjaAPI) -> None:
             _("a valid token (Authorization: Bearer …) or a signed-in session is needed"),
         )
         response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @handle(TokenExpired)
+    def token_expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
+        response = error_response(api, request, 401, "token_expired", exc.message)
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
 
     @handle(HttpError)

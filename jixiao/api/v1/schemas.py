@@ -44,6 +44,10 @@ class MeOut(Schema):
     is_auditor: bool
     employee: str | None = Field(None, description="the employee number, if linked")
     token: str | None = Field(None, description="the prefix of the token in use")
+    token_expires_at: datetime.datetime | None = Field(
+        None, description="when the token in use stops working"
+    )
+    read_only: bool = Field(False, description="whether the token in use may only read")
     scope: ScopeOut | None = Field(None, description="a service token's scope")
 
 
@@ -54,7 +58,10 @@ class TokenOut(Schema):
     prefix: str
     user: str
     scope: ScopeOut | None
+    read_only: bool = Field(..., description="may only read: anything else is refused (403)")
     created_at: datetime.datetime
+    expires_at: datetime.datetime = Field(..., description="the token stops working then (401)")
+    expired: bool
     last_used_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
 
@@ -63,8 +70,17 @@ class TokenCreatedOut(TokenOut):
     secret: str = Field(..., description="shown once: store it now, it cannot be read again")
 
 
+ReadOnly = Field(False, description="a read-only token may only read (GET)")
+ExpiresOn = Field(
+    None,
+    description="its last day (default: a year from now; at most three years, a setting)",
+)
+
+
 class PersonalTokenIn(Schema):
     name: str = Name
+    read_only: bool = ReadOnly
+    expires_on: datetime.date | None = ExpiresOn
 
 
 class ServiceTokenIn(Schema):
@@ -74,6 +90,8 @@ class ServiceTokenIn(Schema):
         None, description="cycle states it may record facts in (default: before publication)"
     )
     read_results: bool = False
+    read_only: bool = ReadOnly
+    expires_on: datetime.date | None = ExpiresOn
 
 
 class RevokeIn(Schema):

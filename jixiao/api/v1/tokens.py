@@ -45,7 +45,10 @@ def token_out(token: Token) -> dict[str, Any]:
         "prefix": token.prefix,
         "user": token.user.username,
         "scope": _scope(token),
+        "read_only": token.read_only,
         "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "expired": token.is_expired(),
         "last_used_at": token.last_used_at,
         "revoked_at": token.revoked_at,
     }
@@ -63,6 +66,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "is_auditor": bool(user.is_auditor),
         "employee": employee.number if employee else None,
         "token": caller.token.prefix if caller.token else None,
+        "token_expires_at": caller.token.expires_at if caller.token else None,
+        "read_only": bool(caller.token and caller.token.read_only),
         "scope": _scope(caller.token) if caller.token else None,
     }
 
@@ -82,7 +87,9 @@ def tokens_list(request: HttpRequest, paging: PagingQuery) -> dict[str, Any]:
 def tokens_create(request: HttpRequest, body: PersonalTokenIn) -> Status[dict[str, Any]]:
     caller = principal(request)
     require_person(caller)
-    token, secret = token_create(actor=caller.user, name=body.name)
+    token, secret = token_create(
+        actor=caller.user, name=body.name, read_only=body.read_only, expires_on=body.expires_on
+    )
     return Status(201, {**token_out(token), "secret": secret})
 
 
@@ -101,6 +108,8 @@ def tokens_create_service(request: HttpRequest, body: ServiceTokenIn) -> Status[
         sources=body.sources,
         cycle_states=body.cycle_states,
         read_results=body.read_results,
+        read_only=body.read_only,
+        expires_on=body.expires_on,
     )
     return Status(201, {**token_out(token), "secret": secret})
 

@@ -28,6 +28,7 @@ LINKS = (
     ("hr:cycle_list", _("Cycles"), "hr"),
     ("hr:audit_list", _("Audit log"), "hr"),
     ("hr:lockout_list", _("Login locks"), "hr"),
+    ("tokens:list", _("API tokens"), "all"),
 )
 
 
