@@ -159,3 +159,31 @@ def test_the_admin_login_is_locked_too(client: Client) -> None:
         )
     page = client.post("/admin/login/", {"username": "boss", "password": "x"}, REMOTE_ADDR=ATTACKER)
     assert page.status_code == 429
+
+
+@override_settings(JIXIAO_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_behind_a_proxy_the_address_is_the_last_one_it_added(wangfang: User) -> None:
+    """All requests come from the proxy (REMOTE_ADDR); the client is the last
+    address of X-Forwarded-For, whatever the client put before it."""
+    client = Client()
+    for n in range(5):
+        client.post(
+            LOGIN,
+            {"username": "wangfang", "password": f"g{n}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, {ATTACKER}",
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": "wangfang", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=ATTACKER,
+    )
+    assert locked.status_code == 429
+    colleague = Client().post(
+        LOGIN,
+        {"username": "wangfang", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=OTHER_ADDRESS,
+    )
+    assert colleague.status_code == 302
