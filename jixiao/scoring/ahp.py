@@ -85,6 +85,7 @@ class AhpResult:
     cr: float
     consistent: bool
     n: int
+    ri: float  # Saaty's random index for n
     experts: int
     warnings: tuple[str, ...]  # this matrix's, each naming its place
     names: tuple[str, ...] | None = None
@@ -187,6 +188,7 @@ def compute(
         cr=round(cr, DECIMALS),
         consistent=consistent,
         n=n,
+        ri=RANDOM_INDEX[n - 1],
         experts=len(judgements.experts),
         warnings=tuple(warnings),
         names=judgements.names,
@@ -322,6 +324,7 @@ def _text_block(result: AhpResult, *, top: bool) -> str:
     lines += [
         f"λmax = {result.lambda_max:.4f}",
         f"CI   = {result.ci:.4f}",
+        f"RI   = {result.ri:.2f}",
         f"CR   = {result.cr:.4f} ({verdict})",
     ]
     return "\n".join(lines)
@@ -348,6 +351,7 @@ def _json_level(result: AhpResult, *, top: bool) -> dict[str, object]:
     document.update(
         lambda_max=result.lambda_max,
         ci=result.ci,
+        ri=result.ri,
         cr=result.cr,
         consistent=result.consistent,
         experts=result.experts,

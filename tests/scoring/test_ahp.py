@@ -83,6 +83,7 @@ def test_spec_example_2x2() -> None:
         cr=0.0,
         consistent=True,
         n=2,
+        ri=0.0,
         experts=1,
         warnings=(),
         matrix=((1.0, 3.0), (round(1 / 3, 12), 1.0)),
@@ -128,7 +129,7 @@ def test_random_index_of_each_size(n: int) -> None:
     matrix[n - 1][0] /= 2
     lam, weights = principal(matrix)
     result = ahp([matrix])
-    assert result.n == n and RANDOM_INDEX[n - 1] > 0
+    assert result.n == n and result.ri == RANDOM_INDEX[n - 1] > 0
     assert result.weights == pytest.approx(weights, rel=1e-8)
     assert result.cr == pytest.approx((lam - n) / (n - 1) / RANDOM_INDEX[n - 1], rel=1e-6)
 
@@ -451,6 +452,7 @@ def test_json_of_a_hierarchy() -> None:
         "names",
         "lambda_max",
         "ci",
+        "ri",
         "cr",
         "consistent",
         "experts",

@@ -85,6 +85,7 @@ def test_text_of_a_hierarchy_in_english_and_chinese(
         "   3  勤  0.1429",
         "λmax = 3.0000",
         "CI   = 0.0000",
+        "RI   = 0.58",
         "CR   = 0.0000 (consistent: CR < 0.1)",
         "",
         "under 能: 2 criteria, 1 expert",
@@ -93,12 +94,16 @@ def test_text_of_a_hierarchy_in_english_and_chinese(
         "   2  沟通协调能力  0.2500  0.0714",
         "λmax = 2.0000",
         "CI   = 0.0000",
+        "RI   = 0.00",
         "CR   = 0.0000 (consistent: CR < 0.1)",
     ]
     status, chinese, _ = run(capsys, str(examples / "ahp-levels.yaml"), "--language", "zh")
     assert status == 0
     assert chinese.splitlines()[:2] == ["层次分析法：3 个指标，1 位专家", "权重："]
-    assert chinese.splitlines()[9:11] == ["能 之下：2 个指标，1 位专家", "权重（单权重、总权重）："]
+    assert chinese.splitlines()[10:12] == [
+        "能 之下：2 个指标，1 位专家",
+        "权重（单权重、总权重）：",
+    ]
     assert "(一致性可以接受：CR < 0.1)" in chinese
 
 
