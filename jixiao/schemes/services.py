@@ -16,6 +16,7 @@ from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.indicators.models import Indicator
 from jixiao.organization.models import Position, Unit
 from jixiao.schemes.access import can_manage_schemes
+from jixiao.schemes.engine import SchemeTooLarge, scheme_parse
 from jixiao.schemes.models import (
     AssignmentScope,
     Scheme,
@@ -23,17 +24,19 @@ from jixiao.schemes.models import (
     SchemeItem,
     SchemeVersion,
 )
-from jixiao.scoring import Problem, SchemeError, scheme_from_text
+from jixiao.scoring import Problem, SchemeError
 from jixiao.scoring import Scheme as EngineScheme
 from jixiao.scoring.weights import effective_weights
 
 
 class SchemeInvalid(ServiceError):
-    """The document does not pass the engine's check; `problems` say where and why."""
+    """The document does not pass the engine's check; `problems` say where and why.
+    `unread`: it was refused before it was read, past a cap on its size."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, unread: bool = False) -> None:
         super().__init__(_("the scheme does not pass the check"), details=problems)
         self.problems = problems
+        self.unread = unread
 
 
 def _require_hr(actor: Any) -> None:
@@ -42,11 +45,13 @@ def _require_hr(actor: Any) -> None:
 
 
 def scheme_check(text: str) -> EngineScheme:
-    """Run the engine's check (`jixiao check`) on a document; raise `SchemeInvalid`."""
+    """Run the engine's check (`jixiao check`) on a document, under the configured caps
+    on its size (settings JIXIAO_SCHEME_MAX_BYTES, _MAX_NODES); raise `SchemeInvalid`."""
     try:
-        return scheme_from_text(text)
+        return scheme_parse(text)
     except SchemeError as exc:
-        raise SchemeInvalid(list(exc.problems)) from None
+        unread = isinstance(exc, SchemeTooLarge)
+        raise SchemeInvalid(list(exc.problems), unread=unread) from None
 
 
 def scheme_save(

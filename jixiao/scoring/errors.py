@@ -66,6 +66,11 @@ class DocumentError(Exception):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
+class LimitExceeded(DocumentError):
+    """A document past its caps (its size, the nodes it expands to, its depth):
+    refused before it is read, with one problem naming the cap."""
+
+
 class SchemeError(DocumentError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems, "scheme")

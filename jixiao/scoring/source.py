@@ -25,7 +25,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from jixiao.scoring.errors import DocumentError, Path, Problem
+from jixiao.scoring.errors import DocumentError, LimitExceeded, Path, Problem
 from jixiao.scoring.wording import say
 
 try:
@@ -233,13 +233,13 @@ def _check_data(data: Any, limits: Limits) -> None:
             stack.extend((child, (*path, index)) for index, child in enumerate(value))
 
 
-def _too_large(size: int, limits: Limits, file: str | None, kind: str) -> DocumentError:
+def _too_large(size: int, limits: Limits, file: str | None, kind: str) -> LimitExceeded:
     message = say(
         "the document is {size:,} bytes; at most {limit:,} bytes are allowed",
         size=size,
         limit=limits.max_bytes,
     )
-    return DocumentError([Problem((), message, None, file)], kind)
+    return LimitExceeded([Problem((), message, None, file)], kind)
 
 
 @dataclass
@@ -370,12 +370,12 @@ def parse_text(
         reason = getattr(exc, "problem", None) or str(exc)
         raise DocumentError([Problem((), f"not valid YAML: {reason}", line, file)], kind) from None
     except _Refused as refused:
-        raise DocumentError(
+        raise LimitExceeded(
             [Problem(refused.path, refused.message, refused.line, file)], kind
         ) from None
     except RecursionError:
         caps = caps or Limits()
-        raise DocumentError([Problem((), _too_deep(caps), None, file)], kind) from None
+        raise LimitExceeded([Problem((), _too_deep(caps), None, file)], kind) from None
     return Document(data=data, text=text, file=file, is_json=is_json, limits=caps, _node=node)
 
 

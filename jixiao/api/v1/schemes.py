@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from jixiao.api.services import scheme_trial_score
 from jixiao.api.v1.auth import principal
-from jixiao.api.v1.common import ERRORS, IdPath, PagingQuery, page
+from jixiao.api.v1.common import ERRORS, IdPath, PagingQuery, page, require_person
 from jixiao.api.v1.schemas import (
     DocumentIn,
     Page,
@@ -19,7 +20,8 @@ from jixiao.api.v1.schemas import (
     TrialIn,
     ValidationOut,
 )
-from jixiao.core.errors import NotFound
+from jixiao.core.errors import NotAllowed, NotFound
+from jixiao.schemes.access import can_manage_schemes
 from jixiao.schemes.models import Scheme, SchemeVersion
 from jixiao.schemes.selectors import scheme_get, scheme_list
 from jixiao.schemes.services import SchemeInvalid, scheme_check
@@ -36,6 +38,15 @@ def scheme_out(scheme: Scheme) -> dict[str, Any]:
         "is_active": scheme.is_active,
         "version": current.number if current else None,
     }
+
+
+def require_scheme_editor(request: HttpRequest) -> None:
+    """Checking and trying out documents is for the people who edit schemes (HR):
+    the engine's work on a document is not for every signed-in account."""
+    caller = principal(request)
+    require_person(caller)
+    if not can_manage_schemes(caller.user):
+        raise NotAllowed(_("only HR, who edit schemes, may check or try out a scheme document"))
 
 
 def version_out(version: SchemeVersion) -> dict[str, Any]:
@@ -73,9 +84,10 @@ def schemes_list(
 @router.post(
     "/schemes/validate",
     response={200: ValidationOut, **ERRORS},
-    summary="Check a scheme document (as `jixiao check` does); nothing is saved",
+    summary="Check a scheme document (as `jixiao check` does; HR); nothing is saved",
 )
 def schemes_validate(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
+    require_scheme_editor(request)
     try:
         parsed = scheme_check(body.text)
     except SchemeInvalid as exc:
@@ -92,9 +104,10 @@ def schemes_validate(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
 @router.post(
     "/schemes/trial",
     response={200: dict[str, Any], **ERRORS},
-    summary="Score facts against a scheme document; nothing is saved",
+    summary="Score facts against a scheme document (HR); nothing is saved",
 )
 def schemes_trial(request: HttpRequest, body: TrialIn) -> dict[str, Any]:
+    require_scheme_editor(request)
     return scheme_trial_score(text=body.text, facts=body.facts, period=body.period)
 
 

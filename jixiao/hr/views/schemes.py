@@ -73,17 +73,18 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
 def check_context(text: str) -> dict[str, Any]:
     """The engine's verdict on a document, arranged for showing beside its lines."""
     problems: list[Problem]
+    unread = False
     try:
         parsed = scheme_check(text)
         problems = list(parsed.warnings)
     except SchemeInvalid as exc:
-        problems = list(exc.problems)
+        problems, unread = list(exc.problems), exc.unread
     errors = [p for p in problems if p.severity == "error"]
     by_line: dict[int, list[Problem]] = {}
     unplaced: list[Problem] = []
-    lines = text.splitlines()
+    lines = [] if unread else text.splitlines()  # past a cap: not listed back, only refused
     for problem in problems:
-        if problem.line is not None and 1 <= problem.line <= max(len(lines), 1):
+        if not unread and problem.line is not None and 1 <= problem.line <= max(len(lines), 1):
             by_line.setdefault(problem.line, []).append(problem)
         else:
             unplaced.append(problem)

@@ -185,11 +185,11 @@ def test_schemes_are_read_with_their_items(apis: SimpleNamespace, scheme: Any) -
 
 
 def test_a_scheme_document_is_checked_with_its_problems(apis: SimpleNamespace) -> None:
-    good = apis.clerk.post("/schemes/validate", {"text": SCHEME}).json()
+    good = apis.hr.post("/schemes/validate", {"text": SCHEME}).json()
     assert good["valid"] is True and good["code"] == "T-FIN"
     assert good["items"] == ["预算执行偏差率", "部门管理", "内部控制管理"]
     broken = SCHEME.replace("bands:", "bandz:")
-    bad = apis.clerk.post("/schemes/validate", {"text": broken}).json()
+    bad = apis.hr.post("/schemes/validate", {"text": broken}).json()
     assert bad["valid"] is False
     assert bad["problems"] and all(p["message"] for p in bad["problems"])
     assert any(p["line"] for p in bad["problems"])
@@ -211,18 +211,18 @@ def test_a_scheme_is_trial_scored_with_given_facts(apis: SimpleNamespace) -> Non
             }
         ],
     }
-    response = apis.clerk.post("/schemes/trial", {"text": SCHEME, "facts": facts})
+    response = apis.hr.post("/schemes/trial", {"text": SCHEME, "facts": facts})
     assert response.status_code == 200, response.content
     result = response.json()["results"][0]
     assert (result["total"], result["grade"]) == (92.5, "优秀")
     error = assert_error(
-        apis.clerk.post("/schemes/trial", {"text": SCHEME, "facts": {"appraisees": 3}}),
+        apis.hr.post("/schemes/trial", {"text": SCHEME, "facts": {"appraisees": 3}}),
         422,
         "invalid_facts",
     )
     assert error["details"] and "message" in error["details"][0]
     assert_error(
-        apis.clerk.post("/schemes/trial", {"text": "code: [", "facts": facts}),
+        apis.hr.post("/schemes/trial", {"text": "code: [", "facts": facts}),
         422,
         "invalid_scheme",
     )
