@@ -1,10 +1,11 @@
 """URLs: the application's pages (portal, at the root), the Django admin (HR works
-there until the custom pages exist) and the language switch."""
+there until the custom pages exist) and the language switch.
+
+Nothing under MEDIA_ROOT is served by URL, DEBUG or not: uploaded evidence goes
+out only through the access-checked downloads of jixiao.portal.views.files."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,5 +21,3 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("tokens/", include("jixiao.api.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

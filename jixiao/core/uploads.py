@@ -5,9 +5,15 @@
 PDF, images (PNG, JPEG, GIF, WebP), Office, WPS and OpenDocument documents, plain
 text and CSV. The type is decided by the name's extension AND by the content (its
 first bytes, the parts of a zip, or for text: that it decodes and holds no markup),
-so an SVG or a web page renamed `x.pdf` is refused. Nothing is ever served from
-MEDIA_ROOT by URL; files go out only through access-checked views, as attachments
-(`download_content_type` gives the type they are sent with).
+so an SVG or a web page renamed `x.pdf` is refused.
+
+`upload_store(field=..., upload=...)` writes an accepted file only when the
+transaction commits: the row gets the file's name at once, the file follows the
+commit, so a refused or rolled-back write leaves no file behind.
+
+Nothing is ever served from MEDIA_ROOT by URL; files go out only through
+access-checked views, as attachments (`download_content_type` gives the type they
+are sent with).
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import secrets
 import zipfile
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,6 +109,10 @@ _ODF_MIMETYPE = {
 }
 
 
+# For a file input's `accept`: the browser offers these first (the server decides).
+ACCEPT = ",".join(f".{extension}" for extension in _KINDS)
+
+
 def max_bytes() -> int:
     """The largest file accepted (setting `JIXIAO_UPLOAD_MAX_BYTES`)."""
     return int(getattr(settings, "JIXIAO_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
@@ -122,7 +135,7 @@ def upload_check(upload: Upload) -> None:
     if size > limit:
         raise ServiceError(
             _("The file “%(name)s” is %(size)s MB; files up to %(limit)s MB can be uploaded.")
-            % {"name": name, "size": _megabytes(size), "limit": _megabytes(limit)}
+            % {"name": name, "size": megabytes(size), "limit": megabytes(limit)}
         )
     if size == 0:
         raise ServiceError(_("The file “%(name)s” is empty.") % {"name": name})
@@ -174,6 +187,34 @@ def upload_check(upload: Upload) -> None:
     )
 
 
+def upload_store(*, field: FieldFile, upload: Upload) -> None:
+    """Store `upload` (checked again here) as the file of `field` (e.g. `event.evidence`)
+    when the current transaction commits. The name is reserved now, so the row saved
+    in the transaction and its audit event carry it; should another file take that
+    name before the commit, the row is pointed at the name the file got."""
+    upload_check(upload)
+    instance, storage = field.instance, field.storage
+    model_field = field.field
+    # A folder of its own keeps the file under the name it was sent with (a download
+    # is saved under it) and makes the path one nobody can guess.
+    folder = secrets.token_hex(6)
+    name = storage.get_available_name(
+        model_field.generate_filename(instance, f"{folder}/{display_name(upload.name)}"),
+        max_length=model_field.max_length,
+    )
+    field.name = name
+
+    def write() -> None:
+        stored = storage.save(name, upload, max_length=model_field.max_length)
+        if stored != name:
+            type(instance)._default_manager.filter(pk=instance.pk).update(
+                **{model_field.attname: stored}
+            )
+            setattr(instance, model_field.attname, stored)
+
+    transaction.on_commit(write)
+
+
 def download_content_type(name: str) -> str:
     """The content type a stored file is sent with: its accepted type, or
     `application/octet-stream` for anything else (files stored before the check)."""
@@ -192,7 +233,8 @@ def _extension(name: str) -> str:
     return dot_extension[1:].lower()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in MB as a person reads it: 20, 20.5."""
     value = size / MB
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.errors import ServiceError
+from jixiao.core.uploads import ACCEPT, accepted_types, max_bytes, megabytes, upload_check
 
 
 def number_or_word(text: str) -> float | int | str:
@@ -16,6 +22,33 @@ def number_or_word(text: str) -> float | int | str:
     except ValueError:
         return text
     return int(number) if number.is_integer() and "." not in text else number
+
+
+def _evidence_help() -> str:
+    return gettext("%(types)s; up to %(limit)s MB") % {
+        "types": accepted_types(),
+        "limit": megabytes(max_bytes()),
+    }
+
+
+class EvidenceField(forms.FileField):
+    """An optional file checked by `upload_check`: a file too large or of a type not
+    accepted is refused next to the field, in the reader's language."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", lazy(_evidence_help, str)())
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ACCEPT
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if isinstance(upload, UploadedFile):
+            try:
+                upload_check(upload)
+            except ServiceError as refusal:
+                raise forms.ValidationError(refusal.message, code="upload") from None
+        return upload
 
 
 class TargetForm(forms.Form):
@@ -55,7 +88,7 @@ class EventForm(forms.Form):
     )
     count = forms.IntegerField(label=_("occurrences"), min_value=1, initial=1)
     size = forms.FloatField(label=_("size"), required=False, min_value=0)
-    evidence = forms.FileField(label=_("evidence"), required=False)
+    evidence = EvidenceField(label=_("evidence"))
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +106,7 @@ class RatingForm(forms.Form):
 class AppealForm(forms.Form):
     item = forms.ChoiceField(label=_("what is appealed"), required=False)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label=_("evidence"), required=False)
+    evidence = EvidenceField(label=_("evidence"))
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.portal.views import appeals, appraisals, calendar, home, results
+from jixiao.portal.views import appeals, appraisals, calendar, files, home, results
 
 app_name = "portal"
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/appeal/", appeals.appeal_file, name="appeal_file"),
     path("appeals/", appeals.appeal_list, name="appeal_list"),
     path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
-    path("appeals/<int:pk>/evidence/", appeals.appeal_evidence, name="appeal_evidence"),
-    path("events/<int:pk>/evidence/", appraisals.event_evidence, name="event_evidence"),
+    path("appeals/<int:pk>/evidence/", files.appeal_evidence, name="appeal_evidence"),
+    path("events/<int:pk>/evidence/", files.event_evidence, name="event_evidence"),
     path("calendar/", calendar.working_calendar, name="calendar"),
 ]

@@ -147,6 +147,7 @@ def test_hr_pages_list_overdue_appeals_and_answer_them(
     assert appeal.state == AppealState.ANSWERED and appeal.upheld is False
 
 
+@pytest.mark.django_db(transaction=True)  # the evidence file is written on commit
 def test_the_employee_files_from_the_result_page(
     published: Any, company: SimpleNamespace, open_cycle: Cycle
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Appeal, Appraisal, Cycle
@@ -79,15 +79,16 @@ def _stage(stage: str, hr: Any, company: SimpleNamespace, cycle: Cycle, who: dic
     if stage == "acknowledged":
         return appraisal
     if stage == "evidence":
-        return services.event_record(
-            appraisal=appraisal,
-            actor=manager,
-            item="部门管理",
-            name="violation",
-            occurred_on=datetime.date(2026, 10, 9),
-            description="未按流程审批付款",
-            evidence=SimpleUploadedFile("单据.txt", b"scan"),
-        )
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the file follows the commit
+            return services.event_record(
+                appraisal=appraisal,
+                actor=manager,
+                item="部门管理",
+                name="violation",
+                occurred_on=datetime.date(2026, 10, 9),
+                description="未按流程审批付款",
+                evidence=SimpleUploadedFile("单据.txt", b"scan"),
+            )
     if stage in ("self_review", "supervisor_review", "skip_level_review"):
         for state in (A.SELF_REVIEW, A.SUPERVISOR_REVIEW, A.SKIP_LEVEL_REVIEW):
             services.appraisal_transition(appraisal=appraisal, actor=hr, to=state)

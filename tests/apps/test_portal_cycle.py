@@ -84,6 +84,7 @@ def test_targets_set_signed_acknowledged_and_changed_by_request(
     assert Fact.objects.get(appraisal=appraisal, item="预算执行偏差率", key="target").value == 0.98
 
 
+@pytest.mark.django_db(transaction=True)  # the evidence file is written on commit
 def test_facts_are_recorded_with_evidence(company: SimpleNamespace, open_cycle: Cycle) -> None:
     appraisal = appraisal_of(open_cycle, company.clerks[0])
     manager = client_for(company.manager.user)
@@ -95,7 +96,7 @@ def test_facts_are_recorded_with_evidence(company: SimpleNamespace, open_cycle: 
             "occurred_on": "2026-10-09",
             "description": "未按流程审批付款",
             "count": "1",
-            "evidence": SimpleUploadedFile("审批单.pdf", b"%PDF"),
+            "evidence": SimpleUploadedFile("审批单.pdf", b"%PDF-1.4\n"),
         },
         **HX,
     )
@@ -106,7 +107,7 @@ def test_facts_are_recorded_with_evidence(company: SimpleNamespace, open_cycle: 
     own = client_for(company.clerks[0].user)
     assert "未按流程审批付款" in own.get(f"/appraisals/{appraisal.pk}/events/").content.decode()
     download = own.get(f"/events/{event.pk}/evidence/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4\n"
 
 
 def test_self_supervisor_and_skip_level_ratings_by_role(

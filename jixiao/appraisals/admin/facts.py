@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals import services
 from jixiao.appraisals.access import appraisals_visible_to
+from jixiao.appraisals.admin.downloads import download_link
 from jixiao.appraisals.models import AdjustmentEntry, Appraisal, Event, Fact, Rating
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.admin import ReadOnlyInline, ServiceAdmin, VisibleToAdmin, run_service
@@ -25,7 +26,11 @@ class FactInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = Event
-    fields = ("occurred_on", "item", "name", "count", "size", "description", "evidence")
+    fields = ("occurred_on", "item", "name", "count", "size", "description", "evidence_download")
+
+    @admin.display(description=_("evidence"))
+    def evidence_download(self, obj: Event) -> str:
+        return download_link(obj.evidence, "portal:event_evidence", obj.pk)
 
 
 class RatingInline(ReadOnlyInline):
@@ -195,6 +200,23 @@ class EventAdmin(ServiceAdmin):
         "evidence",
         "source",
     )
+
+    readonly_fields = ("evidence_download",)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A recorded event's file is a link to its download, not to MEDIA_ROOT."""
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return [name for name in fields if name != "evidence_download"]
+        return [
+            "evidence_download" if name == "evidence" else name
+            for name in fields
+            if name != "evidence_download"
+        ]
+
+    @admin.display(description=_("evidence"))
+    def evidence_download(self, obj: Event) -> str:
+        return download_link(obj.evidence, "portal:event_evidence", obj.pk)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

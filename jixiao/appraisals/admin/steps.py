@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals.access import (
     appeals_visible_to,
@@ -14,6 +15,7 @@ from jixiao.appraisals.access import (
     interviews_visible_to,
     target_change_requests_visible_to,
 )
+from jixiao.appraisals.admin.downloads import download_link
 from jixiao.appraisals.models import Appeal, ImprovementPlan, Interview, TargetChangeRequest
 from jixiao.core.admin import VisibleToAdmin
 
@@ -39,6 +41,12 @@ class TargetChangeRequestAdmin(ReadOnlyVisibleAdmin):
 class AppealAdmin(ReadOnlyVisibleAdmin):
     list_display = ("appraisal", "item", "state", "received_at", "decide_by", "answer_by")
     list_filter = ("state",)
+    exclude = ("evidence",)  # shown as a link to its download, not to MEDIA_ROOT
+    readonly_fields = ("evidence_download",)
+
+    @admin.display(description=_("evidence"))
+    def evidence_download(self, obj: Appeal) -> str:
+        return download_link(obj.evidence, "portal:appeal_evidence", obj.pk)
 
     def visible_to(self, user: Any) -> Any:
         return appeals_visible_to(user)

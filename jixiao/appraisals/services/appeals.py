@@ -29,6 +29,7 @@ from jixiao.core import roles
 from jixiao.core.audit import audit_record, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.models import AuditEvent
+from jixiao.core.uploads import upload_check, upload_store
 from jixiao.workcalendar.workdays import add_working_days
 
 DECIDE_WITHIN = 3  # working days from receipt to accept or reject
@@ -62,6 +63,8 @@ def appeal_file(
         raise ServiceError(_("an appeal needs a reason"))
     if item and not appraisal.scheme_version.items.filter(code=item).exists():
         raise ServiceError(_("the scheme has no item %(item)s") % {"item": item})
+    if evidence is not None:
+        upload_check(evidence)
     try:
         with transaction.atomic():
             appeal = Appeal(
@@ -73,8 +76,8 @@ def appeal_file(
                 decide_by=add_working_days(today, DECIDE_WITHIN),
                 answer_by=add_working_days(today, ANSWER_WITHIN),
             )
-            if evidence is not None:
-                appeal.evidence.save(evidence.name or "evidence", evidence, save=False)
+            if evidence is not None:  # the file is written when the appeal is committed
+                upload_store(field=appeal.evidence, upload=evidence)
             appeal.save()
             audit_record(actor=actor, action="appeal.filed", target=appeal, after=snapshot(appeal))
             if appraisal.state == AppraisalState.PUBLISHED:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,8 @@ from jixiao.portal.forms import (
     number_or_word,
 )
 from jixiao.portal.views.appraisals import appeal_items, get_appraisal, invalid
-from jixiao.portal.views.common import after_post, hidden, page_or_partial, run
+from jixiao.portal.views.common import after_post, page_or_partial, run
+from jixiao.portal.views.results import result_page
 
 
 @login_required
@@ -40,7 +41,8 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppealForm(request.POST, request.FILES, items=appeal_items(appraisal))
     if not form.is_valid():
         run(request, lambda: invalid(form))
-        return redirect("portal:appraisal_result", pk=pk)
+        # the result page again, the refusal (a file too large or not accepted …) by its field
+        return result_page(request, appraisal, appeal_form=form)
     values = form.cleaned_data
     done = run(
         request,
@@ -199,15 +201,6 @@ def _appeal_post(request: HttpRequest, appeal: Appeal) -> None:
         )
     else:
         raise Http404
-
-
-@login_required
-def appeal_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    with hidden():
-        appeal = get_appeal(request, pk)
-    if not appeal.evidence:
-        raise Http404
-    return FileResponse(appeal.evidence.open("rb"), as_attachment=True)
 
 
 def appeal_url(appeal: Appeal) -> str:

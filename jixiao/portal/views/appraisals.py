@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -248,17 +248,22 @@ def _change_answer(request: HttpRequest, appraisal: Appraisal, action: str) -> N
 
 
 # -- fact records ------------------------------------------------------------------
-def events_context(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any]:
+def events_context(
+    request: HttpRequest, appraisal: Appraisal, form: EventForm | None = None
+) -> dict[str, Any]:
+    """`form`: a refused form, shown again with each refusal next to its field."""
     user = request.user
     items = items_info(appraisal.scheme_version)
     recordable = [(i.code, i.name) for i in items if can_record_facts(user, appraisal, i.code)]
+    if form is not None:
+        form.fields["item"].choices = recordable  # type: ignore[attr-defined]
     context = base_context(request, appraisal, "events")
     context.update(
         events=events_visible_to(user)
         .filter(appraisal=appraisal)
         .select_related("recorded_by")
         .order_by("occurred_on", "pk"),
-        form=EventForm(items=recordable) if recordable else None,
+        form=(form or EventForm(items=recordable)) if recordable else None,
         event_names=sorted({name for i in items for name in i.event_names}),
     )
     return context
@@ -274,33 +279,27 @@ def appraisal_events(request: HttpRequest, pk: int) -> HttpResponse:
         form = EventForm(request.POST, request.FILES, items=items)
         if not form.is_valid():
             run(request, lambda: invalid(form))
-        else:
-            values = form.cleaned_data
-            run(
-                request,
-                lambda: services.event_record(
-                    appraisal=appraisal,
-                    actor=request.user,
-                    item=values["item"],
-                    name=values["name"],
-                    occurred_on=values["occurred_on"],
-                    description=values["description"],
-                    count=values["count"],
-                    size=values["size"],
-                    evidence=values["evidence"],
-                ),
-                _("Fact recorded."),
-            )
+            # shown again: the refusal (a file too large or not accepted …) by its field
+            context = events_context(request, appraisal, form=form)
+            return page_or_partial(request, page, partial, context)
+        values = form.cleaned_data
+        run(
+            request,
+            lambda: services.event_record(
+                appraisal=appraisal,
+                actor=request.user,
+                item=values["item"],
+                name=values["name"],
+                occurred_on=values["occurred_on"],
+                description=values["description"],
+                count=values["count"],
+                size=values["size"],
+                evidence=values["evidence"],
+            ),
+            _("Fact recorded."),
+        )
         return after_post(request, page, partial, lambda: events_context(request, appraisal))
     return page_or_partial(request, page, partial, events_context(request, appraisal))
-
-
-@login_required
-def event_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    event = events_visible_to(request.user).filter(pk=pk).first()
-    if event is None or not event.evidence:
-        raise Http404
-    return FileResponse(event.evidence.open("rb"), as_attachment=True)
 
 
 # -- ratings (自评, 复评, 终评) ---------------------------------------------------------

@@ -111,7 +111,14 @@ def history(request: HttpRequest, appraisal: Appraisal) -> list[dict[str, Any]]:
 
 @login_required
 def appraisal_result(request: HttpRequest, pk: int) -> HttpResponse:
-    appraisal = get_appraisal(request, pk)
+    return result_page(request, get_appraisal(request, pk))
+
+
+def result_page(
+    request: HttpRequest, appraisal: Appraisal, appeal_form: AppealForm | None = None
+) -> HttpResponse:
+    """The result page; `appeal_form`: a refused appeal, shown again with each refusal
+    next to its field."""
     with hidden():
         result = result_get(visible_to=request.user, appraisal=appraisal)
     context = base_context(request, appraisal, "result")
@@ -126,7 +133,7 @@ def appraisal_result(request: HttpRequest, pk: int) -> HttpResponse:
         sections=section_scores(appraisal, result),
         history=history(request, appraisal),
         appeals=visible_appeals(request, appraisal).order_by("-received_at"),
-        appeal_form=AppealForm(items=appeal_items(appraisal))
+        appeal_form=(appeal_form or AppealForm(items=appeal_items(appraisal)))
         if may_appeal(request, appraisal)
         else None,
     )
