@@ -7,7 +7,8 @@ red with a comment. Otherwise every row is written in one transaction through
 the apps' own services (so the audit log records every change), results are
 recomputed once, and an `ImportBatch` remembers the file's hash. A row that
 stores what is stored already changes nothing; a file imported before is
-recognised and said so.
+recognised and said so. Facts go through the appraisals' fact pipeline
+(`facts_apply`), as the forms and the API do, with the same checks and words.
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ from django.db import transaction
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from jixiao.appraisals.models import Appraisal, Cycle, Fact, FactSource
+from jixiao.appraisals.models import Appraisal, Cycle
 from jixiao.appraisals.selectors import appraisal_list
-from jixiao.appraisals.services import appraisal_recompute, recompute_once
+from jixiao.appraisals.services import recompute_once
+from jixiao.appraisals.services.pipeline import (
+    CHANGED,
+    RECORDED,
+    UNCHANGED,
+    FactsRefused,
+    facts_apply,
+    facts_check,
+)
 from jixiao.appraisals.workflow import AppraisalState, CycleState
-from jixiao.core.audit import audit_record, audit_record_many, snapshot
+from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.schemes.models import SchemeVersion
 from jixiao.schemes.services import SchemeInvalid, scheme_check
@@ -34,7 +43,7 @@ from jixiao.spreadsheets.appraisal_form import appraisal_form_workbook
 from jixiao.spreadsheets.dictionary import dictionary_workbook, latest_versions, plan_dictionary
 from jixiao.spreadsheets.fact_plan import CycleFacts, plan_facts
 from jixiao.spreadsheets.fact_template import template_workbook
-from jixiao.spreadsheets.facts import FactRow, read_facts
+from jixiao.spreadsheets.facts import read_facts
 from jixiao.spreadsheets.models import ImportBatch, ImportKind
 from jixiao.spreadsheets.pdf import pdf_from_xlsx
 from jixiao.spreadsheets.readers import SpreadsheetRefused, Upload, open_workbook, upload_from
@@ -121,75 +130,42 @@ def import_facts(
     finally:
         workbook.close()
     context = CycleFacts(cycle, actor)
-    plan = plan_facts(rows, context, reason=reason)
-    problems = sorted(
-        set([*problems, *plan.problems]), key=lambda p: (p.sheet, p.row, p.column, p.message)
-    )  # a wide row's period is one cell, however many facts it dates
+    plan = plan_facts(rows, context, reason=reason, file_name=upload.name)
     outcome = ImportOutcome(
         kind=ImportKind.FACTS,
         file_name=upload.name,
         rows=count,
-        added=plan.added,
-        changed=plan.changed,
-        unchanged=plan.unchanged,
-        problems=problems,
         previous=ImportBatch.objects.filter(
             kind=ImportKind.FACTS, sha256=upload.sha256, cycle=cycle
         ).first(),
     )
-    if problems:
-        outcome.annotated = _annotated(upload, problems)
-        return outcome
-    if not plan.operations and not plan.new_facts:
-        return outcome
-    failed: list[CellProblem] = []
+    if problems or plan.problems:  # the pipeline's word on the other rows too
+        checked = facts_check(commands=plan.commands, actor=actor, reason=reason, book=context.book)
+        return _refused(outcome, upload, [*problems, *plan.problems, *plan.cell_problems(checked)])
     try:
-        with transaction.atomic():
-            with recompute_once(actor=actor, reason=reason or _("Excel import")):
-                facts_insert(plan.new_facts, actor=actor, reason=reason, file_name=upload.name)
-                for row, apply in plan.operations:
-                    note = f"{upload.name} {row.sheet}!{row.row}"
-                    try:
-                        apply(actor, reason, note)
-                    except ServiceError as exc:
-                        failed.append(row.problem("value", exc.message))
-                        raise
-            outcome.batch = _batch(upload, actor, outcome, cycle)
-    except ServiceError:
-        if not failed:
-            raise
-        outcome.problems = failed
-        outcome.annotated = _annotated(upload, failed)
+        with transaction.atomic(), recompute_once(actor=actor, reason=reason or _("Excel import")):
+            written = facts_apply(
+                commands=plan.commands, actor=actor, reason=reason, book=context.book
+            )
+            for _row, apply in plan.groups:
+                apply(actor)
+            done = [w.outcome for w in written]
+            outcome.added = plan.added + done.count(RECORDED)
+            outcome.changed = plan.changed + done.count(CHANGED)
+            outcome.unchanged = plan.unchanged + done.count(UNCHANGED)
+            if not outcome.nothing_changed:
+                outcome.batch = _batch(upload, actor, outcome, cycle)
+    except FactsRefused as exc:  # changed since it was read: nothing was written
+        return _refused(outcome, upload, plan.cell_problems(exc.problems))
     return outcome
 
 
-def facts_insert(
-    new_facts: list[tuple[FactRow, Fact]], *, actor: Any, reason: str, file_name: str
-) -> None:
-    """New facts (no stored fact has their appraisal, item, kind and key) in bulk: the
-    same rows and audit events `fact_record` writes, checked beforehand as it checks
-    (the item is in the scheme, the actor may record it, the cycle and appraisal are
-    open), then the results of every group they touch recomputed once — at the end
-    of the enclosing `recompute_once`. One insert per 1,000 rows instead of eight
-    queries per row: 100,000 rows in seconds instead of many minutes."""
-    if not new_facts:
-        return
-    for row, fact in new_facts:
-        fact.source = FactSource.IMPORT
-        fact.note = f"{file_name} {row.sheet}!{row.row}"[:300]
-        fact.recorded_by = actor if getattr(actor, "pk", None) else None
-    created = Fact.objects.bulk_create([fact for _row, fact in new_facts], batch_size=1000)
-    audit_record_many(
-        actor=actor,
-        action="fact.recorded",
-        changes=[(fact, None, snapshot(fact)) for fact in created],
-        reason=reason,
-    )
-    touched: dict[int, Any] = {}
-    for fact in created:
-        touched.setdefault(fact.appraisal.scheme_version_id, fact.appraisal)
-    for appraisal in touched.values():
-        appraisal_recompute(appraisal=appraisal, actor=actor, reason=reason)
+def _refused(outcome: ImportOutcome, upload: Upload, problems: list[CellProblem]) -> ImportOutcome:
+    """Nothing written: every problem on its cell (a wide row's period is one cell,
+    however many facts it dates)."""
+    outcome.problems = sorted(set(problems), key=lambda p: (p.sheet, p.row, p.column, p.message))
+    outcome.annotated = _annotated(upload, outcome.problems)
+    return outcome
 
 
 def _batch(upload: Upload, actor: Any, outcome: ImportOutcome, cycle: Cycle | None) -> ImportBatch:

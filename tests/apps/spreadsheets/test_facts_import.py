@@ -109,8 +109,8 @@ def test_a_change_of_a_stored_fact_needs_a_reason(hr: Any, open_cycle: Any) -> N
 
     refused = import_facts(file=long_file(changed), actor=hr, cycle=open_cycle)
     assert [p.message for p in refused.problems] == [
-        "changes the recorded value 990000: give a reason to change recorded facts"
-    ]
+        "预算执行偏差率 already has 990000 recorded: give a reason to change it"
+    ]  # the fact pipeline's words, as in the forms and the API
 
     accepted = import_facts(file=long_file(changed), actor=hr, cycle=open_cycle, reason="更正")
     assert (accepted.ok, accepted.changed) == (True, 1)
@@ -140,13 +140,13 @@ def test_every_problem_is_marked_on_its_cell_and_nothing_is_written(
 
     assert not outcome.ok and outcome.annotated is not None
     marked = marked_cells(outcome.annotated)
-    assert marked == {
+    assert marked == {  # the item's rules in the fact pipeline's words (as in the forms, the API)
         "facts!A2": "unknown appraisee 9999: no such 工号 in this cycle",
-        "facts!E3": "很多 is not a number",
-        "facts!E4": "7 is outside the rating scale (5, 4, 3, 2, 1)",
+        "facts!E3": "预算执行偏差率 takes a number: 很多 is not a number",
+        "facts!E4": "内部控制管理 takes one of the levels 5, 4, 3, 2, 1: 7 is not one of them",
         "facts!E6": "duplicate row: the same fact is already given in row 5",
-        "facts!B7": "the scheme T-FIN has no item 客户满意度",
-        "facts!D8": "the item 部门管理 has no event overtime (its events: late_day, violation)",
+        "facts!B7": "the scheme 财务部考核表 has no item 客户满意度",
+        "facts!D8": "部门管理 has no event overtime (its events: late_day, violation)",
         "facts!C9": "unknown kind of fact magic; expected one of attribute, input, value, "
         "event, rating, score, adjustment, group",
         "facts!F10": "the period 2026-11 is outside the cycle 2026年10月考核 (2026-10)",
@@ -252,8 +252,8 @@ def test_wide_format_with_a_bad_cell(hr: Any, open_cycle: Any) -> None:
     )
     outcome = import_facts(file=data, actor=hr, cycle=open_cycle)
     assert marked_cells(outcome.annotated or b"") == {
-        "sheet!C3": "9 is outside the rating scale (5, 4, 3, 2, 1)",
-        "sheet!D3": "一百万 is not a number",
+        "sheet!C3": "内部控制管理 takes one of the levels 5, 4, 3, 2, 1: 9 is not one of them",
+        "sheet!D3": "预算执行偏差率 takes a number: 一百万 is not a number",
     }
     assert not Rating.objects.exists()
 
@@ -270,7 +270,7 @@ def test_data_owners_import_only_the_items_they_are_the_source_of(
     ]
     outcome = import_facts(file=long_file(rows), actor=owner.user, cycle=open_cycle)
     assert [(p.cell, p.message) for p in outcome.problems] == [
-        ("B3", "you may not record facts of this item")
+        ("B3", "you may not record facts of 部门管理")
     ]
     assert import_facts(file=long_file(rows[:1]), actor=owner.user, cycle=open_cycle).added == 1
 

@@ -96,9 +96,7 @@ def facts_apply(
 
 
 class _Writer:
-    def __init__(
-        self, commands: list[Command], review: Review, actor: Any, reason: str
-    ) -> None:
+    def __init__(self, commands: list[Command], review: Review, actor: Any, reason: str) -> None:
         self.commands = commands
         self.review = review
         self.actor = actor

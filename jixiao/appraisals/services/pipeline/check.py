@@ -157,8 +157,11 @@ class _Checker:
         self.review = Review()
         self.is_hr = roles.is_hr(actor)
         self._failed = False
+        self.written: dict[tuple[Any, ...], Any] = {}  # what the batch's earlier commands write
 
-    def fail(self, index: int, where: str, code: str, message: str, forbidden: bool = False) -> None:
+    def fail(
+        self, index: int, where: str, code: str, message: str, forbidden: bool = False
+    ) -> None:
         self.review.problems.append(Problem(index, where, code, message, forbidden))
         self._failed = True
 
@@ -170,9 +173,9 @@ class _Checker:
         self._failed = False
         value: Any = None
         outcome = RECORDED
-        if self.item_known(index, command) and self.allowed(index, command):
-            if self.open(index, command):
-                value, outcome = self.kind(index, command)
+        known = self.item_known(index, command) and self.allowed(index, command)
+        if known and self.open(index, command):
+            value, outcome = self.kind(index, command)
         self.review.outcomes.append(outcome)
         self.review.values.append(value)
 
@@ -278,7 +281,9 @@ class _Checker:
         return True
 
     # -- values, inputs, scores ------------------------------------------------------
-    def fact(self, index: int, command: ValueCommand | InputCommand | ScoreCommand) -> tuple[Any, str]:
+    def fact(
+        self, index: int, command: ValueCommand | InputCommand | ScoreCommand
+    ) -> tuple[Any, str]:
         item = self.book.item(command.appraisal, command.item) if command.item else None
         value: Any = command.value
         if isinstance(command, InputCommand):
@@ -324,9 +329,9 @@ class _Checker:
         self, index: int, command: Command, address: tuple[Any, ...], value: Any, stored_as: Any
     ) -> str:
         """Recorded, unchanged, or a change of what is stored (which needs a reason)."""
-        facts = self.book.facts
+        facts = self.written if address in self.written else self.book.facts
         if address not in facts:
-            facts[address] = stored_as  # a later command of the batch changes this one
+            self.written[address] = stored_as  # a later command of the batch changes this one
             return RECORDED
         before = facts[address]
         if before == stored_as:
@@ -342,7 +347,7 @@ class _Checker:
                 % {"item": name, "stored": rules.shown(shown)},
             )
             return CHANGED
-        facts[address] = stored_as
+        self.written[address] = stored_as
         return CHANGED
 
     # -- ratings --------------------------------------------------------------------
@@ -374,7 +379,13 @@ class _Checker:
             return value, RECORDED
         rater = command.rater or self.actor
         single = command.role in SINGLE_RATER_ROLES
-        address = ("rating", command.appraisal.pk, command.item, command.role, None if single else rater.pk)
+        address = (
+            "rating",
+            command.appraisal.pk,
+            command.item,
+            command.role,
+            None if single else rater.pk,
+        )
         return value, self.change(index, command, address, value, (value, rater.pk))
 
     # -- events and adjustments -------------------------------------------------------
@@ -462,7 +473,8 @@ class _Checker:
                 index,
                 "value",
                 "outside_scale" if amount is not None else "not_a_number",
-                _("%(item)s takes %(allowed)s: %(value)s is not") % {
+                _("%(item)s takes %(allowed)s: %(value)s is not")
+                % {
                     "item": found.name,
                     "allowed": scale.describe(),
                     "value": rules.shown(command.amount),

@@ -16,6 +16,7 @@ from typing import Any
 
 from jixiao.appraisals.models import Appraisal, FactSource
 
+
 @dataclass(frozen=True)
 class Command:
     appraisal: Appraisal
@@ -23,12 +24,14 @@ class Command:
     source: str = FactSource.FORM
     reason: str = ""
 
+
 @dataclass(frozen=True)
 class ValueCommand(Command):
     """The item's value: a number, or a level name for a levels item."""
 
     value: Any = None
     note: str = ""
+
 
 @dataclass(frozen=True)
 class InputCommand(Command):
@@ -39,9 +42,11 @@ class InputCommand(Command):
     value: Any = None
     note: str = ""
 
+
 @dataclass(frozen=True)
 class TargetCommand(InputCommand):
     """A target (目标值, key `target`) or challenge value (`challenge`) of an item."""
+
 
 @dataclass(frozen=True)
 class ScoreCommand(Command):
@@ -49,6 +54,7 @@ class ScoreCommand(Command):
 
     value: Any = None
     note: str = ""
+
 
 @dataclass(frozen=True)
 class EventCommand(Command):
@@ -63,6 +69,7 @@ class EventCommand(Command):
     size: Any = None
     evidence: Any = None  # an uploaded file; written to storage when the write commits
 
+
 @dataclass(frozen=True)
 class RatingCommand(Command):
     """A rating of the item in a rater role, given by `rater` (the actor when None)."""
@@ -71,6 +78,7 @@ class RatingCommand(Command):
     value: Any = None
     rater: Any = None
     comment: str = ""
+
 
 @dataclass(frozen=True)
 class AdjustmentCommand(Command):
@@ -86,6 +94,7 @@ FACT_KINDS: dict[type[Command], str] = {
     TargetCommand: "input",
     ScoreCommand: "score",
 }
+
 
 @dataclass(frozen=True)
 class Problem:

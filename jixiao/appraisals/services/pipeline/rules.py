@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from django.utils.translation import gettext as _
 
 from jixiao.scoring.model import Item
 from jixiao.scoring.numbers import fmt
+from jixiao.scoring.rules.numeric import DirectRule
 
 
 def as_number(value: Any) -> int | float | None:
@@ -55,6 +56,13 @@ def bounds_text(low: float | None, high: float | None) -> str:
     return _("a number")
 
 
+class Named(Protocol):
+    """What a refusal names: an item, or an adjustment."""
+
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Scale:
     """Levels (a levels rule), or numbers between `low` and `high` (either may be open)."""
@@ -71,13 +79,18 @@ class Scale:
             names.append(name if low == high else f"{name} ({fmt(low)}–{fmt(high)})")
         return _("one of the levels %(levels)s") % {"levels": ", ".join(names)}
 
-    def refusal(self, item: Item, value: Any) -> tuple[Any, str, str]:
+    def refusal(self, item: Named, value: Any) -> tuple[Any, str, str]:
         """(the value to store, code, message): code and message empty when it is allowed."""
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            return value, "invalid", _("%(item)s takes %(allowed)s, not a list or a yes/no") % {
-                "item": item.name,
-                "allowed": self.describe(),
-            }
+            return (
+                value,
+                "invalid",
+                _("%(item)s takes %(allowed)s, not a list or a yes/no")
+                % {
+                    "item": item.name,
+                    "allowed": self.describe(),
+                },
+            )
         number = as_number(value)
         if self.rule is not None:
             given = number if number is not None else value.strip()  # type: ignore[union-attr]
@@ -96,7 +109,7 @@ class Scale:
             return number, "outside_scale", message % self._words(item, value)
         return number, "", ""
 
-    def _words(self, item: Item, value: Any) -> dict[str, str]:
+    def _words(self, item: Named, value: Any) -> dict[str, str]:
         return {"item": item.name, "allowed": self.describe(), "value": shown(value)}
 
 
@@ -119,7 +132,7 @@ def rating_scale(item: Item) -> Scale | None:
         return None
     if rule.kind == "levels":
         return Scale(rule=rule)
-    if rule.kind == "direct":
+    if isinstance(rule, DirectRule):
         return Scale(low=rule.min, high=rule.max)
     bounds = _band_bounds(rule) if rule.kind == "bands" else None
     return Scale(low=bounds[0], high=bounds[1]) if bounds else Scale()
@@ -128,7 +141,7 @@ def rating_scale(item: Item) -> Scale | None:
 def score_scale(item: Item) -> Scale:
     """A score given directly: within a direct rule's bounds or a band's score range."""
     rule = item.rule
-    if rule.kind == "direct":
+    if isinstance(rule, DirectRule):
         return Scale(low=rule.min, high=rule.max)
     bounds = _band_bounds(rule) if rule.kind == "bands" else None
     return Scale(low=bounds[0], high=bounds[1]) if bounds else Scale()
