@@ -86,8 +86,14 @@ class EventForm(forms.Form):
     description = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    count = forms.IntegerField(label=_("occurrences"), min_value=1, initial=1)
-    size = forms.FloatField(label=_("size"), required=False, min_value=0)
+    # what a count and a size may be is the fact pipeline's to say (the same words in
+    # every channel); the browser only hints at it
+    count = forms.IntegerField(
+        label=_("occurrences"), initial=1, widget=forms.NumberInput(attrs={"min": 1})
+    )
+    size = forms.FloatField(
+        label=_("size"), required=False, widget=forms.NumberInput(attrs={"min": 0, "step": "any"})
+    )
     evidence = EvidenceField(label=_("evidence"))
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
