@@ -149,7 +149,7 @@ def _grades_of(engine: Any) -> tuple[list[str], list[float] | None, str | None]:
     return grades, None, within
 
 
-def calibration_awaiting(cycle: Cycle) -> list[Result]:
+def results_awaiting_review(cycle: Cycle) -> list[Result]:
     """The cycle's calibrated results awaiting the committee's review."""
     return list(
         Result.objects.filter(appraisal__cycle=cycle, needs_review=True)

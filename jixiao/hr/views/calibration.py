@@ -19,7 +19,7 @@ from jixiao.appraisals.workflow import CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.hr.access import can_calibrate, can_see_calibration
 from jixiao.hr.forms import CalibrateForm, ReviewConfirmForm
-from jixiao.hr.selectors import calibration_awaiting, calibration_groups
+from jixiao.hr.selectors import calibration_groups, results_awaiting_review
 from jixiao.hr.services import result_calibrate, result_review_confirm
 from jixiao.hr.views.base import refused, signed_in
 
@@ -47,7 +47,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         for index, group in enumerate(calibration_groups(cycle))
     ]
     may_calibrate = can_calibrate(request.user, cycle)
-    awaiting = calibration_awaiting(cycle)
+    awaiting = results_awaiting_review(cycle)
     in_calibration = cycle.state == CycleState.CALIBRATION
     context = {
         "cycle": cycle,
