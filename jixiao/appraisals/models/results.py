@@ -97,10 +97,6 @@ class Result(models.Model):
     def frozen(self) -> bool:
         return self.frozen_at is not None
 
-    def calibrated_values(self) -> dict[str, Any]:
-        """The total and/or grade a calibration put in place of the engine's."""
-        return dict(self.calibrated or {})
-
     def computed(self) -> dict[str, Any]:
         """What the engine computed (`data`), the values a calibration is decided on."""
         data = self.data or {}
