@@ -12,10 +12,14 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -38,6 +42,7 @@ from tests.apps.conftest import appraisal_of
 from tests.apps.factories import EmployeeFactory, UserFactory
 from tests.apps.portal_world import client_for
 from tests.apps.spreadsheets.helpers import long_file, marked_cells
+from tests.apps.test_uploads import SVG_WITH_SCRIPT, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +321,57 @@ def test_a_later_command_of_a_batch_changes_an_earlier_one_only_with_a_reason(
     assert Fact.objects.get(appraisal=appraisal).value == "优"
     change = AuditEvent.objects.get(action="fact.changed")
     assert (change.before["value"], change.after["value"], change.reason) == ("良", "优", "更正")
+
+
+# -- evidence: checked with the event, written only when the write commits --------------------
+def media_files() -> list[Path]:
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def evidence_event(appraisal: Appraisal, description: str, name: str, body: bytes) -> EventCommand:
+    return EventCommand(
+        appraisal=appraisal,
+        item="部门管理",
+        name="violation",
+        occurred_on=datetime.date(2026, 10, 9),
+        description=description,
+        evidence=SimpleUploadedFile(name, body),
+    )
+
+
+def test_an_event_s_evidence_is_stored_only_when_the_write_commits(
+    world: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    appraisal, before = world.appraisal, media_files()
+
+    # refused by the check (no description): no event, no file
+    with pytest.raises(FactsRefused), on_commit(execute=True):
+        facts_apply(commands=[evidence_event(appraisal, " ", "a.pdf", pdf_bytes())], actor=world.hr)
+    # refused by the file check: the same words as the form's
+    with pytest.raises(FactsRefused) as refused, on_commit(execute=True):
+        bad = evidence_event(appraisal, "未按流程审批付款", "x.svg", SVG_WITH_SCRIPT)
+        facts_apply(commands=[bad], actor=world.hr)
+    assert [p.field for p in refused.value.problems] == ["evidence"]
+    assert "x.svg" in refused.value.problems[0].message
+
+    # accepted, then the transaction around it rolls back: the file goes with it
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), on_commit(execute=True), transaction.atomic():
+        good = evidence_event(appraisal, "未按流程审批付款", "b.pdf", pdf_bytes())
+        facts_apply(commands=[good], actor=world.hr)
+        assert media_files() == before  # not before the commit
+        raise Abandoned
+    assert media_files() == before and not Event.objects.exists()
+
+    # accepted and committed: the row names the file, and the file is there
+    with on_commit(execute=True):
+        good = evidence_event(appraisal, "未按流程审批付款", "c.pdf", pdf_bytes())
+        [written] = facts_apply(commands=[good], actor=world.hr)
+    event = Event.objects.get()
+    assert event == written.record and event.evidence.name.endswith("c.pdf")
+    with event.evidence.open("rb") as stored_file:
+        assert stored_file.read() == pdf_bytes()
+    assert len(media_files()) == len(before) + 1

@@ -40,6 +40,7 @@ from jixiao.appraisals.services.pipeline.commands import (
 from jixiao.appraisals.services.results import appraisal_recompute, recompute_once
 from jixiao.core.audit import audit_record, audit_record_many, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.uploads import upload_store
 
 BULK = 20  # from this many new rows of a kind on, one insert per 1,000 rows
 FACT_FIELDS = ["value", "source", "note", "recorded_by"]
@@ -311,14 +312,7 @@ class _Writer:
         """The event now; its file when (and only if) the transaction commits."""
         command: Any = self.commands[index]
         event = self.event_row(index)
-        upload = command.evidence
-        field = event.evidence.field
-        storage = field.storage
-        name = storage.get_available_name(
-            field.generate_filename(event, upload.name or "evidence"),
-            max_length=field.max_length,
-        )
-        event.evidence.name = name
+        upload_store(field=event.evidence, upload=command.evidence)  # reserves the name
         event.save()
         audit_record(
             actor=self.actor,
@@ -327,14 +321,6 @@ class _Writer:
             after=snapshot(event),
             reason=self.reason_of(command),
         )
-
-        def store() -> None:
-            upload.seek(0)
-            saved = storage.save(name, upload, max_length=field.max_length)
-            if saved != name:  # the name was taken meanwhile
-                Event.objects.filter(pk=event.pk).update(evidence=saved)
-
-        transaction.on_commit(store)
         return event
 
     def adjustment(self, index: int, command: AdjustmentCommand) -> AdjustmentEntry:

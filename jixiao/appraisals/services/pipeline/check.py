@@ -43,6 +43,7 @@ from jixiao.appraisals.services.pipeline.commands import (
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core import roles
 from jixiao.core.errors import ServiceError
+from jixiao.core.uploads import upload_check
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import Scheme as EngineScheme
@@ -435,8 +436,6 @@ class _Checker:
         )
 
     def evidence(self, index: int, upload: Any) -> None:
-        from jixiao.core.uploads import upload_check
-
         try:
             upload_check(upload)
         except ServiceError as exc:
