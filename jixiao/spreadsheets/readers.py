@@ -5,6 +5,12 @@ archive with a workbook in it, or would inflate past the configured size
 (a zip bomb); a sheet is refused when its declared dimension or its actual
 row count passes the configured maximum. Workbooks are opened read-only
 (streamed), with cached values instead of formulas.
+
+Whatever is wrong inside a workbook — a damaged archive member, XML that is not
+well-formed, a document type or entity declaration (refused by defusedxml, which
+openpyxl uses when it is installed), a cell it cannot decode — is refused as
+`SpreadsheetRefused` naming the problem and the sheet, whether it shows when the
+workbook is opened or only while its rows are read; never a server error.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.workbook.workbook import Workbook
@@ -107,20 +116,77 @@ def check_archive(data: bytes) -> None:
         )
 
 
+def unreadable(error: BaseException, sheet: str | None = None) -> SpreadsheetRefused:
+    """What is wrong with a workbook that cannot be read, in words: the refusal."""
+    where = {"sheet": sheet or "?"}
+    error = _cause(error)
+    if isinstance(error, DefusedXmlException):
+        problem = _(
+            "it declares a document type or XML entities, which a workbook never needs"
+            " (they can make a small file expand without end)"
+        )
+    elif isinstance(error, ParseError):
+        line, column = getattr(error, "position", (0, 0))
+        problem = _("its XML is damaged (line %(line)s, column %(column)s)") % {
+            "line": line,
+            "column": column,
+        }
+    elif isinstance(error, zipfile.BadZipFile | zlib.error | EOFError):
+        problem = _("a part of the archive is damaged and cannot be unpacked")
+    elif isinstance(error, KeyError):
+        problem = _("a part the workbook refers to is missing")
+    elif isinstance(error, UnicodeError):
+        problem = _("it is written in a text encoding that cannot be read")
+    else:
+        problem = _("its content is not what an .xlsx workbook holds")
+    if sheet is None:
+        message = _("the workbook cannot be read: %(problem)s; save it again as .xlsx")
+    else:
+        message = _("sheet %(sheet)s cannot be read: %(problem)s; save it again as .xlsx")
+    return SpreadsheetRefused(message % {**where, "problem": problem})
+
+
+KNOWN = (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError, UnicodeError)
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The first error of a kind we can name, down the chain (openpyxl wraps what it
+    meets in a ValueError of its own)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KNOWN):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return error
+
+
 def open_workbook(upload: Upload) -> Workbook:
     """The workbook, streamed read-only; every sheet's declared size is checked."""
     check_archive(upload.data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(upload.data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise SpreadsheetRefused(_("the workbook cannot be read; save it again as .xlsx")) from None
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise unreadable(error) from None
+    if not workbook.worksheets:  # a workbook of chart sheets only, or its sheet list lost
+        workbook.close()
+        raise SpreadsheetRefused(_("the workbook has no sheet of cells to read"))
     limit = max_rows()
     for sheet in workbook.worksheets:
-        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        try:
+            declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        except Exception as error:  # the dimension is read from the sheet's own XML
+            workbook.close()
+            raise unreadable(error, _title(sheet)) from None
         if declared > limit + 1:
             workbook.close()
             raise _too_many_rows(sheet.title, declared)
     return workbook
+
+
+def _title(sheet: Any) -> str:
+    return str(getattr(sheet, "title", "") or "?")
 
 
 def _too_many_rows(sheet: str, rows: int | None = None) -> SpreadsheetRefused:
@@ -141,7 +207,16 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
     limit = max_rows() + 1
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # read every row, not only those the sheet declares
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    rows = sheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:  # the sheet's XML is parsed as its rows are read: a damage shows only here
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:
+            raise unreadable(error, _title(sheet)) from None
+        number += 1
         if number > limit:
             raise _too_many_rows(sheet.title)
         if values and any(value is not None and str(value).strip() != "" for value in values):

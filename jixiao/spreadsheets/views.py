@@ -114,10 +114,12 @@ def _run_import(
         outcome = run(file=upload, name=upload.name)
     except NotAllowed:
         raise Http404 from None
-    except ServiceError as error:
+    except ServiceError as error:  # the whole file refused (too big, damaged, hostile)
         messages.error(request, str(error.message))
+        context["refused"] = True
         return context
     context["outcome"] = outcome
+    context["refused"] = not outcome.ok
     context["problems"] = outcome.problems[:200]
     if outcome.annotated:
         context["token"] = _keep_annotated(request, outcome.annotated)
@@ -132,7 +134,8 @@ def _import_page(
     if request.method == "POST" and form.is_valid():
         context = _run_import(request, form, lambda **kw: run(form=form, **kw), context)
     context.setdefault("recent", [])
-    return render(request, "spreadsheets/import.html", context)
+    status = 400 if context.get("refused") or (request.method == "POST" and form.errors) else 200
+    return render(request, "spreadsheets/import.html", context, status=status)
 
 
 # -- the index -----------------------------------------------------------------------
@@ -235,6 +238,7 @@ def scheme_import(request: HttpRequest) -> HttpResponse:
     _require(access.can_manage_spreadsheets(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
+    status = 400 if request.method == "POST" else 200  # a refusal, unless the draft is read
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -245,7 +249,7 @@ def scheme_import(request: HttpRequest) -> HttpResponse:
             context.update(text=draft.text, notes=draft.notes, problems=draft.problems)
             context["file_name"] = upload.name
             return render(request, "spreadsheets/scheme_review.html", context)
-    return render(request, "spreadsheets/scheme_import.html", context)
+    return render(request, "spreadsheets/scheme_import.html", context, status=status)
 
 
 @require_POST

@@ -102,8 +102,13 @@ def annotate(
     data: bytes, problems: Iterable[CellProblem], *, title: str, columns: Sequence[str]
 ) -> bytes:
     """The uploaded workbook back, each bad cell filled red with a comment saying
-    what is wrong, and a first sheet listing every problem."""
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    what is wrong, and a first sheet listing every problem. A workbook whose values
+    could be read but not the whole of it (damaged styles, say) gets the list alone."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        workbook, blank = new_workbook()
+        workbook.remove(blank)
     by_cell: dict[tuple[str, int, int], list[str]] = {}
     listed = list(problems)
     for problem in listed:
