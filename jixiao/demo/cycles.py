@@ -14,6 +14,15 @@ from typing import Any
 from jixiao.accounts.models import User
 from jixiao.appraisals import services as appraisal_services
 from jixiao.appraisals.models import Appraisal, Cycle, Eligibility
+from jixiao.appraisals.services.pipeline import (
+    Command,
+    EventCommand,
+    InputCommand,
+    RatingCommand,
+    ScoreCommand,
+    ValueCommand,
+    facts_apply,
+)
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.demo import company, facts
 from jixiao.demo.facts import Month
@@ -94,97 +103,100 @@ def monthly_cycle(hr: User, say: Say, month: Month = facts.OCTOBER) -> Cycle:
     return cycle
 
 
+class _Batches:
+    """The month's fact commands, by who gives them (HR enters the figures, each
+    supervisor rates and scores their people), written through the fact pipeline."""
+
+    def __init__(self) -> None:
+        self.by_actor: dict[int, tuple[User, list[Command]]] = {}
+
+    def add(self, actor: User, command: Command) -> None:
+        self.by_actor.setdefault(actor.pk, (actor, []))[1].append(command)
+
+    def apply(self) -> None:
+        for actor, commands in self.by_actor.values():
+            facts_apply(commands=commands, actor=actor)
+
+
 def record_facts(cycle: Cycle, hr: User, say: Say, month: Month = facts.OCTOBER) -> None:
     """Everyone's facts of the month; each group is scored once, at the end."""
     appraisals = {
         a.appraisee_id: a
-        for a in cycle.appraisals.select_related("employee__supervisor__user", "unit")
+        for a in cycle.appraisals.select_related(
+            "employee__supervisor__user", "unit", "scheme_version__scheme", "cycle"
+        )
     }
+    batches = _Batches()
+    for number, items in month.managers.items():
+        _item_facts(appraisals[number], items, hr, batches)
+    for number, appraisal in appraisals.items():
+        if number in month.staff_level:
+            _staff_facts(appraisal, number, cycle, hr, month, batches)
+    _item_facts(appraisals[company.PROVIDER], month.provider, hr, batches)
     with appraisal_services.recompute_once(actor=hr, reason="演示数据录入"):
-        for number, items in month.managers.items():
-            _item_facts(appraisals[number], items, hr)
-        for number, appraisal in appraisals.items():
-            if number in month.staff_level:
-                _staff_facts(appraisal, number, cycle, hr, month)
-        _item_facts(appraisals[company.PROVIDER], month.provider, hr)
+        batches.apply()
     say("facts recorded; results computed")
 
 
-def _item_facts(appraisal: Appraisal, items: dict[str, Any], hr: User) -> None:
+def _item_facts(appraisal: Appraisal, items: dict[str, Any], hr: User, batches: _Batches) -> None:
     """An appraisal's item facts (see `facts`): HR enters the figures, the supervisor rates."""
     codes = set(appraisal.scheme_version.items.values_list("code", flat=True))
     for item, given in items.items():
         if item == "attendance":
             item = next(code for code in facts.ATTENDANCE_ITEMS if code in codes)
         for key, value in given.get("inputs", {}).items():
-            appraisal_services.fact_record(
-                appraisal=appraisal, actor=hr, kind="input", item=item, key=key, value=value
-            )
+            batches.add(hr, InputCommand(appraisal=appraisal, item=item, key=key, value=value))
         if "value" in given:
-            appraisal_services.fact_record(
-                appraisal=appraisal, actor=hr, kind="value", item=item, value=given["value"]
-            )
+            batches.add(hr, ValueCommand(appraisal=appraisal, item=item, value=given["value"]))
         if "rating" in given:
             assert appraisal.employee is not None and appraisal.employee.supervisor is not None
-            appraisal_services.rating_record(
-                appraisal=appraisal,
-                actor=appraisal.employee.supervisor.user,
-                item=item,
-                role="supervisor",
-                value=given["rating"],
+            rating = RatingCommand(
+                appraisal=appraisal, item=item, role="supervisor", value=given["rating"]
             )
+            batches.add(appraisal.employee.supervisor.user, rating)
         for name, when, text, size in given.get("events", []):
-            appraisal_services.event_record(
+            event = EventCommand(
                 appraisal=appraisal,
-                actor=hr,
                 item=item,
                 name=name,
                 occurred_on=when,
                 description=text,
                 size=size,
             )
+            batches.add(hr, event)
         for name, when, text, times in given.get("counts", []):
-            appraisal_services.event_record(
+            event = EventCommand(
                 appraisal=appraisal,
-                actor=hr,
                 item=item,
                 name=name,
                 occurred_on=when,
                 description=text,
                 count=times,
             )
+            batches.add(hr, event)
 
 
-def _staff_facts(appraisal: Appraisal, number: str, cycle: Cycle, hr: User, month: Month) -> None:
+def _staff_facts(
+    appraisal: Appraisal, number: str, cycle: Cycle, hr: User, month: Month, batches: _Batches
+) -> None:
     employee = appraisal.employee
     assert employee is not None and employee.supervisor is not None
     supervisor = employee.supervisor.user or hr  # supervisors without an account: HR enters
     scores = facts.staff_scores(number, month.period, month.staff_level[number])
     for item, score in scores.items():
-        appraisal_services.fact_record(
-            appraisal=appraisal, actor=supervisor, kind="score", item=item, value=score
-        )
+        batches.add(supervisor, ScoreCommand(appraisal=appraisal, item=item, value=score))
     personal = sum(
         (min(a.end, cycle.end) - max(a.start, cycle.start)).days + 1
         for a in employee.absences.filter(
             kind="personal", end__gte=cycle.start, start__lte=cycle.end
         )
     )
-    appraisal_services.fact_record(
-        appraisal=appraisal,
-        actor=hr,
-        kind="input",
-        key="personal_leave_days",
-        value=personal,
-        note="按缺勤记录统计",
+    leave = InputCommand(
+        appraisal=appraisal, key="personal_leave_days", value=personal, note="按缺勤记录统计"
     )
-    appraisal_services.fact_record(
-        appraisal=appraisal,
-        actor=hr,
-        kind="input",
-        key="loss",
-        value=month.staff_loss.get(number, 0),
-    )
+    batches.add(hr, leave)
+    loss = month.staff_loss.get(number, 0)
+    batches.add(hr, InputCommand(appraisal=appraisal, key="loss", value=loss))
 
 
 def to_calibration(cycle: Cycle, hr: User, say: Say) -> None:
