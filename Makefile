@@ -70,7 +70,10 @@ bench: $(STAMP) ## run the scoring benchmark (100,000 appraisees) and print its 
 bench-import: $(STAMP) ## run the Excel import benchmark (100,000 fact rows) and print its figures
 	$(BIN)/python bench/import_facts.py
 
+bench-caps: $(STAMP) ## time and peak memory of the worst scheme documents (alias bombs …) under the caps
+	$(BIN)/python bench/scheme_caps.py
+
 clean: ## remove the virtual environment and generated files (the demo database too)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import clean
+.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps clean
