@@ -4,7 +4,8 @@ Builds a SQLite database under var/bench (10,000 appraisees in one open cycle,
 a scheme of 10 items), writes an .xlsx of 100,000 rows (appraisee, item,
 value), then imports it through `jixiao.spreadsheets.services.import_facts`
 end to end: reading, checking every row, writing every fact through
-`fact_record` (audited) in one transaction, and recomputing the results.
+the fact pipeline (`facts_apply`: checked, audited, bulk inserts) in one
+transaction, and recomputing the results.
 Prints the times and the peak RSS. Target (issue 6): ≤ 60 s, ≤ 1 GB.
 """
 
