@@ -10,14 +10,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from jixiao.scoring import DocumentError, load_facts, load_scheme, score_periods
 from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text
 from jixiao.scoring.numbers import fmt
-from jixiao.scoring.report import as_csv, as_json_document, as_table, table
+from jixiao.scoring.report import as_table, table, write_csv, write_json
 from jixiao.scoring.weights import effective_weights
 from jixiao.scoring.wording import LANGUAGES, language
 
@@ -31,8 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("scheme", help="scheme file (YAML or JSON)")
     score.add_argument("facts", help="facts file (YAML, JSON or CSV long format)")
     score.add_argument("--period", help="the period, e.g. 2026-06 (overrides the file's)")
-    score.add_argument("--format", choices=("json", "csv", "table"), default="json")
-    score.add_argument("--output", help="write to this file instead of standard output")
+    score.add_argument("--format", choices=("json", "csv", "table", "xlsx"), default="json")
+    score.add_argument(
+        "--output", help="write to this file instead of standard output (xlsx: required)"
+    )
     score.add_argument(
         "--language",
         choices=LANGUAGES,
@@ -89,12 +92,25 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+@contextmanager
+def _opened(output: str | None) -> Iterator[TextIO]:
+    """The output file (or standard output), buffered for writing in large pieces."""
+    if not output:
+        yield sys.stdout
+        return
+    with open(output, "w", encoding="utf-8", buffering=1 << 20) as out:
+        yield out
+
+
 def _invalid(exc: DocumentError) -> int:
     print(str(exc), file=sys.stderr)
     return INVALID
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        print("--format xlsx writes a workbook: give its file with --output", file=sys.stderr)
+        return INVALID
     try:
         scheme = load_scheme(args.scheme)
         facts = load_facts(args.facts, period=args.period)
@@ -102,14 +118,18 @@ def cmd_score(args: argparse.Namespace) -> int:
         return _invalid(exc)
     with language(args.language):  # traces and errors are rendered in it
         runs = score_periods(scheme, facts)
-        if args.format == "json":
-            document = as_json_document(runs, facts.several)
-            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        elif args.format == "csv":
-            text = as_csv(runs)
+        if args.format == "table":
+            _write(as_table(runs), args.output)
+        elif args.format == "xlsx":
+            from jixiao.results_workbook import write_workbook  # openpyxl only when asked
+
+            write_workbook(runs, args.output, args.language)
         else:
-            text = as_table(runs)
-    _write(text, args.output)
+            with _opened(args.output) as out:  # written as it is made
+                if args.format == "json":
+                    write_json(runs, facts.several, out)
+                else:
+                    write_csv(runs, out)
     failed = sum(len(run.errors) for run in runs)
     if failed:
         print(f"{failed} appraisee result(s) have errors; their total is null", file=sys.stderr)

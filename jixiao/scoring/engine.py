@@ -9,6 +9,7 @@ every trace) only when it is asked for — in the language current then
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
@@ -104,8 +105,16 @@ class ScoreRun:
             "errors": [render(message) for message in self.errors.get(row, [])],
         }
 
+    def words_of(self, rows: Sequence[int]) -> list[dict[str, Any]]:
+        """The words of these appraisees' results, as `words(row)` gives each."""
+        return [self.words(row) for row in rows]
+
     def results(self) -> list[dict[str, Any]]:
-        return [self.result(row) for row in range(self.n)]
+        return self.results_of(range(self.n))
+
+    def results_of(self, rows: Sequence[int]) -> list[dict[str, Any]]:
+        """The results of these appraisees, as `result(row)` gives each."""
+        return [self.result(row) for row in rows]
 
     def _item(self, column: ItemColumn, row: int) -> dict[str, Any]:
         failed = row in column.errors

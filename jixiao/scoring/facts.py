@@ -35,9 +35,47 @@ def _to_float(raw: object) -> float:
     return float("nan")
 
 
+def convert(values: list[object] | ObjArray) -> FloatArray:
+    """Numbers from raw values, each distinct value converted once; NaN where there is
+    none or it is not a number."""
+    try:
+        seen: dict[object, float] = {value: _to_float(value) for value in set(values)}
+    except TypeError:  # an unhashable value: one at a time
+        seen = {True: 0.0}
+    if any(isinstance(value, bool) for value in seen):  # True == 1 as a key: one at a time
+        return np.fromiter((_to_float(v) for v in values), dtype=np.float64, count=len(values))
+    return np.fromiter(map(seen.__getitem__, values), dtype=np.float64, count=len(values))
+
+
+class FactColumn(np.ndarray):
+    """Facts as given (numbers, words, None), one per appraisee or list entry, holding
+    their numbers, converted once when the facts are loaded (`floats` returns them).
+
+    A copy or a view converts again (it may be changed), so the numbers never go stale.
+    """
+
+    numbers: FloatArray | None = None
+
+    def __array_finalize__(self, obj: object) -> None:
+        self.numbers = None
+
+
+def fact_column(values: ObjArray, numbers: FloatArray | None = None) -> ObjArray:
+    """`values` with their numbers (converted here unless given), read-only."""
+    column = values.view(FactColumn)
+    found = convert(values) if numbers is None else numbers
+    found.flags.writeable = False
+    column.numbers = found
+    return column
+
+
 def floats(values: ObjArray) -> FloatArray:
-    """Numbers from raw values; NaN where there is none or it is not a number."""
-    return np.fromiter((_to_float(v) for v in values), dtype=np.float64, count=len(values))
+    """Numbers from raw values; NaN where there is none or it is not a number. A column
+    read from facts has them already (read-only: copy before changing)."""
+    found: FloatArray | None = getattr(values, "numbers", None)
+    if found is not None:
+        return found
+    return convert(values)
 
 
 @dataclass(frozen=True)
@@ -158,10 +196,11 @@ class _Column:
         out = np.full(n, None, dtype=object)
         if self.rows:
             out[np.asarray(self.rows, dtype=np.int64)] = _object_array(self.values)
-        return out
+        return fact_column(out)
 
     def lists(self) -> Lists:
-        return Lists(np.asarray(self.rows, dtype=np.int64), _object_array(self.values))
+        values = fact_column(_object_array(self.values))
+        return Lists(np.asarray(self.rows, dtype=np.int64), values)
 
 
 def _object_array(values: list[object]) -> ObjArray:

@@ -11,6 +11,7 @@ from typing import Any
 
 from jixiao.scoring.errors import DocumentError, FactsError, Path, Problem
 from jixiao.scoring.facts import FactsBuilder, FactSet
+from jixiao.scoring.facts_csv import read_bulk
 from jixiao.scoring.source import Document, parse_text
 
 CSV_HEADER = ("appraisee", "item", "kind", "key", "value")
@@ -253,6 +254,10 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != CSV_HEADER:
         raise FactsError([Problem((), f"the first row must be {','.join(CSV_HEADER)}", 1, file)])
+    if not problems:
+        bulk = read_bulk(text, builder.period)  # None: a problem to name, row by row below
+        if bulk is not None:
+            return FactsFile(periods=[bulk], file=file)
     events: dict[tuple[int, str, str], tuple[list[str], int]] = {}
     rows: dict[str, int] = {}
     for line, record in enumerate(reader, start=2):

@@ -8,27 +8,49 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from wcwidth import wcswidth
 
 from jixiao.scoring.engine import ScoreRun
-from jixiao.scoring.numbers import fmt
+from jixiao.scoring.summary import (
+    Summary,
+    outcome_texts,
+    shown,
+    summarize,
+    whole,
+)
 from jixiao.scoring.wording import render
 
 
-def as_json_document(runs: Sequence[ScoreRun], several: bool) -> dict[str, Any]:
-    """One period: {scheme, period, warnings, results}; several: {scheme, warnings, periods}."""
+def as_json_document(
+    runs: Sequence[ScoreRun], several: bool, *, results: bool = True
+) -> dict[str, Any]:
+    """One period: {scheme, period, warnings, results}; several: {scheme, warnings, periods}.
+    Without `results`, each list of results is a marker `write_json` fills in."""
+
+    def listed(index: int, run: ScoreRun) -> Any:
+        return run.results() if results else f"\0results-{index}\0"
+
     if not several and len(runs) == 1:
-        return runs[0].as_dict()
+        run = runs[0]
+        return {
+            "scheme": run.scheme.code,
+            "period": run.period,
+            "warnings": [render(warning) for warning in run.warnings],
+            "results": listed(0, run),
+        }
     warnings: list[str] = []
     for run in runs:
         warnings.extend(w for w in map(render, run.warnings) if w not in warnings)
     return {
         "scheme": runs[0].scheme.code if runs else None,
         "warnings": warnings,
-        "periods": [{"period": run.period, "results": run.results()} for run in runs],
+        "periods": [
+            {"period": run.period, "results": listed(index, run)} for index, run in enumerate(runs)
+        ],
     }
 
 
@@ -56,119 +78,154 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     return "\n".join(lines)
 
 
-def _number(value: Any) -> str:
-    return "" if value is None else fmt(value) if isinstance(value, int | float) else str(value)
-
-
-def _outcome_text(outcomes: dict[str, Any]) -> str:
-    parts = []
-    for key, value in outcomes.items():
-        if isinstance(value, list):
-            if value:
-                parts.append(f"{key}: {', '.join(map(str, value))}")
-        elif isinstance(value, bool):
-            if value:
-                parts.append(key)
-        elif value is not None:
-            parts.append(f"{key} {_number(value)}")
-    return "; ".join(parts)
-
-
 def as_table(runs: Sequence[ScoreRun]) -> str:
     """Aligned columns for people: each item's score, subtotal, total, rank, grade."""
     blocks = []
     for run in runs:
-        results = run.results()
-        codes = [column.item.code for column in run.items]
+        summary = summarize(run)
+        codes = summary.codes
         headers = ["appraisee", "name", *codes, "subtotal", "total", "rank", "grade"]
         numeric = [False, False] + [True] * (len(codes) + 3) + [False]
-        has_band = any(r["band_grade"] != r["grade"] for r in results)
-        has_outcomes = any(_outcome_text(r["outcomes"]) for r in results)
+        outcomes = outcome_texts(summary, slice(None))
+        has_band = summary.band_grade != summary.grade
+        has_outcomes = any(outcomes)
         if has_band:
             headers.append("band")
             numeric.append(False)
         if has_outcomes:
             headers.append("outcomes")
             numeric.append(False)
-        rows = []
-        for r in results:
-            scores = {item["code"]: item["score"] for item in r["items"]}
-            rank = f"{r['rank']}/{r['ranked']}" if r["rank"] else ""
-            row = [
-                r["appraisee"],
-                r["name"] or "",
-                *(_number(scores.get(c)) for c in codes),
-                _number(r["subtotal"]),
-                _number(r["total"]),
-                rank,
-                r["grade"] or "",
-            ]
-            if has_band:
-                row.append(r["band_grade"] or "")
-            if has_outcomes:
-                row.append(_outcome_text(r["outcomes"]))
-            rows.append(row)
+        rank = [
+            f"{rank}/{ranked}" if rank else ""
+            for rank, ranked in zip(summary.rank.tolist(), summary.ranked.tolist(), strict=True)
+        ]
+        columns = [
+            summary.ids,
+            [name or "" for name in summary.names],
+            *(shown(summary.scores[code]) for code in codes),
+            shown(summary.subtotal),
+            shown(summary.total),
+            rank,
+            [grade or "" for grade in summary.grade],
+        ]
+        if has_band:
+            columns.append([grade or "" for grade in summary.band_grade])
+        if has_outcomes:
+            columns.append(outcomes)
+        rows = list(zip(*columns, strict=True))
         title = f"{run.scheme.code} {run.scheme.name}" + (f" — {run.period}" if run.period else "")
         lines = [title, table(headers, rows, numeric)]
-        for r in results:
-            for message in r["errors"]:
-                lines.append(f"! {r['appraisee']}: {message}")
-            for flag in r["flags"]:
-                lines.append(f"* {r['appraisee']}: {flag}")
+        for appraisee, messages, flags in zip(
+            summary.ids, summary.errors, summary.flags, strict=True
+        ):
+            for message in messages:
+                lines.append(f"! {appraisee}: {message}")
+            for flag in flags:
+                lines.append(f"* {appraisee}: {flag}")
         for warning in run.warnings:
             lines.append(f"warning: {render(warning)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return "'" + cell if cell[:1] in FORMULA_START else cell
 
 
-def as_csv(runs: Sequence[ScoreRun]) -> str:
-    """One row per appraisee (and period): item scores, totals, rank, grade, outcomes, errors."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+def _neutralised(cells: list[str]) -> list[str]:
+    return ["'" + cell if cell[:1] in FORMULA_START else cell for cell in cells]
+
+
+def csv_header(runs: Sequence[ScoreRun]) -> tuple[list[str], list[str]]:
+    """The item codes of every run (first seen first) and the CSV's header row."""
     codes: list[str] = []
     for run in runs:
         codes.extend(c.item.code for c in run.items if c.item.code not in codes)
-    writer.writerow(
-        [
-            "period",
-            "appraisee",
-            "name",
-            *codes,
-            "subtotal",
-            "total",
-            "rank",
-            "ranked",
-            "grade",
-            "band_grade",
-            "normalized",
-            "flags",
-            "outcomes",
-            "errors",
-        ]
-    )
+    header = ["period", "appraisee", "name", *codes, "subtotal", "total", "rank", "ranked"]
+    header += ["grade", "band_grade", "normalized", "flags", "outcomes", "errors"]
+    return codes, header
+
+
+def write_csv(runs: Sequence[ScoreRun], out: TextIO, *, chunk: int = 20_000) -> None:
+    """One row per appraisee (and period): item scores, totals, rank, grade, outcomes,
+    errors — written as it is made, `chunk` appraisees at a time, with no trace built."""
+    writer = csv.writer(out, lineterminator="\n")
+    codes, header = csv_header(runs)
+    writer.writerow(header)
     for run in runs:
-        for r in run.results():
-            scores = {item["code"]: item["score"] for item in r["items"]}
-            cells = [
-                run.period or "",
-                r["appraisee"],
-                r["name"] or "",
-                *(_number(scores.get(c)) for c in codes),
-                _number(r["subtotal"]),
-                _number(r["total"]),
-                _number(r["rank"]),
-                _number(r["ranked"]),
-                r["grade"] or "",
-                r["band_grade"] or "",
-                _number(r["normalized"]),
-                "; ".join(r["flags"]),
-                _outcome_text(r["outcomes"]),
-                "; ".join(r["errors"]),
-            ]
-            writer.writerow([neutralise(str(c)) for c in cells])
+        summary = summarize(run)
+        empty = [""] * summary.n
+        for start in range(0, summary.n, chunk):
+            part = slice(start, start + chunk)
+            writer.writerows(zip(*_csv_columns(summary, codes, part, empty[part]), strict=True))
+
+
+def _csv_columns(summary: Summary, codes: list[str], part: slice, empty: list[str]) -> list[Any]:
+    def text(values: Any) -> list[str]:
+        return _neutralised([value or "" for value in values[part]])
+
+    normalized = summary.normalized
+    return [
+        [summary.period or ""] * len(empty),
+        text(summary.ids),
+        text(summary.names),
+        *(
+            shown(summary.scores[code][part], neutralise) if code in summary.scores else empty
+            for code in codes
+        ),
+        shown(summary.subtotal[part], neutralise),
+        shown(summary.total[part], neutralise),
+        whole(summary.rank[part]),
+        whole(summary.ranked[part]),
+        text(summary.grade),
+        text(summary.band_grade),
+        empty if normalized is None else shown(normalized[part], neutralise),
+        _neutralised(["; ".join(flags) for flags in summary.flags[part]]),
+        _neutralised(outcome_texts(summary, part)),
+        _neutralised(["; ".join(errors) for errors in summary.errors[part]]),
+    ]
+
+
+def as_csv(runs: Sequence[ScoreRun]) -> str:
+    """The CSV of `write_csv` as one text."""
+    out = io.StringIO()
+    write_csv(runs, out)
     return out.getvalue()
+
+
+def write_json(runs: Sequence[ScoreRun], several: bool, out: TextIO, *, chunk: int = 2_000) -> None:
+    """The JSON of `as_json_document`, byte for byte as `json.dumps(..., indent=2)` prints
+    it (and a newline), written as it is made: each run's results `chunk` at a time."""
+    document = as_json_document(runs, several, results=False)
+    markers = {f"\0results-{index}\0": run for index, run in enumerate(runs)}
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    at = 0
+    for marker, run in markers.items():
+        quoted = json.dumps(marker)
+        found = text.index(quoted, at)
+        out.write(text[at:found])
+        start = text.rfind("\n", 0, found) + 1
+        indent = len(text[start:found]) - len(text[start:found].lstrip(" "))
+        _write_results(run, out, " " * (indent + 2), chunk)
+        out.write(" " * indent + "]" if run.n else "")
+        at = found + len(quoted)
+    out.write(text[at:])
+
+
+def _write_results(run: ScoreRun, out: TextIO, indent: str, chunk: int) -> None:
+    if not run.n:
+        out.write("[]")
+        return
+    out.write("[\n")
+    for start in range(0, run.n, chunk):
+        rows = range(start, min(start + chunk, run.n))
+        parts = [
+            indent + json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+            for result in run.results_of(rows)
+        ]
+        last = rows.stop == run.n
+        out.write(",\n".join(parts) + ("\n" if last else ",\n"))

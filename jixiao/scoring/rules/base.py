@@ -9,9 +9,9 @@ renders the one-line trace of one row for a person to check.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -88,18 +88,39 @@ class Rule(ABC):
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str: ...
 
 
+def _number(value: object) -> tuple[float, str | None]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None
+    try:
+        return float(str(value)), None
+    except ValueError:
+        return np.nan, say("rating {value!r} is not a number", value=value)
+
+
 def _numbers(raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
-    out = np.full(len(raw), np.nan)
+    return per_distinct(raw, _number)
+
+
+def per_distinct(
+    raw: ObjArray | list[object], one: Callable[[object], tuple[float, str | None]]
+) -> tuple[FloatArray, dict[int, str]]:
+    """`one(value)` -> (points, problem or None) for each value, each distinct value (of
+    the same type) once; the problems by index."""
+    keys = list(zip(map(type, raw), raw, strict=True))
+    try:
+        distinct = list(dict.fromkeys(keys))
+    except TypeError:  # an unhashable value: one at a time
+        distinct = keys
+    found = [one(value) for _, value in distinct]
+    code = {key: index for index, key in enumerate(distinct)}
+    codes = np.fromiter(map(code.__getitem__, keys), np.int64, len(keys))
+    points = np.array([number for number, _ in found], dtype=np.float64)[codes]
+    problems = [index for index, (_, problem) in enumerate(found) if problem]
     errors: dict[int, str] = {}
-    for index, value in enumerate(raw):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            out[index] = float(value)
-        else:
-            try:
-                out[index] = float(str(value))
-            except ValueError:
-                errors[index] = say("rating {value!r} is not a number", value=value)
-    return out, errors
+    if problems:
+        for index in np.flatnonzero(np.isin(codes, problems)).tolist():
+            errors[index] = cast(str, found[codes[index]][1])  # kept Said: re-sayable
+    return points, errors
 
 
 def merge_errors(*sources: Mapping[int, str]) -> dict[int, str]:

@@ -11,7 +11,7 @@ from jixiao.scoring.conditions import Condition
 from jixiao.scoring.errors import Path
 from jixiao.scoring.facts import ObjArray
 from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
-from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, value_text
+from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, per_distinct, value_text
 from jixiao.scoring.wording import say
 
 Score = tuple[float, float]  # (lo, hi); lo == hi for a fixed score
@@ -169,22 +169,17 @@ class LevelsRule(Rule):
         return np.nan, say("{value!r} is not a level (levels: {levels})", value=raw, levels=names)
 
     def rating_points(self, raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
-        points = np.full(len(raw), np.nan)
-        errors: dict[int, str] = {}
-        for index, value in enumerate(raw):
-            points[index], problem = self._lookup(value)
-            if problem:
-                errors[index] = problem
-        return points, errors
+        return per_distinct(raw, self._lookup)
 
     def score(self, data: ItemInput) -> Scored:
-        has_value = np.array([v is not None for v in data.raw_value], dtype=bool)
+        has_value = np.not_equal(data.raw_value, np.array(None, dtype=object)).astype(bool)
         points = np.full(data.n, np.nan)
         errors: dict[int, str] = {}
-        for row in np.flatnonzero(has_value):
-            points[row], problem = self._lookup(data.raw_value[row])
-            if problem:
-                errors[int(row)] = problem
+        given = np.flatnonzero(has_value)
+        if given.size:
+            found, problems = per_distinct(data.raw_value[given].tolist(), self._lookup)
+            points[given] = found
+            errors = {int(given[index]): problem for index, problem in problems.items()}
         if data.rated is not None:
             points = np.where(has_value, points, data.rated.points)
             for rated_row, message in data.rated.errors.items():

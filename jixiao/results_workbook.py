@@ -1,0 +1,188 @@
+"""`jixiao score … --format xlsx`: the results as a workbook HR can open.
+
+Sheet 1, one row per appraisee (and period): item scores, subtotal, total, rank, grade,
+outcomes, flags, errors. Sheet 2, the traces: each item's trace and each adjustment's,
+one row per appraisee. Headers in the language asked (Chinese with `--language zh`),
+frozen; numbers are numbers; text that a spreadsheet would run as a formula (it starts
+with `=`, `+`, `-`, `@`, a tab or a carriage return) is written as a string cell with
+the quote prefix, so it shows and stays text (the rule of jixiao/spreadsheets/writers.py,
+which this command cannot import: it needs no Django). Written in openpyxl's write-only
+mode, a row at a time, so 100,000 appraisees stay fast and small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from jixiao.scoring.engine import ScoreRun
+from jixiao.scoring.summary import numbers, outcome_texts, summarize
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 5_000  # appraisees whose traces are rendered at once
+
+HEADERS = {
+    "en": {
+        "results": "Results",
+        "traces": "Traces",
+        "period": "period",
+        "appraisee": "appraisee",
+        "name": "name",
+        "subtotal": "subtotal",
+        "total": "total",
+        "rank": "rank",
+        "ranked": "ranked",
+        "grade": "grade",
+        "band_grade": "band grade",
+        "normalized": "normalized",
+        "flags": "flags",
+        "outcomes": "outcomes",
+        "errors": "errors",
+        "adjustments": "adjustments",
+    },
+    "zh": {
+        "results": "考核结果",
+        "traces": "计算过程",
+        "period": "期间",
+        "appraisee": "工号",
+        "name": "姓名",
+        "subtotal": "小计",
+        "total": "总分",
+        "rank": "排名",
+        "ranked": "参与排名人数",
+        "grade": "等级",
+        "band_grade": "分档等级",
+        "normalized": "调整后得分",
+        "flags": "标记",
+        "outcomes": "结果应用",
+        "errors": "错误",
+        "adjustments": "加减分与系数",
+    },
+}
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+class _Sheet:
+    """A write-only sheet whose text cells are neutralised."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
+        self.bold = Font(bold=True)
+
+    def header(self, titles: Sequence[str]) -> None:
+        self.sheet.freeze_panes = "A2"
+        cells = []
+        for title in titles:
+            cell = self._text(title)
+            cell.font = self.bold
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def _text(self, value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value)
+        if is_formula_like(value):
+            cell.data_type = "s"  # openpyxl would otherwise store `=…` as a formula
+            cell.quotePrefix = True
+        return cell
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.sheet.append([self._text(v) if is_formula_like(v) else v for v in values])
+
+
+def write_workbook(runs: Sequence[ScoreRun], path: str | Path, language: str) -> None:
+    """Write the results of `runs` (one period or several) to an .xlsx file at `path`,
+    traces and errors in the current language, headers in `language`."""
+    words = HEADERS.get(language, HEADERS["en"])
+    book = Workbook(write_only=True)
+    results = _Sheet(book.create_sheet(words["results"]))
+    traces = _Sheet(book.create_sheet(words["traces"]))
+    items = _items(runs)
+    results.header(
+        [
+            words["period"],
+            words["appraisee"],
+            words["name"],
+            *(f"{code} {name}" for code, name in items),
+            *(words[key] for key in ("subtotal", "total", "rank", "ranked", "grade")),
+            *(words[key] for key in ("band_grade", "normalized", "outcomes", "flags")),
+            words["errors"],
+        ]
+    )
+    traces.header(
+        [
+            words["period"],
+            words["appraisee"],
+            words["name"],
+            *(f"{code} {name}" for code, name in items),
+            words["adjustments"],
+            words["errors"],
+        ]
+    )
+    codes = [code for code, _ in items]
+    for run in runs:
+        for row in _result_rows(run, codes):
+            results.append(row)
+        for row in _trace_rows(run, codes):
+            traces.append(row)
+    book.save(str(path))
+
+
+def _items(runs: Sequence[ScoreRun]) -> list[tuple[str, str]]:
+    found: dict[str, str] = {}
+    for run in runs:
+        for column in run.items:
+            found.setdefault(column.item.code, column.item.name)
+    return list(found.items())
+
+
+def _result_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:
+    summary = summarize(run)
+    missing = [None] * summary.n
+    scores = [
+        numbers(summary.scores[code]) if code in summary.scores else missing for code in codes
+    ]
+    normalized = missing if summary.normalized is None else numbers(summary.normalized)
+    columns = [
+        [summary.period or ""] * summary.n,
+        summary.ids,
+        summary.names,
+        *scores,
+        numbers(summary.subtotal),
+        numbers(summary.total),
+        [rank or None for rank in summary.rank.tolist()],
+        [ranked or None for ranked in summary.ranked.tolist()],
+        summary.grade,
+        summary.band_grade,
+        normalized,
+        outcome_texts(summary, slice(None)),
+        ["; ".join(flags) for flags in summary.flags],
+        ["; ".join(errors) for errors in summary.errors],
+    ]
+    for row in zip(*columns, strict=True):
+        yield list(row)
+
+
+def _trace_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:
+    at = {column.item.code: index for index, column in enumerate(run.items)}
+    for start in range(0, run.n, CHUNK):
+        rows = range(start, min(start + CHUNK, run.n))
+        for row, said in zip(rows, run.words_of(rows), strict=True):
+            item_traces = said["items"]
+            adjustments = "; ".join(f"{a['name']}: {a['trace']}" for a in said["adjustments"])
+            yield [
+                run.period or "",
+                run.facts.ids[row],
+                run.facts.names[row],
+                *(item_traces[at[code]] if code in at else None for code in codes),
+                adjustments or None,
+                "; ".join(said["errors"]) or None,
+            ]
