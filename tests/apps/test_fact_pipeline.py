@@ -249,6 +249,35 @@ def test_the_manager_s_word_for_a_direct_item_is_refused_on_the_ratings_page(
     assert not Rating.objects.exists()
 
 
+def test_the_refusal_is_shown_next_to_the_rating_field(world: SimpleNamespace) -> None:
+    """With HTMX the ratings part comes back with the typed value kept and the refusal
+    under its field; on the events page, under the count."""
+    client = client_for(world.manager)
+    pk = world.appraisal.pk
+    data = {"item": "工作任务", "role": "supervisor", "value": "优", "comment": ""}
+    content = client.post(f"/appraisals/{pk}/ratings/", data, HTTP_HX_REQUEST="true").content
+    page = content.decode()
+    form = page[page.index('value="工作任务"') :]
+    field = form[form.index('name="value"') :]
+    assert 'value="优"' in field[: field.index(">")]  # what was typed stays
+    error = field[field.index("errorlist") :][:200]
+    assert "工作任务 takes a number from 0 to 10: 优 is not a number" in error
+
+    event = {
+        "item": "部门管理",
+        "name": "violation",
+        "occurred_on": "2026-10-08",
+        "description": "未按流程审批付款",
+        "count": "-2",
+    }
+    page = client.post(f"/appraisals/{pk}/events/", event, HTTP_HX_REQUEST="true")
+    content = page.content.decode()
+    before_count = content[: content.index('name="count"')]  # as_p: errors, then the field
+    error = before_count[before_count.rindex("errorlist") :]
+    assert "the count of events is a whole number, 1 or more: -2 is not" in error
+    assert not Event.objects.exists() and not Rating.objects.exists()
+
+
 GOOD = [
     Fact_("rating", "工作任务", "supervisor", 8),
     Fact_("rating", "内部控制管理", "supervisor", "良"),

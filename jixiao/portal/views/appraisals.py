@@ -4,8 +4,10 @@ not see it gets the same 404 as for one that does not exist."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,6 +35,7 @@ from jixiao.appraisals.access import (
 from jixiao.appraisals.models import Appraisal, Rating
 from jixiao.appraisals.scoring import ItemInfo, items_info
 from jixiao.appraisals.selectors import appraisal_get
+from jixiao.appraisals.services.pipeline import FactsRefused
 from jixiao.appraisals.workflow import (
     APPRAISEE,
     SKIP_LEVEL,
@@ -247,6 +250,45 @@ def _change_answer(request: HttpRequest, appraisal: Appraisal, action: str) -> N
         )
 
 
+# -- a fact written through the pipeline, its refusal by the field ----------------------
+# The form field each part of a refused fact command is typed in (None: the form's top).
+EVENT_FIELDS = {
+    "item": "item",
+    "key": "name",
+    "value": "count",
+    "size": "size",
+    "occurred_on": "occurred_on",
+    "description": "description",
+    "evidence": "evidence",
+}
+RATING_FIELDS = {"value": "value", "reason": "reason"}
+
+
+def record(
+    request: HttpRequest,
+    form: Any,
+    fields: dict[str, str],
+    call: Callable[[], Any],
+    done: str,
+) -> bool:
+    """Write a fact through its service; True when the fact pipeline refused it, each
+    problem then put on the form next to the field it is about (and said at the top
+    of the page). A refusal of one's rights is the one 404."""
+    try:
+        with hidden():
+            call()
+    except FactsRefused as exc:
+        for problem in exc.problems:
+            form.add_error(fields.get(problem.field), problem.message)
+        messages.error(request, exc.message)
+        return True
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return False
+
+
 # -- fact records ------------------------------------------------------------------
 def events_context(
     request: HttpRequest, appraisal: Appraisal, form: EventForm | None = None
@@ -283,8 +325,10 @@ def appraisal_events(request: HttpRequest, pk: int) -> HttpResponse:
             context = events_context(request, appraisal, form=form)
             return page_or_partial(request, page, partial, context)
         values = form.cleaned_data
-        run(
+        refused = record(
             request,
+            form,
+            EVENT_FIELDS,
             lambda: services.event_record(
                 appraisal=appraisal,
                 actor=request.user,
@@ -298,6 +342,9 @@ def appraisal_events(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("Fact recorded."),
         )
+        if refused:  # shown again: the fact pipeline's refusal by its field
+            context = events_context(request, appraisal, form=form)
+            return page_or_partial(request, page, partial, context)
         return after_post(request, page, partial, lambda: events_context(request, appraisal))
     return page_or_partial(request, page, partial, events_context(request, appraisal))
 
@@ -328,8 +375,12 @@ def _next_state(appraisal: Appraisal, standing: set[str], items: list[ItemInfo])
     return None
 
 
-def ratings_context(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any]:
+def ratings_context(
+    request: HttpRequest, appraisal: Appraisal, refused: RatingForm | None = None
+) -> dict[str, Any]:
+    """`refused`: a refused rating, shown again in its row with the refusal by its field."""
     appraisal.refresh_from_db()
+    again = (refused.data.get("item"), refused.data.get("role")) if refused is not None else None
     context = base_context(request, appraisal, "ratings")
     standing = context["standing"]
     items = items_info(appraisal.scheme_version)
@@ -346,7 +397,8 @@ def ratings_context(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any
                 initial = {"item": item.code, "role": role}
                 if rating is not None:
                     initial.update(value=rating.value, comment=rating.comment)
-                rows.append((item, role, rating, RatingForm(initial=initial)))
+                form = refused if again == (item.code, role) else RatingForm(initial=initial)
+                rows.append((item, role, rating, form))
     context.update(
         rows=rows,
         visible_ratings=ratings_visible_to(request.user)
@@ -375,12 +427,16 @@ def appraisal_ratings(request: HttpRequest, pk: int) -> HttpResponse:
     appraisal = get_appraisal(request, pk)
     page, partial = "portal/appraisal_ratings.html", "portal/_ratings.html"
     if request.method == "POST":
-        _ratings_post(request, appraisal)
+        refused = _ratings_post(request, appraisal)
+        if refused is not None:  # shown again: the refusal by the rating it is about
+            context = ratings_context(request, appraisal, refused=refused)
+            return page_or_partial(request, page, partial, context)
         return after_post(request, page, partial, lambda: ratings_context(request, appraisal))
     return page_or_partial(request, page, partial, ratings_context(request, appraisal))
 
 
-def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> None:
+def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> RatingForm | None:
+    """The refused rating form, if the fact pipeline refused the rating."""
     standing = relations(request.user, appraisal)
     if request.POST.get("action") == "submit":
         target = _next_state(appraisal, standing, items_info(appraisal.scheme_version))
@@ -393,16 +449,18 @@ def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> None:
             ),
             _("Submitted."),
         )
-        return
+        return None
     form = RatingForm(request.POST)
     if not form.is_valid():
         run(request, lambda: invalid(form))
-        return
+        return None
     values = form.cleaned_data
     if values["role"] not in my_rating_roles(standing, appraisal.state):
         raise Http404
-    run(
+    refused = record(
         request,
+        form,
+        RATING_FIELDS,
         lambda: services.rating_record(
             appraisal=appraisal,
             actor=request.user,
@@ -414,6 +472,7 @@ def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> None:
         ),
         _("Rating saved."),
     )
+    return form if refused else None
 
 
 # -- helpers for other modules --------------------------------------------------------
