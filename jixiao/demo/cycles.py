@@ -153,7 +153,7 @@ def _item_facts(appraisal: Appraisal, items: dict[str, Any], hr: User, batches: 
             rating = RatingCommand(
                 appraisal=appraisal, item=item, role="supervisor", value=given["rating"]
             )
-            batches.add(appraisal.employee.supervisor.user, rating)
+            batches.add(appraisal.employee.supervisor.user or hr, rating)  # no account: HR
         for name, when, text, size in given.get("events", []):
             event = EventCommand(
                 appraisal=appraisal,
