@@ -338,16 +338,23 @@ def _scalar_key(node: yaml.Node) -> str | int:
 
 
 def parse_text(
-    text: str, *, file: str | None = None, kind: str = "document", limits: Limits | None = None
+    text: str,
+    *,
+    file: str | None = None,
+    kind: str = "document",
+    limits: Limits | None = None,
+    is_json: bool | None = None,
 ) -> Document:
     """Parse YAML (or JSON, which is read as JSON) text; raise DocumentError when it is
-    not, or when it passes its caps (`limits`, else the kind's `DEFAULT_LIMITS`)."""
+    not, or when it passes its caps (`limits`, else the kind's `DEFAULT_LIMITS`).
+    JSON is told by the file's name or a leading `{`, unless `is_json` says."""
     caps = limits_for(kind, limits)
     if caps is not None:
         size = len(text) if len(text) > caps.max_bytes else len(text.encode("utf-8"))
         if size > caps.max_bytes:
             raise _too_large(size, caps, file, kind)
-    is_json = bool(file and file.lower().endswith(".json")) or text.lstrip().startswith("{")
+    if is_json is None:
+        is_json = bool(file and file.lower().endswith(".json")) or text.lstrip().startswith("{")
     node = None
     try:
         if is_json:

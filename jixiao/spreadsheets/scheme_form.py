@@ -31,6 +31,9 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment
 from openpyxl.workbook.workbook import Workbook
 
+from jixiao.schemes.engine import scheme_limits
+from jixiao.scoring import DocumentError
+from jixiao.scoring.source import parse_text
 from jixiao.spreadsheets.readers import number, sheet_rows, text
 from jixiao.spreadsheets.writers import (
     BOX,
@@ -408,9 +411,12 @@ def read_form(sheets: Iterable[Any]) -> FormReading:
             else text(values[0] if values else "")
             for _n, values in sheet_rows(sheet_list[1])
         ]
-        try:
-            settings = yaml.safe_load("\n".join(lines))
-        except yaml.YAMLError:
+        try:  # read as a scheme document is, under the same caps (no alias bomb, no depth)
+            found = parse_text(
+                "\n".join(lines), kind="scheme", limits=scheme_limits(), is_json=False
+            )
+            settings = found.data
+        except DocumentError:
             settings = None
             notes.append(
                 _("%(sheet)s: not valid scheme language, left out") % {"sheet": SETTINGS_SHEET}
@@ -440,7 +446,15 @@ def _item(
         if value:
             item[key] = value
     extra_text = text(_cell(values, columns.get("extra")))
-    extra = yaml.safe_load(extra_text) if extra_text else {}
+    try:  # a cell of scheme language, read under the caps of a scheme document
+        limits = scheme_limits()
+        extra = (
+            parse_text(extra_text, kind="scheme", limits=limits, is_json=False).data
+            if extra_text
+            else {}
+        )
+    except DocumentError:
+        extra = None
     if not isinstance(extra, dict):
         notes.append(_("%(item)s: the 方案语言 cell is not a mapping, left out") % {"item": name})
         extra = {}

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -40,6 +41,7 @@ from jixiao.schemes.models import SchemeVersion
 from jixiao.spreadsheets import services
 from jixiao.spreadsheets.models import ImportBatch
 from jixiao.spreadsheets.readers import SpreadsheetRefused
+from jixiao.spreadsheets.scheme_form import SETTINGS_SHEET
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +356,46 @@ def test_a_mutated_export_never_makes_the_upload_page_fail(
     mutated = data.draw(mutations(exports[kind]))
     with rolled_back():
         post(kind, mutated, world)
+
+
+# -- the scheme form's own cells of scheme language ------------------------------------------
+def with_cells(data: bytes, change: Callable[[Any], None]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    change(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def language_cells(workbook: Any, text: str) -> None:
+    """Every 方案语言 cell of the form, and the settings sheet, set to `text`."""
+    form = workbook.worksheets[0]
+    for row in form.iter_rows():
+        for cell in row:
+            if cell.value == "方案语言":
+                for below in range(cell.row + 1, form.max_row + 1):
+                    if form.cell(below, 1).value or form.cell(below, 2).value:
+                        form.cell(below, cell.column).value = text
+    settings_sheet = workbook[SETTINGS_SHEET]
+    settings_sheet.append([text])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deep: " + "[" * 5000 + "]" * 5000,
+        "a: &a [*a]",
+        "\n".join([f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 8)]).replace(
+            "*a0", "x"
+        ),
+        "rule: [unclosed",
+        "{not: json}",
+    ],
+)
+def test_scheme_language_in_the_forms_cells_is_read_under_the_caps(
+    text: str, exports: dict[str, bytes], world: SimpleNamespace
+) -> None:
+    data = with_cells(exports["scheme"], lambda workbook: language_cells(workbook, text))
+    assert run_service("scheme", data, world) in ("problems", "imported")
+    response = post("scheme", data, world)
+    assert response.status_code in (200, 400)
