@@ -36,9 +36,9 @@ TOP_KEYS = (
 SECTION_KEYS = ("name", "weight", "items", "sections", "note")
 ITEM_KEYS = (
     "code", "name", "weight", "full", "rule", "measure", "standard", "raters", "period",
-    "default", "operational", "source", "unit", "note", "indicator",
+    "default", "operational", "source", "unit", "note", "indicator", "labels",
 )  # fmt: skip
-INFO_KEYS = ("operational", "source", "unit", "note", "indicator")
+INFO_KEYS = ("operational", "source", "unit", "note", "indicator", "labels")
 RATER_KEYS = ("weights", "trim", "missing", "final")
 CODE = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -404,3 +404,8 @@ ZH: dict[str, str] = {
     ),
     "{name!r} is not one of the names ({names})": "{name!r} 不在本层指标名称（{names}）中",
 }
+
+# The words of describe.py (rules said in plain words), kept in their own module.
+from jixiao.scoring.wording_rules import DESCRIBE_ZH  # noqa: E402
+
+ZH.update(DESCRIBE_ZH)

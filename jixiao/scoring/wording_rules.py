@@ -1,0 +1,111 @@
+"""The Chinese words of `describe.py` (every rule said in plain words) and of the
+problems found while reading a scheme: English template -> Chinese template, the
+same placeholders. `wording.ZH` takes them in; tests/scoring/test_wording.py
+checks them as it checks the rest of the catalogue."""
+
+from __future__ import annotations
+
+DESCRIBE_ZH: dict[str, str] = {
+    ", ": "、",
+    ", else ": "，没有则",
+    "the value": "数值",
+    "otherwise": "其他情况",
+    "below {operand}": "低于 {operand}",
+    "above {operand}": "高于 {operand}",
+    "add": "加",
+    "deduct": "扣",
+    # bands, levels
+    "{when} scores {score}": "{when} 得 {score} 分",
+    "{when} scores {low} to {high}, a person picks": (
+        "{when} 得 {low}～{high} 分（由评价人在此范围内打分）"
+    ),
+    "a value in no row cannot be scored": "不在任何一档时无法计分",
+    "by the level rated: {levels}": "按评定等级计分：{levels}",
+    "{level}: {score}": "{level}：{score} 分",
+    "{level}: {low} to {high}": "{level}：{low}～{high} 分",
+    # deduct, add
+    "start from {start}": "从 {start} 分起算",
+    "any {event} makes the item score 0": "出现「{event}」即本项得 0 分",
+    "{verb} {each} per {event}": "「{event}」每 1 次{verb} {each} 分",
+    "{event}: {tiers}": "「{event}」：{tiers}",
+    "occurrences {first} to {upto}: {verb} {cost} each": (
+        "第 {first}～{upto} 次每次{verb} {cost} 分"
+    ),
+    "from occurrence {first} on: {verb} {cost} each": "第 {first} 次起每次{verb} {cost} 分",
+    "up to {upto} in all: every one {verb} {cost}": "共不超过 {upto} 次时每次{verb} {cost} 分",
+    "more: every one {verb} {cost}": "更多时每次{verb} {cost} 分",
+    "more than {upto} cannot be scored": "超过 {upto} 次无法计分",
+    "occurrence {k}: {verb} {cost}": "第 {k} 次{verb} {cost} 分",
+    "then each the same": "此后每次同末次",
+    "then each doubled": "此后每次翻倍",
+    "{event}: {steps}, {then}": "「{event}」：{steps}，{then}",
+    "{condition}: {verb} {cost}": "{condition} {verb} {cost} 分",
+    "each {event} by its size: {sizes}, other sizes nothing": (
+        "「{event}」按每次的大小：{sizes}，其他不计"
+    ),
+    "; more than {limit} {event} make the item score 0": "；「{event}」超过 {limit} 次本项得 0 分",
+    "; {event} at most {cap} in all": "；「{event}」合计最多 {cap} 分",
+    "down to 0 at most": "扣完为止",
+    "not below {floor}": "最低 {floor} 分",
+    "no floor: the score may go below 0": "不设保底，可扣至负分",
+    "what goes below the floor is taken off the total": "低于保底的部分从总分中继续扣减",
+    "at most {cap}": "最高 {cap} 分",
+    "at least {low}": "最低 {low} 分",
+    # steps, interpolate, formula, direct
+    "{base} at the standard {standard}": "达到标准 {standard} 得 {base} 分",
+    "{points} percentage point(s)": "{points} 个百分点",
+    "{verb} {points} per {step} below": "每低于标准 {step}{verb} {points} 分",
+    "{verb} {points} per {step} above": "每高于标准 {step}{verb} {points} 分",
+    "only whole steps count": "不足一档的部分不计",
+    "part of a step counts in proportion": "不足一档的部分按比例计",
+    "a begun step counts as a whole one": "不足一档按一档计",
+    "{x}: {score}": "{x} 时得 {score} 分",
+    "{subject} on a straight line through {points}; beyond the ends the end's score": (
+        "{subject}为 {points}，其间按直线插值，超出两端按端点得分"
+    ),
+    "score = {formula}": "得分 = {formula}",
+    "a person gives the score": "由评价人直接打分",
+    "a person gives the score, {low} to {high}": "由评价人直接打分，{low}～{high} 分",
+    # the item
+    "value = {measure}": "数值 = {measure}",
+    "full score {full}": "满分 {full} 分",
+    "met when {condition}": "数值 {condition} 为达标",
+    "due every month": "每月考核",
+    "due at the end of each quarter only": "仅在季末考核",
+    "due at the end of each half-year only": "仅在半年末考核",
+    "due at the end of the year only": "仅在年末考核",
+    "without facts: {default}": "没有数据时按 {default} 计",
+    # raters
+    "the first rating present counts: {order}": "以先有的评分为准：{order}",
+    "ratings weighted {weights}": "评分权重：{weights}",
+    "{rater}: the {trim} highest and lowest dropped": "{rater}去掉最高和最低各 {trim} 个",
+    "a missing rater's weight goes to the others": "缺少的评价人的权重按比例分给其他评价人",
+    "a missing rating counts 0": "缺少的评分计 0 分",
+    "a missing rating cannot be scored": "缺少评分时无法计分",
+    # adjustments, total, grades, distribution, outcomes
+    "{adjustment}: {text}": "{adjustment}：{text}",
+    "a person enters points added": "由人录入加分",
+    "a person enters points taken off": "由人录入扣分",
+    "each {low} to {high}": "每次 {low}～{high} 分",
+    "at most {cap} in all": "合计最多 {cap} 分",
+    "the total times a factor by {input}: {values}": "总分乘以按「{input}」确定的系数：{values}",
+    "when {when}: {effect}": "当 {when} 时，{effect}",
+    "the total is 0": "总分为 0",
+    "no bonus (the score stands)": "不发绩效奖金（分数不变）",
+    "the grade is at most {grade}": "等级最高为{grade}",
+    "flagged: {flag}": "标记：{flag}",
+    "the total is not clamped": "总分不设上下限",
+    "the total is at least {low}": "总分最低 {low} 分",
+    "the total is at most {high}": "总分最高 {high} 分",
+    "the total has no upper limit": "不设上限",
+    "{when} and ranked in the top {top}": "{when} 且排名在前 {top}",
+    "{when}: {grade}": "{when} 为{grade}",
+    "forced distribution: {quotas}": "强制分布：{quotas}",
+    "forced distribution within each {within}: {quotas}": "按「{within}」分组强制分布：{quotas}",
+    "pay: the pool {pool} shared by grade factors {factors}": (
+        "绩效工资：奖金池「{pool}」按等级系数分配（{factors}）"
+    ),
+    "salary steps: {steps}": "薪级调整：{steps}",
+    "{condition}: {steps} step(s)": "{condition} 调 {steps} 级",
+    "service fee deducted: {fees}": "扣减服务费：{fees}",
+}
