@@ -8,14 +8,13 @@ from jixiao.appraisals.services.pipeline.apply import (
     facts_apply,
     refuse,
 )
+from jixiao.appraisals.services.pipeline.book import SINGLE_RATER_ROLES, FactBook
 from jixiao.appraisals.services.pipeline.check import (
     CHANGED,
     CLOSED_APPRAISAL_STATES,
     CLOSED_CYCLE_STATES,
     RECORDED,
-    SINGLE_RATER_ROLES,
     UNCHANGED,
-    FactBook,
     Review,
     change_problems,
     facts_check,

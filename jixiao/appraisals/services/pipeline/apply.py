@@ -19,12 +19,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from jixiao.appraisals.models import AdjustmentEntry, Appraisal, Event, Fact, Rating
+from jixiao.appraisals.services.pipeline.book import SINGLE_RATER_ROLES, FactBook
 from jixiao.appraisals.services.pipeline.check import (
     CHANGED,
     RECORDED,
-    SINGLE_RATER_ROLES,
     UNCHANGED,
-    FactBook,
     Review,
     facts_review,
 )

@@ -13,21 +13,15 @@ change of it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jixiao.appraisals.access import (
-    SELF_ROLES,
-    SKIP_LEVEL_ROLES,
-    SUPERVISOR_ROLES,
-    can_rate,
-    can_record_facts,
-)
-from jixiao.appraisals.models import Appraisal, Fact, Rating
+from jixiao.appraisals.models import Appraisal
 from jixiao.appraisals.services.pipeline import rules
+from jixiao.appraisals.services.pipeline.book import SINGLE_RATER_ROLES, FactBook
 from jixiao.appraisals.services.pipeline.commands import (
     FACT_KINDS,
     AdjustmentCommand,
@@ -44,71 +38,11 @@ from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core import roles
 from jixiao.core.errors import ServiceError
 from jixiao.core.uploads import upload_check
-from jixiao.schemes.engine import engine_scheme
-from jixiao.schemes.models import SchemeVersion
-from jixiao.scoring import Scheme as EngineScheme
 from jixiao.scoring.model import Item
 
-SINGLE_RATER_ROLES = SELF_ROLES | SUPERVISOR_ROLES | SKIP_LEVEL_ROLES
 CLOSED_CYCLE_STATES = frozenset({CycleState.DRAFT, CycleState.CLOSED, CycleState.CANCELLED})
 CLOSED_APPRAISAL_STATES = frozenset({AppraisalState.CLOSED, AppraisalState.WITHDRAWN})
 RECORDED, CHANGED, UNCHANGED = "recorded", "changed", "unchanged"
-
-
-class FactBook:
-    """What the check of a batch reads, once: the appraisals' stored states, their
-    schemes and the facts and ratings already recorded for them."""
-
-    def __init__(self, *, appraisals: Iterable[Appraisal], actor: Any) -> None:
-        self.actor = actor
-        self.appraisals = {appraisal.pk: appraisal for appraisal in appraisals}
-        ids = list(self.appraisals)
-        self.states: dict[int, tuple[str, str]] = {
-            pk: (state, cycle_state)
-            for pk, state, cycle_state in Appraisal.objects.filter(pk__in=ids).values_list(
-                "pk", "state", "cycle__state"
-            )
-        }  # decide on the stored states, not on a stale copy
-        versions = {appraisal.scheme_version_id for appraisal in self.appraisals.values()}
-        self.schemes: dict[int, EngineScheme] = {}
-        self.items: dict[int, dict[str, Item]] = {}
-        for version in SchemeVersion.objects.filter(pk__in=versions).select_related("scheme"):
-            scheme = engine_scheme(version)
-            self.schemes[version.pk] = scheme
-            self.items[version.pk] = {item.code: item for item in scheme.items}
-        self.facts: dict[tuple[Any, ...], Any] = {
-            ("fact", f.appraisal_id, f.item, f.kind, f.key): f.value
-            for f in Fact.objects.filter(appraisal_id__in=ids).only(
-                "appraisal_id", "item", "kind", "key", "value"
-            )
-        }
-        for r in Rating.objects.filter(appraisal_id__in=ids).only(
-            "appraisal_id", "item", "role", "rater_id", "value"
-        ):
-            rater = None if r.role in SINGLE_RATER_ROLES else r.rater_id
-            self.facts[("rating", r.appraisal_id, r.item, r.role, rater)] = (r.value, r.rater_id)
-        self._may: dict[tuple[Any, ...], bool] = {}
-
-    def scheme(self, appraisal: Appraisal) -> EngineScheme:
-        return self.schemes[appraisal.scheme_version_id]
-
-    def item(self, appraisal: Appraisal, code: str) -> Item | None:
-        return self.items[appraisal.scheme_version_id].get(code)
-
-    def may_record(self, appraisal: Appraisal, item: str) -> bool:
-        key = ("record", appraisal.pk, item)
-        if key not in self._may:
-            self._may[key] = can_record_facts(self.actor, appraisal, item)
-        return self._may[key]
-
-    def may_rate(self, appraisal: Appraisal, role: str) -> bool:
-        key = ("rate", appraisal.pk, role)
-        if key not in self._may:
-            self._may[key] = can_rate(self.actor, appraisal, role)
-        return self._may[key]
-
-    def covers(self, commands: Sequence[Command]) -> bool:
-        return all(command.appraisal.pk in self.appraisals for command in commands)
 
 
 @dataclass

@@ -1,0 +1,80 @@
+"""`FactBook`: what the check of a batch of fact commands reads, once: the
+appraisals' stored states, their schemes, the facts and ratings already recorded
+for them, and the person's rights (decided once per appraisal and item)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from jixiao.appraisals.access import (
+    SELF_ROLES,
+    SKIP_LEVEL_ROLES,
+    SUPERVISOR_ROLES,
+    can_rate,
+    can_record_facts,
+)
+from jixiao.appraisals.models import Appraisal, Fact, Rating
+from jixiao.appraisals.services.pipeline.commands import Command
+from jixiao.schemes.engine import engine_scheme
+from jixiao.schemes.models import SchemeVersion
+from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring.model import Item
+
+SINGLE_RATER_ROLES = SELF_ROLES | SUPERVISOR_ROLES | SKIP_LEVEL_ROLES
+
+
+class FactBook:
+    """What the check of a batch reads, once: the appraisals' stored states, their
+    schemes and the facts and ratings already recorded for them."""
+
+    def __init__(self, *, appraisals: Iterable[Appraisal], actor: Any) -> None:
+        self.actor = actor
+        self.appraisals = {appraisal.pk: appraisal for appraisal in appraisals}
+        ids = list(self.appraisals)
+        self.states: dict[int, tuple[str, str]] = {
+            pk: (state, cycle_state)
+            for pk, state, cycle_state in Appraisal.objects.filter(pk__in=ids).values_list(
+                "pk", "state", "cycle__state"
+            )
+        }  # decide on the stored states, not on a stale copy
+        versions = {appraisal.scheme_version_id for appraisal in self.appraisals.values()}
+        self.schemes: dict[int, EngineScheme] = {}
+        self.items: dict[int, dict[str, Item]] = {}
+        for version in SchemeVersion.objects.filter(pk__in=versions).select_related("scheme"):
+            scheme = engine_scheme(version)
+            self.schemes[version.pk] = scheme
+            self.items[version.pk] = {item.code: item for item in scheme.items}
+        self.facts: dict[tuple[Any, ...], Any] = {
+            ("fact", f.appraisal_id, f.item, f.kind, f.key): f.value
+            for f in Fact.objects.filter(appraisal_id__in=ids).only(
+                "appraisal_id", "item", "kind", "key", "value"
+            )
+        }
+        for r in Rating.objects.filter(appraisal_id__in=ids).only(
+            "appraisal_id", "item", "role", "rater_id", "value"
+        ):
+            rater = None if r.role in SINGLE_RATER_ROLES else r.rater_id
+            self.facts[("rating", r.appraisal_id, r.item, r.role, rater)] = (r.value, r.rater_id)
+        self._may: dict[tuple[Any, ...], bool] = {}
+
+    def scheme(self, appraisal: Appraisal) -> EngineScheme:
+        return self.schemes[appraisal.scheme_version_id]
+
+    def item(self, appraisal: Appraisal, code: str) -> Item | None:
+        return self.items[appraisal.scheme_version_id].get(code)
+
+    def may_record(self, appraisal: Appraisal, item: str) -> bool:
+        key = ("record", appraisal.pk, item)
+        if key not in self._may:
+            self._may[key] = can_record_facts(self.actor, appraisal, item)
+        return self._may[key]
+
+    def may_rate(self, appraisal: Appraisal, role: str) -> bool:
+        key = ("rate", appraisal.pk, role)
+        if key not in self._may:
+            self._may[key] = can_rate(self.actor, appraisal, role)
+        return self._may[key]
+
+    def covers(self, commands: Sequence[Command]) -> bool:
+        return all(command.appraisal.pk in self.appraisals for command in commands)
