@@ -21,7 +21,7 @@ from typing import Any
 from jixiao.appraisals.models import Appraisal, Cycle, FactKind, GroupInput, Result
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
-from jixiao.schemes.engine import engine_scheme
+from jixiao.schemes.engine import engine_scheme, item_words
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import (
     FactsError,
@@ -241,6 +241,7 @@ class ItemInfo:
     inputs: tuple[str, ...] = ()  # the measure's inputs (targets aside)
     event_names: tuple[str, ...] = ()  # the events a deduct/add rule counts
     levels: tuple[str, ...] = ()  # the level names a levels rule rates with
+    words: str = ""  # the item in plain words (describe), in the reader's language
 
 
 def items_info(version: SchemeVersion) -> list[ItemInfo]:
@@ -270,6 +271,7 @@ def items_info(version: SchemeVersion) -> list[ItemInfo]:
                 else (),
                 event_names=tuple(sorted(getattr(getattr(item.rule, "events", None), "names", ()))),
                 levels=tuple(str(level) for level, _points in getattr(item.rule, "levels", ())),
+                words=item_words(item),
             )
         )
     return found

@@ -2,17 +2,18 @@
 考核方法 / 数据来源 / 得分标准, one row per item with its effective weight.
 
 The rows come from the engine's reading of the document (items, sections,
-effective weights) and from the document itself (the rule as written)."""
+effective weights); each rule is said in words by the engine's `describe()`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-import yaml
 from django.utils.translation import gettext as _
 
+from jixiao.schemes.engine import reader_language, rule_words
 from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring import language
+from jixiao.scoring.describe import expression_text, item_labels
 from jixiao.scoring.weights import effective_weights
 
 
@@ -43,85 +44,20 @@ def rule_label(kind: str) -> str:
     return str(labels.get(kind, kind))
 
 
-def _node(document: Any, path: tuple[Any, ...]) -> Any:
-    node = document
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def _condition(text: Any) -> str:
-    shown = str(text)
-    if shown == "else":
-        return _("otherwise")
-    return shown.replace(">=", "≥").replace("<=", "≤")
-
-
-def _flow(value: Any) -> str:
-    if isinstance(value, str | int | float):
-        return str(value)
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000).strip()
-
-
-def _cost_text(kind: str, name: str, cost: Any) -> str:
-    """`late_day: {each: 5}` → "late_day: −5 each"; other costs as written."""
-    if isinstance(cost, dict) and set(cost) == {"each"} and isinstance(cost["each"], int | float):
-        sign = "−" if kind == "deduct" else "+"
-        return _("%(name)s: %(points)s per occurrence") % {
-            "name": name,
-            "points": f"{sign}{_flow(cost['each'])}",
-        }
-    return f"{name}: {_flow(cost)}"
-
-
-def standard_text(rule: Any) -> str:
-    """得分标准: the rule as a person reads it on a paper form."""
-    if not isinstance(rule, dict) or not rule:
-        return ""
-    kind, spec = next(iter(rule.items()))
-    if kind == "bands" and isinstance(spec, list):
-        return "；".join(
-            f"{_condition(row[0])} → {_flow(row[1])}"
-            for row in spec
-            if isinstance(row, list) and len(row) == 2
-        )
-    if kind == "levels" and isinstance(spec, dict):
-        return "；".join(f"{name} {_flow(points)}" for name, points in spec.items())
-    if kind == "interpolate" and isinstance(spec, list):
-        return "；".join(_flow(point) for point in spec)
-    if kind == "formula":
-        return str(spec)
-    if kind in ("deduct", "add") and isinstance(spec, dict):
-        parts = []
-        for name, cost in (spec.get("per") or {}).items():
-            parts.append(_cost_text(kind, str(name), cost))
-        rest = {key: value for key, value in spec.items() if key != "per"}
-        if rest:
-            parts.append(_flow(rest))
-        return "；".join(parts)
-    return _flow(spec)
-
-
-def form_rows(scheme: EngineScheme, text: str) -> list[FormRow]:
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError:
-        document = None
+def form_rows(scheme: EngineScheme, text: str = "") -> list[FormRow]:
+    """One row per item; its 得分标准 is the engine's `describe()` in the reader's language."""
     weights = effective_weights(scheme)
     rows: list[FormRow] = []
+    code = reader_language()
     for item in scheme.items:
-        raw = _node(document, tuple(item.path)) if document is not None else None
-        rule = raw.get("rule") if isinstance(raw, dict) else None
         method = rule_label(item.rule.kind)
-        if item.measure is not None:
-            method += f"（{item.measure.text}）"
-        if isinstance(raw, dict) and raw.get("standard") is not None:
-            method += " · " + _("standard %(condition)s") % {
-                "condition": _condition(raw["standard"])
-            }
+        with language(code):
+            if item.measure is not None:
+                method += f"（{expression_text(item.measure, item_labels(item))}）"
+            if item.standard is not None:
+                method += " · " + _("standard %(condition)s") % {
+                    "condition": item.standard.describe()
+                }
         rows.append(
             FormRow(
                 factor=" / ".join(item.section) or "—",
@@ -130,7 +66,7 @@ def form_rows(scheme: EngineScheme, text: str) -> list[FormRow]:
                 name=item.name,
                 method=method,
                 source=str(item.info.get("source") or ""),
-                standard=standard_text(rule),
+                standard=rule_words(item, code=code),
                 code=item.code,
                 indicator=str(item.info.get("indicator") or ""),
             )

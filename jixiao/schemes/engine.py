@@ -11,7 +11,9 @@ from django.utils.translation import get_language
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import DocumentError, SchemeError, language
 from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring.describe import describe, describe_item, item_labels
 from jixiao.scoring.errors import LimitExceeded
+from jixiao.scoring.model import Item as EngineItem
 from jixiao.scoring.parse import scheme_from_document
 from jixiao.scoring.source import MAX_BYTES, MAX_NODES, Limits, parse_text
 
@@ -28,12 +30,28 @@ def scheme_limits() -> Limits:
     )
 
 
+def reader_language() -> str:
+    """The engine's language for the reader: zh for any Chinese page, else en."""
+    return "zh" if (get_language() or "").lower().startswith("zh") else "en"
+
+
+def rule_words(item: EngineItem, *, code: str | None = None) -> str:
+    """The item's rule in plain words (得分标准), in the reader's language or `code`."""
+    with language(code or reader_language()):
+        return describe(item.rule, labels=item_labels(item), full=item.full, subject=item.name)
+
+
+def item_words(item: EngineItem, *, code: str | None = None) -> str:
+    """The whole item in words: what it measures, its rule, standard, period, default."""
+    with language(code or reader_language()):
+        return describe_item(item)
+
+
 def scheme_parse(text: str, *, file: str | None = None) -> EngineScheme:
     """The engine's check of a document (`jixiao check`) under the configured caps;
     raises `SchemeError`. A document past a cap is refused before it is read, in the
     reader's language (`SchemeTooLarge`)."""
-    code = "zh" if (get_language() or "").lower().startswith("zh") else "en"
-    with language(code):
+    with language(reader_language()):
         try:
             document = parse_text(text, file=file, kind="scheme", limits=scheme_limits())
         except LimitExceeded as exc:

@@ -15,7 +15,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.appraisals.models import Appraisal
-from jixiao.spreadsheets.scheme_form import form_rows, standard_text
+from jixiao.schemes.engine import engine_scheme, rule_words
+from jixiao.scoring import Scheme as EngineScheme
+from jixiao.spreadsheets.scheme_form import form_rows
 from jixiao.spreadsheets.writers import BOX, HEADER_FILL, HEADER_FONT, WRAP, new_workbook, put
 
 HEADER = (
@@ -68,7 +70,15 @@ def _identity(sheet: Worksheet, appraisal: Appraisal) -> None:
     sheet.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
 
 
-def _items(sheet: Worksheet, document: dict[str, Any], scored: dict[str, Any]) -> int:
+def _standard(engine: EngineScheme | None, item: dict[str, Any]) -> str | None:
+    """得分标准: the engine's words for the item's rule, in Chinese as the form is."""
+    found = engine.item(str(item.get("code") or item.get("name"))) if engine else None
+    return rule_words(found, code="zh") if found is not None else None
+
+
+def _items(
+    sheet: Worksheet, document: dict[str, Any], scored: dict[str, Any], engine: EngineScheme | None
+) -> int:
     row = HEADER_ROW
     for form_row in form_rows(document):
         row += 1
@@ -83,7 +93,7 @@ def _items(sheet: Worksheet, document: dict[str, Any], scored: dict[str, Any]) -
             item.get("weight"),
             item.get("note"),
             item.get("source"),
-            standard_text(item.get("rule")) or None,
+            _standard(engine, item),
             found.get("score") if found else None,
             found.get("trace") if found else None,
         )
@@ -167,7 +177,7 @@ def appraisal_form_workbook(appraisal: Appraisal) -> Workbook:
     for column, text in enumerate(HEADER, start=1):
         cell = put(sheet, HEADER_ROW, column, text)
         cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BOX, CENTER
-    row = _items(sheet, document, scored)
+    row = _items(sheet, document, scored, engine_scheme(appraisal.scheme_version))
     row = _totals(sheet, row, result)
     row = _signatures(sheet, row)
     for index, width in enumerate(WIDTHS, start=1):

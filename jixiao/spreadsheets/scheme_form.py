@@ -153,17 +153,6 @@ def _tiers(rule: Any) -> tuple[dict[int, str], str, dict[str, Any] | None]:
     return {}, "", {"rule": rule}
 
 
-def standard_text(rule: Any) -> str:
-    """The scoring standard of a rule in one cell: the tiers (`100分:≥98%;80分:≥95%`),
-    the deduction sentences, or else the rule in the scheme language."""
-    tiers, standard, kept = _tiers(rule)
-    if kept:
-        return _flow(kept["rule"])
-    if tiers:
-        return ";".join(f"{score}分:{condition}" for score, condition in tiers.items())
-    return standard
-
-
 def _descending(scores: list[Any]) -> bool:
     return all(a > b for a, b in pairwise(scores))
 

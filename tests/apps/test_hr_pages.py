@@ -82,7 +82,9 @@ def test_the_scheme_is_shown_as_the_familiar_form(hr: Any, scheme: SchemeVersion
     for heading in ("考核因素", "权数", "考核指标", "考核方法", "数据来源", "得分标准"):
         assert heading in page
     assert "预算执行偏差率" in page and "财务部" in page
-    assert "≥ 98% → 100" in page  # the tier table as the form writes it
+    assert "预算执行偏差率 ≥ 98% scores 100; ≥ 95% scores 80" in page  # the engine's describe()
+    zh = signed_in(hr).get("/hr/schemes/T-FIN/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "预算执行偏差率 ≥ 98% 得 100 分；≥ 95% 得 80 分" in zh
     assert ">25<" in page  # 部门管理: 50 × 25/50, the effective weight
 
 

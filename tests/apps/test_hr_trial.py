@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from jixiao.hr.familiar import form_rows, standard_text
+from django.utils import translation
+
+from jixiao.hr.familiar import form_rows
 from jixiao.hr.trial import facts_document, trial_form, trial_score
 from jixiao.scoring import scheme_from_text
 
@@ -70,9 +72,10 @@ def test_sizes_and_percentages_are_read_as_people_write_them() -> None:
     assert facts["x"]["inputs"]["rate"] == 0.97
 
 
-def test_the_familiar_form_writes_tiers_and_levels_as_on_paper() -> None:
-    tiers = standard_text({"bands": [[">= 98%", 100], ["else", 20]]})
-    assert tiers in ("≥ 98% → 100；其他 → 20", "≥ 98% → 100；otherwise → 20")
+def test_the_familiar_form_says_each_rule_in_the_readers_words() -> None:
     rows = form_rows(scheme_from_text(PAID), PAID)
     assert [(row.name, row.weight) for row in rows] == [("出勤", 60.0), ("工作态度", 40.0)]
-    assert rows[1].standard == "优 100；良 80；中 60"
+    assert rows[1].standard == "by the level rated: 优: 100, 良: 80, 中: 60"
+    with translation.override("zh-hans"):
+        rows = form_rows(scheme_from_text(PAID), PAID)
+    assert rows[1].standard == "按评定等级计分：优：100 分、良：80 分、中：60 分"

@@ -43,7 +43,7 @@ def test_the_form_shows_scores_traces_totals_and_signature_lines(
     header = "考核因素 权数 考核指标 权数 考核方法 数据来源 得分标准 得分 计算过程"
     assert [found[f"{c}3"] for c in "ABCDEFGHI"] == header.split()
     assert (found["A4"], found["C4"], found["F4"]) == ("财务指标", "预算执行偏差率", "财务部")
-    assert found["G4"].startswith("100分:≥98%")
+    assert found["G4"].startswith("预算执行偏差率 ≥ 98% 得 100 分；≥ 95% 得 80 分")
     assert found["H4"] == appraisal.result.data["items"][0]["score"]
     assert found["I4"] == appraisal.result.wording["zh"]["items"][0]  # the form is Chinese
     assert "符合" in found["I4"]
