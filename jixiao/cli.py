@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web application")
     for command in (demo, serve):
         command.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    worker = commands.add_parser(
+        "worker", help="run background jobs (PostgreSQL; run any number, on any machine)"
+    )
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs run at once")
     _excel_commands(commands)
     return parser
 
@@ -204,7 +208,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django(debug=args.command == "demo")
     from django.core.management import call_command
 
+    from jixiao.jobs.services import jobs_mode
+    from jixiao.jobs.threads import job_thread_start
+
+    if jobs_mode() == "thread":  # SQLite: this process runs the jobs (docs/adr/0007)
+        job_thread_start()
     call_command("runserver", args.address, use_reloader=False)
+    return OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """`jixiao worker`: a Procrastinate worker for the background jobs (PostgreSQL)."""
+    _django(debug=False)
+    from django.core.management import call_command
+
+    call_command("jixiao_worker", concurrency=args.concurrency)
     return OK
 
 
@@ -224,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ahp": cmd_ahp,
         "demo": cmd_demo,
         "serve": cmd_serve,
+        "worker": cmd_worker,
         "import": cmd_excel,
         "export": cmd_excel,
     }

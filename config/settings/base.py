@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jixiao.workcalendar",
     "jixiao.appraisals",
     "jixiao.notices",
+    "jixiao.jobs",
     "jixiao.portal",
     "jixiao.spreadsheets",
     "jixiao.demo",
@@ -119,6 +120,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (docs/adr/0007-job-system.md): JIXIAO_JOBS=procrastinate (workers,
+# `jixiao worker`, PostgreSQL only), thread (a worker thread of the serving process) or
+# immediate (at once, in the request: tests); by default by the database.
+_postgres = DATABASES["default"]["ENGINE"].endswith("postgresql")
+JIXIAO_JOBS = os.environ.get("JIXIAO_JOBS", "") or ("procrastinate" if _postgres else "thread")
+JIXIAO_JOB_ATTEMPTS = int(os.environ.get("JIXIAO_JOB_ATTEMPTS", 3))
+if _postgres:  # Procrastinate's tables and functions are PostgreSQL's
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_WORKER_DEFAULTS = {"queues": ["jixiao"], "update_heartbeat_interval": 5}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

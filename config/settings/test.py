@@ -22,3 +22,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # Tests read messages in English (the msgids); zh-hans is tested explicitly.
 LANGUAGE_CODE = "en"
+# Jobs run at once inside the request (the queue's own tests choose procrastinate).
+JIXIAO_JOBS = os.environ.get("JIXIAO_JOBS", "immediate")

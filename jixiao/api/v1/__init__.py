@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from jixiao.api.v1 import appeals, appraisals, dictionary, errors, facts, organization, schemes
+from jixiao.api.v1 import (
+    appeals,
+    appraisals,
+    dictionary,
+    errors,
+    facts,
+    jobs,
+    organization,
+    schemes,
+)
 from jixiao.api.v1 import tokens as token_routes
 from jixiao.api.v1.auth import AUTH
 
@@ -29,3 +38,4 @@ api.add_router("", schemes.router)
 api.add_router("", appraisals.router)
 api.add_router("", facts.router)
 api.add_router("", appeals.router)
+api.add_router("", jobs.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -19,6 +19,7 @@ from jixiao.api.access import (
 )
 from jixiao.api.v1.auth import principal
 from jixiao.api.v1.common import ERRORS, IdPath, PagingQuery, page, require_person
+from jixiao.api.v1.jobs import JobOut, job_accepted
 from jixiao.api.v1.schemas import (
     AppraisalDetailOut,
     AppraisalOut,
@@ -29,8 +30,10 @@ from jixiao.api.v1.schemas import (
 )
 from jixiao.appraisals.models import Appraisal, Cycle, Result
 from jixiao.appraisals.services import cycle_transition
-from jixiao.appraisals.workflow import CycleState
+from jixiao.appraisals.services.cycles import require_hr
+from jixiao.appraisals.workflow import CycleState, check_transition
 from jixiao.core.errors import NotFound, ServiceError
+from jixiao.jobs.services import job_enqueue
 from jixiao.organization.models import Unit
 from jixiao.organization.selectors import unit_descendant_ids, unit_list
 
@@ -149,18 +152,41 @@ def cycles_get(request: HttpRequest, code: str) -> dict[str, Any]:
     return cycle_out(_cycle(request, code))
 
 
+# The moves that are background jobs: answered 202 with the job (GET /jobs/{id}).
+MOVE_JOBS = {
+    CycleState.TARGETS: "cycle_open",
+    CycleState.PUBLISHED: "cycle_publish",
+    CycleState.CLOSED: "cycle_close",
+}
+
+
 @router.post(
     "/cycles/{code}/transition",
-    response={200: CycleOut, **ERRORS},
+    response={200: CycleOut, 202: JobOut, **ERRORS},
     summary="Move a cycle to another stage (HR): open, collect, review, calibrate, publish, close",
+    description=(
+        "Opening, publication and closing are background jobs: the answer is 202 with the"
+        " job and its address (`Location`, `links.self`); follow it until `state` is"
+        " `done` or `failed`. The other moves answer 200 with the cycle."
+    ),
 )
-def cycles_transition(request: HttpRequest, code: str, body: TransitionIn) -> dict[str, Any]:
+def cycles_transition(
+    request: HttpRequest, response: HttpResponse, code: str, body: TransitionIn
+) -> Any:
     require_person(principal(request))
     cycle = _cycle(request, code)
     if body.to not in CycleState.values:
         raise ServiceError(
             _("unknown stage %(stage)s") % {"stage": body.to}, details=CycleState.values
         )
+    to = CycleState(body.to)
+    kind = MOVE_JOBS.get(to)
+    if kind is not None and not (to == CycleState.TARGETS and cycle.state != CycleState.DRAFT):
+        actor = principal(request).user
+        require_hr(actor)
+        check_transition(CycleState(cycle.state), to)  # refused at once: 409
+        job = job_enqueue(kind=kind, target=cycle, actor=actor)
+        return job_accepted(request, response, job)
     moved = cycle_transition(
         cycle=cycle, actor=principal(request).user, to=CycleState(body.to), reason=body.reason
     )

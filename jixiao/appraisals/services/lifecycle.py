@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jixiao.appraisals.eligibility import AbsenceSpan, default_exclusions, no_scheme
 from jixiao.appraisals.models import (
@@ -26,6 +27,7 @@ from jixiao.appraisals.services.results import results_recompute
 from jixiao.appraisals.workflow import AppraisalState, CycleState, check_transition
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import ServiceError
+from jixiao.core.progress import progress_report
 from jixiao.organization.models import Employee, Unit
 from jixiao.organization.selectors import unit_department
 from jixiao.schemes.models import Scheme
@@ -70,7 +72,11 @@ def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
     schemes = [link.scheme for link in cycle.cycle_schemes.select_related("scheme")]
     employees, units = cycle_candidates(cycle)
     found: list[Eligibility] = []
+    stage = gettext_noop("checking eligibility")
+    total = len(employees) + len(units)
+    progress_report(stage=stage, done=0, total=total)
     for employee in employees:
+        progress_report(stage=stage, done=len(found), total=total)
         spans = [AbsenceSpan(a.kind, a.start, a.end) for a in employee.absences.all()]
         reasons = default_exclusions(
             period_start=cycle.start,
@@ -167,6 +173,7 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
             link.save(update_fields=["version"])
             versions[link.scheme_id] = version
         entries = [entry for entry in _eligibility(cycle, actor) if entry.eligible]
+        progress_report(stage=gettext_noop("creating appraisals"), done=0, total=len(entries))
         unschemed = [str(entry.employee or entry.unit) for entry in entries if not entry.scheme_id]
         if unschemed:
             raise ServiceError(
@@ -200,7 +207,9 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                 "appraisals": len(entries),
             },
         )
+        progress_report(stage=gettext_noop("computing results"), done=0, total=len(entries))
         results_recompute(cycle=cycle, actor=actor)
+        progress_report(stage=gettext_noop("computing results"), done=len(entries))
     return cycle
 
 
@@ -263,7 +272,9 @@ def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
         )
     # Its own transaction: a result this marks for review stays marked when the
     # publication below is refused for it, so the calibration page shows it.
+    progress_report(stage=gettext_noop("computing results"))
     results_recompute(cycle=cycle, actor=actor)
+    progress_report(stage=gettext_noop("checking results"))
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk").get()
         cycle.refresh_from_db(fields=["state"])
@@ -287,8 +298,11 @@ def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
                 details=[f"{r.appraisal}: {'; '.join(r.errors)}" for r in failed[:20]],
             )
         now = timezone.now()
+        count = active.count()
+        progress_report(stage=gettext_noop("freezing results"), done=0, total=count)
         Result.objects.filter(appraisal__in=active).update(frozen_at=now)
         active.update(state=AppraisalState.PUBLISHED, updated_at=now)
+        progress_report(stage=gettext_noop("freezing results"), done=count, total=count)
         deadline = timezone.localdate(now) + datetime.timedelta(days=cycle.appeal_window_days)
         return _move(
             cycle,
@@ -331,6 +345,7 @@ def cycle_close(*, cycle: Cycle, actor: Any) -> Cycle:
             ),
         )
         now = timezone.now()
+        progress_report(stage=gettext_noop("archiving appraisals"))
         cycle.appraisals.filter(state=AppraisalState.PUBLISHED).update(
             state=AppraisalState.CLOSED, updated_at=now
         )

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from jixiao.appraisals import services as cycle_services
 from jixiao.appraisals.models import Cycle, Eligibility, PopulationRule
 from jixiao.appraisals.selectors import cycle_get, cycle_list, eligibility_list
-from jixiao.appraisals.workflow import CycleState, allowed_moves
+from jixiao.appraisals.tasks import CYCLE_JOBS
+from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, CycleState, allowed_moves
 from jixiao.core.errors import ServiceError
 from jixiao.hr.access import can_change
 from jixiao.hr.exports import outcome_rows, safe_cell
@@ -29,8 +30,11 @@ from jixiao.hr.forms import (
     PopulationRuleForm,
 )
 from jixiao.hr.selectors import cycle_overdue, cycle_progress, unit_spreads, unit_trend
-from jixiao.hr.services import cycle_publish_calibrated
 from jixiao.hr.views.base import hr_page, refused
+from jixiao.hr.views.jobs import job_context
+from jixiao.jobs.models import JobState
+from jixiao.jobs.selectors import job_latest_for
+from jixiao.jobs.services import job_enqueue
 from jixiao.schemes.models import Scheme
 
 
@@ -80,6 +84,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline_form": DeadlineForm(),
         "committee_form": CommitteeForm(initial={"members": cycle.committee.all()}),
         "eligibility_count": cycle.eligibilities.count(),
+        "recompute": cycle.state in SCORING_CYCLE_STATES,
+        **job_context(job_latest_for(target=cycle, kinds=CYCLE_JOBS)),
     }
     return render(request, "hr/cycle_detail.html", context)
 
@@ -266,10 +272,19 @@ def eligibility_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResp
     return redirect("hr:cycle_eligibility", pk=cycle.pk)
 
 
+# The moves that are background jobs (they touch every appraisal of the cycle).
+MOVE_JOBS = {
+    CycleState.TARGETS: "cycle_open",
+    CycleState.PUBLISHED: "cycle_publish",
+    CycleState.CLOSED: "cycle_close",
+}
+
+
 @hr_page
 @require_POST
 def cycle_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open, move between stages, publish (with the calibrations), close."""
+    """Open, move between stages, publish (with the calibrations), close. Opening,
+    publication and closing are jobs: the page shows their progress."""
     cycle = _cycle(request, pk)
     try:
         target = CycleState(request.POST.get("to", ""))
@@ -277,15 +292,38 @@ def cycle_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("unknown state"))
         return redirect("hr:cycle_detail", pk=cycle.pk)
     actor = request.user
-    if target == CycleState.PUBLISHED:
-        action = lambda: cycle_publish_calibrated(cycle=cycle, actor=actor)  # noqa: E731
-    else:
-        reason = request.POST.get("reason", "")
-        action = lambda: cycle_services.cycle_transition(  # noqa: E731
-            cycle=cycle, actor=actor, to=target, reason=reason
-        )
-    _act(request, action, _("the cycle is now: %(state)s") % {"state": target.label})
+    kind = MOVE_JOBS.get(target)
+    if kind is not None and not (kind == "cycle_open" and cycle.state != CycleState.DRAFT):
+        _job(request, kind, cycle, _("the cycle is now: %(state)s") % {"state": target.label})
+        return redirect("hr:cycle_detail", pk=cycle.pk)
+    reason = request.POST.get("reason", "")
+    _act(
+        request,
+        lambda: cycle_services.cycle_transition(cycle=cycle, actor=actor, to=target, reason=reason),
+        _("the cycle is now: %(state)s") % {"state": target.label},
+    )
     return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+@hr_page
+@require_POST
+def cycle_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recompute every result of the cycle, as a job."""
+    cycle = _cycle(request, pk)
+    _job(request, "results_recompute", cycle, _("results recomputed"))
+    return redirect("hr:cycle_detail", pk=cycle.pk)
+
+
+def _job(request: HttpRequest, kind: str, cycle: Cycle, success: str) -> None:
+    """Start the job (or find the same one already running) and say how it stands;
+    a job that has already finished (the immediate runner) is reported as done."""
+    job = job_enqueue(kind=kind, target=cycle, actor=request.user)
+    if job.state == JobState.DONE:
+        messages.success(request, success)
+    elif job.state == JobState.FAILED:
+        messages.error(request, "; ".join(job.errors))
+    else:
+        messages.info(request, _("started in the background; the progress is shown below"))
 
 
 @hr_page

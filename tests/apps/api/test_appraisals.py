@@ -51,8 +51,10 @@ def test_an_open_cycle_is_announced_to_everyone(apis: SimpleNamespace, open_cycl
 
 def test_hr_moves_a_cycle_through_its_stages(apis: SimpleNamespace, draft_cycle: Cycle) -> None:
     opened = apis.hr.post("/cycles/2026-10/transition", {"to": "targets"})
-    assert opened.status_code == 200, opened.content
-    assert opened.json()["state"] == "targets"
+    assert opened.status_code == 202, opened.content  # opening is a job
+    job = apis.hr.get(opened["Location"].removeprefix("/api/v1")).json()
+    assert (job["kind"], job["state"], job["done"], job["total"]) == ("cycle_open", "done", 4, 4)
+    assert apis.hr.get("/cycles/2026-10").json()["state"] == "targets"
     assert Appraisal.objects.filter(cycle=draft_cycle).count() == 4  # opening made them
     moved = apis.hr.post("/cycles/2026-10/transition", {"to": "collecting", "reason": "按期"})
     assert moved.json()["state"] == "collecting"
