@@ -232,8 +232,10 @@ def organisation(hr: User, *, employees: int, seed: int, say: Say) -> Built:
         people.add(f"{f.centre}总监", centre, f"{f.key}-DIR", gm)
         for f, centre in zip(FAMILIES, centres, strict=True)
     ]
-    director_of = {centre.pk: director for centre, director in zip(centres, directors, strict=True)}
-    heads = {}
+    director_of: dict[int | None, Employee] = {
+        centre.pk: director for centre, director in zip(centres, directors, strict=True)
+    }
+    heads: dict[int | None, Employee] = {}
     for family, department in zip((f for f, _u in department_rows), departments, strict=True):
         login = BIG_MANAGER_LOGIN if department.pk == assembly.pk else None
         heads[department.pk] = people.add(
@@ -243,7 +245,7 @@ def organisation(hr: User, *, employees: int, seed: int, say: Say) -> Built:
             director_of[department.parent_id],
             login=login,
         )
-    leads = {}
+    leads: dict[int | None, Employee] = {}
     for family, team in zip((f for f, _u in team_rows), teams, strict=True):
         leads[team.pk] = people.add("组长", team, f"{family.key}-LEAD", heads[team.parent_id])
     big_manager = heads[assembly.pk]
@@ -332,7 +334,7 @@ class _People:
     def __init__(self, rng: random.Random, positions: dict[str, Position]) -> None:
         self.rng = rng
         self.positions = positions
-        self.rows: list[tuple[Employee, str | None]] = []
+        self.rows: list[tuple[Employee, str]] = []
         self.logins: set[str] = set()
 
     def add(

@@ -67,7 +67,7 @@ def monthly_cycle(built: Built, period: tuple[str, str, str], *, seed: int, time
     """One monthly cycle: set up through the services, opened in bulk, its facts
     written and its results computed by the product's recompute; left in calibration."""
     month, code, name = period
-    cycle = timed(f"{code} set up", lambda: _create(built, month, code, name))
+    cycle: Cycle = timed(f"{code} set up", lambda: _create(built, month, code, name))
     count = timed(f"{code} opened (bulk)", lambda: _open(cycle, built))
     facts = timed(f"{code} facts (bulk)", lambda: _facts(cycle, built, seed))
     changed = timed(
@@ -247,9 +247,9 @@ class _SchemeChooser:
         for a in assignments:
             if a.position_id is not None:
                 self.position.setdefault(a.position_id, a.scheme_id)
-            elif a.scope == AssignmentScope.MEMBERS:
+            elif a.unit_id is not None and a.scope == AssignmentScope.MEMBERS:
                 self.members.setdefault(a.unit_id, a.scheme_id)
-            else:
+            elif a.unit_id is not None:
                 self.itself.setdefault(a.unit_id, a.scheme_id)
         self.schemes = schemes
         self.units = units
