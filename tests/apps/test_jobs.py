@@ -20,6 +20,7 @@ from jixiao.core.models import AuditEvent
 from jixiao.jobs import threads
 from jixiao.jobs.models import Job, JobState
 from jixiao.jobs.services import job_enqueue
+from jixiao.notices.models import Notice
 from tests.apps import job_kinds
 from tests.apps.api.conftest import Api, assert_error, personal
 from tests.apps.factories import PASSWORD
@@ -278,3 +279,21 @@ def _another_draft(hr: Any) -> Cycle:
     return appraisal_services.cycle_create(
         actor=hr, code="2026-11", name="2026年11月考核", period_kind="month", period="2026-11"
     )
+
+
+# -- the periodic job ------------------------------------------------------------------
+def test_the_reminders_are_a_periodic_job_recorded_like_the_others(
+    company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    from procrastinate.contrib.django import app
+
+    from jixiao.notices.tasks import reminders_periodic_task
+
+    periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert periodic["jixiao.notices.reminders"] == "0 8 * * *"
+    assert periodic["jixiao.jobs.stalled_retry"] == "* * * * *"
+    reminders_periodic_task(timestamp=0)  # what a worker runs at 08:00
+    job = Job.objects.get(kind="reminders_send")
+    assert (job.state, job.target_type, job.requested_by) == (JobState.DONE, "", None)
+    assert Notice.objects.filter(recipient=company.manager.user).count() == 2
+    assert AuditEvent.objects.filter(action="job.done", context__job=job.pk).exists()
