@@ -8,3 +8,9 @@ class PortalConfig(AppConfig):
     name = "jixiao.portal"
     label = "portal"
     verbose_name = _("Pages")
+
+    def ready(self) -> None:
+        from jixiao.core.menu import menu_register
+        from jixiao.portal.menu import menu_for
+
+        menu_register(menu_for)

@@ -30,6 +30,7 @@ from jixiao.appraisals.access import (
     improvement_plans_visible_to,
     ratings_visible_to,
     relations,
+    results_visible_to,
     target_change_requests_visible_to,
 )
 from jixiao.appraisals.models import Appraisal, Rating
@@ -70,6 +71,8 @@ def base_context(request: HttpRequest, appraisal: Appraisal, tab: str) -> dict[s
         "standing": standing,
         "is_appraisee": APPRAISEE in standing,
         "published": appraisal.cycle.state in (CycleState.PUBLISHED, CycleState.CLOSED),
+        # the result tab only when the reader may see a result (otherwise it is a 404)
+        "has_result": results_visible_to(request.user).filter(appraisal=appraisal).exists(),
     }
 
 
