@@ -22,6 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--repeat", type=int, default=3, help="timed requests per page")
         parser.add_argument("--json", help="also write the figures to this file")
+        parser.add_argument(
+            "--match",
+            action="append",
+            help="only the pages whose 'role: page' contains this (repeatable)",
+        )
         parser.add_argument("--compare", nargs=2, metavar=("SMALL", "LARGE"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,6 +45,9 @@ class Command(BaseCommand):
         )
         figures = []
         for page in pages():
+            label = f"{page.role}: {page.name}"
+            if options["match"] and not any(text in label for text in options["match"]):
+                continue
             measured = measure(page, repeat=options["repeat"])
             figures.append(measured.as_dict())
             self.stdout.write(
