@@ -9,8 +9,9 @@ from collections.abc import Callable
 from jixiao.scoring.errors import Path, Problem
 from jixiao.scoring.model import Item, Node, Scheme, Section
 from jixiao.scoring.numbers import fmt
-from jixiao.scoring.reader import SchemeReader
+from jixiao.scoring.reader import SchemeReader, placed
 from jixiao.scoring.weights import effective_weights
+from jixiao.scoring.wording import say
 
 _TOLERANCE = 1e-9
 Warn = Callable[[Path, str], None]
@@ -20,15 +21,20 @@ def design_warnings(scheme: Scheme, reader: SchemeReader) -> list[Problem]:
     warnings: list[Problem] = []
 
     def warn(path: Path, message: str) -> None:
-        warnings.append(reader.document.problem(path, message, severity="warning"))
+        found = reader.document.problem(path, message, severity="warning")
+        warnings.append(placed(reader.document, found))
 
     key = "sections" if scheme.nodes and isinstance(scheme.nodes[0], Section) else "items"
     top = sum(node.weight for node in scheme.nodes)
     if abs(top - scheme.scale) > _TOLERANCE:
         warn(
             (key,),
-            f"the top-level weights add up to {fmt(top)}, not the scale {fmt(scheme.scale)}; "
-            "they are shared out in proportion",
+            say(
+                "the top-level weights add up to {total}, not the scale {scale};"
+                " they are shared out in proportion",
+                total=fmt(top),
+                scale=fmt(scheme.scale),
+            ),
         )
     _section_sums(scheme.nodes, warn)
     _limits(scheme, reader, warn)
@@ -46,8 +52,13 @@ def _section_sums(nodes: tuple[Node, ...], warn: Warn) -> None:
         if abs(total - node.weight) > _TOLERANCE and abs(total - 100) > _TOLERANCE and not equal:
             warn(
                 node.path,
-                f"section {node.name!r}: its weights add up to {fmt(total)}, neither its own "
-                f"weight {fmt(node.weight)} nor 100; they are shared out in proportion",
+                say(
+                    "section {name!r}: its weights add up to {total}, neither its own weight"
+                    " {weight} nor 100; they are shared out in proportion",
+                    name=node.name,
+                    total=fmt(total),
+                    weight=fmt(node.weight),
+                ),
             )
         _section_sums(node.children, warn)
 

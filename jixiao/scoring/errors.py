@@ -32,6 +32,7 @@ class Problem:
     line: int | None = None
     file: str | None = None
     severity: str = "error"  # error | warning
+    place: str = ""  # where, as a person sees it: 第 2 节「运营指标」第 3 项「…」的权重
 
     def __str__(self) -> str:
         where = []
@@ -51,6 +52,7 @@ class Problem:
             "path": format_path(self.path),
             "message": self.message,
             "severity": self.severity,
+            "place": self.place,
         }
 
 

@@ -28,6 +28,7 @@ from jixiao.scoring.parse_population import (
 from jixiao.scoring.reader import SchemeReader
 from jixiao.scoring.rules import parse_rule
 from jixiao.scoring.source import Document, parse_text, read_file
+from jixiao.scoring.wording import say
 
 TOP_KEYS = (
     "code", "name", "description", "period", "scale", "sections", "items", "raters",
@@ -151,7 +152,7 @@ def _children(
 
 def _check_weights(reader: SchemeReader, nodes: tuple[Node, ...], path: Path) -> None:
     if nodes and all(node.weight == 0 for node in nodes):
-        reader.problem(path, "the weights of these siblings are all zero")
+        reader.problem(path, say("the weights of these siblings are all zero"))
 
 
 def _section(

@@ -7,6 +7,7 @@ and reading goes on so that one pass reports everything wrong.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from difflib import get_close_matches
 from typing import Any
 
@@ -14,15 +15,22 @@ from jixiao.scoring.conditions import Condition, parse_condition
 from jixiao.scoring.errors import ExpressionError, Path, Problem
 from jixiao.scoring.expr import Expression, compile_expression
 from jixiao.scoring.numbers import parse_number
+from jixiao.scoring.places import place_of
 from jixiao.scoring.rules.base import Reader
 from jixiao.scoring.source import Document
+from jixiao.scoring.wording import say
+
+
+def placed(document: Document, problem: Problem) -> Problem:
+    """The problem with its place as a person sees it (places.py), in the current language."""
+    return replace(problem, place=place_of(document.data, problem.path))
 
 
 def did_you_mean(key: str, allowed: tuple[str, ...] | list[str]) -> str:
     near = get_close_matches(key, list(allowed), n=1, cutoff=0.6)
     if near:
-        return f"unknown key; did you mean {near[0]!r}?"
-    return f"unknown key; expected one of {', '.join(allowed)}"
+        return say("unknown key; did you mean {near!r}?", near=near[0])
+    return say("unknown key; expected one of {keys}", keys=", ".join(allowed))
 
 
 class SchemeReader(Reader):
@@ -32,10 +40,11 @@ class SchemeReader(Reader):
         self.warnings: list[Problem] = []
 
     def problem(self, path: Path, message: str) -> None:
-        self.problems.append(self.document.problem(path, message))
+        self.problems.append(placed(self.document, self.document.problem(path, message)))
 
     def warn(self, path: Path, message: str) -> None:
-        self.warnings.append(self.document.problem(path, message, severity="warning"))
+        found = self.document.problem(path, message, severity="warning")
+        self.warnings.append(placed(self.document, found))
 
     def keys(
         self,
@@ -56,7 +65,7 @@ class SchemeReader(Reader):
                 ok = False
         for key in required:
             if key not in raw and key not in suggested:  # a misspelling already said it
-                self.problem(path, f"missing required key {key!r}")
+                self.problem(path, say("missing required key {key!r}", key=key))
                 ok = False
         return {str(k): v for k, v in raw.items()} if ok else None
 
@@ -67,7 +76,8 @@ class SchemeReader(Reader):
             self.problem(path, str(exc))
             return None
         if minimum is not None and value < minimum:
-            self.problem(path, f"must be at least {minimum:g}, got {raw!r}")
+            said = say("must be at least {minimum}, got {raw!r}", minimum=f"{minimum:g}", raw=raw)
+            self.problem(path, said)
             return None
         return value
 

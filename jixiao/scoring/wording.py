@@ -406,6 +406,7 @@ ZH: dict[str, str] = {
 }
 
 # The words of describe.py (rules said in plain words), kept in their own module.
-from jixiao.scoring.wording_rules import DESCRIBE_ZH  # noqa: E402
+from jixiao.scoring.wording_rules import DESCRIBE_ZH, PROBLEMS_ZH  # noqa: E402
 
 ZH.update(DESCRIBE_ZH)
+ZH.update(PROBLEMS_ZH)

@@ -109,3 +109,43 @@ DESCRIBE_ZH: dict[str, str] = {
     "{condition}: {steps} step(s)": "{condition} 调 {steps} 级",
     "service fee deducted: {fees}": "扣减服务费：{fees}",
 }
+
+# Problems with a scheme document: their place (places.py) and their words.
+PROBLEMS_ZH: dict[str, str] = {
+    "section {n} {name}": "第 {n} 节{name}",
+    "item {n} {name}": "第 {n} 项{name}",
+    "tier {n}": "第 {n} 档",
+    "“{name}”": "「{name}」",
+    "{first}, {then}": "{first}{then}",
+    "{where}, {field}": "{where}的{field}",
+    "weight": "权重",
+    "rule": "计分规则",
+    "measure": "计算公式",
+    "standard": "达标标准",
+    "full score": "满分",
+    "name": "名称",
+    "code": "编码",
+    "period": "考核周期",
+    "default": "缺省数据",
+    "raters": "评价人",
+    "grades": "等级",
+    "adjustments": "调整项",
+    "total": "总分",
+    "outcomes": "考核结果应用",
+    "forced distribution": "强制分布",
+    "limits": "设计检查",
+    "the items": "考核项目",
+    "the sections": "各节",
+    # checks.py, parse.py, reader.py
+    "the top-level weights add up to {total}, not the scale {scale};"
+    " they are shared out in proportion": (
+        "顶层权重合计为 {total}，不等于满分 {scale}；将按比例折算"
+    ),
+    "section {name!r}: its weights add up to {total}, neither its own weight {weight} nor 100;"
+    " they are shared out in proportion": (
+        "{name!r} 一节的权重合计为 {total}，既不等于本节权重 {weight}，也不等于 100；将按比例折算"
+    ),
+    "the weights of these siblings are all zero": "同一层的权重全部为 0",
+    "must be at least {minimum}, got {raw!r}": "不能小于 {minimum}，实为 {raw!r}",
+    "missing required key {key!r}": "缺少必填项 {key!r}",
+}

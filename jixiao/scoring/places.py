@@ -1,0 +1,93 @@
+"""A problem's place as a person sees it: "第 2 节「运营指标」第 3 项「预算执行偏差率」：权重"
+(in English "section 2 “运营指标”, item 3 “预算执行偏差率”: weight"), made from the
+document and the machine path (`sections[1].items[2].weight`), in the current language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jixiao.scoring.errors import Path
+from jixiao.scoring.wording import say
+
+
+def _named(node: Any) -> str:
+    if isinstance(node, Mapping):
+        name = node.get("name") or node.get("code")
+        if name is not None:
+            return str(name)
+    return ""
+
+
+def _field(key: str) -> str:
+    fields = {
+        "weight": say("weight"),
+        "rule": say("rule"),
+        "measure": say("measure"),
+        "standard": say("standard"),
+        "full": say("full score"),
+        "name": say("name"),
+        "code": say("code"),
+        "period": say("period"),
+        "default": say("default"),
+        "raters": say("raters"),
+        "grades": say("grades"),
+        "adjustments": say("adjustments"),
+        "total": say("total"),
+        "outcomes": say("outcomes"),
+        "distribution": say("forced distribution"),
+        "limits": say("limits"),
+        "items": say("the items"),
+        "sections": say("the sections"),
+    }
+    return fields.get(key, key)
+
+
+def place_of(data: Any, path: Path) -> str:
+    """The place of `path` in `data` in words; "" for the document as a whole."""
+    parts: list[str] = []
+    node = data
+    index = 0
+    while index < len(path):
+        part = path[index]
+        following = path[index + 1] if index + 1 < len(path) else None
+        child = _child(node, part)
+        if part in ("sections", "items") and isinstance(following, int):
+            entry = _child(child, following)
+            name = _named(entry)
+            if part == "sections":
+                parts.append(say("section {n} {name}", n=following + 1, name=_quoted(name)))
+            else:
+                parts.append(say("item {n} {name}", n=following + 1, name=_quoted(name)))
+            node, index = entry, index + 2
+            continue
+        if part == "bands" and isinstance(following, int):
+            parts.append(say("tier {n}", n=following + 1))
+            node, index = _child(child, following), index + 2
+            continue
+        if isinstance(part, str) and (not parts or part in _FIELDS):
+            field = _field(part)
+            return say("{where}, {field}", where=_joined(parts), field=field) if parts else field
+        node, index = child, index + 1
+    return _joined(parts)
+
+
+_FIELDS = ("weight", "rule", "measure", "standard", "full", "period", "default", "raters")
+
+
+def _joined(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        text = say("{first}, {then}", first=text, then=part) if text else part
+    return text
+
+
+def _quoted(name: str) -> str:
+    return say("“{name}”", name=name) if name else ""
+
+
+def _child(node: Any, part: str | int) -> Any:
+    try:
+        return node[part]
+    except (KeyError, IndexError, TypeError):
+        return None

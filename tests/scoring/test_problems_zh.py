@@ -1,0 +1,129 @@
+"""Problems with a scheme in the reader's language, with their place as a person sees it.
+
+Every problem keeps its machine path (`sections[1].items[2].weight`) and gains a
+place ("第 2 节「运营指标」第 3 项「预算执行偏差率」的权重"), both in English and Chinese.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.scoring import SchemeError, language, scheme_from_text
+from jixiao.scoring.errors import format_path
+
+HEAD = "code: X\nname: x\n"
+SECTIONS = """\
+sections:
+  - name: 财务指标
+    weight: 40
+    items:
+      - {name: 预算, weight: 100, rule: {direct: {}}}
+  - name: 运营指标
+    weight: 60
+    items:
+      - {name: a, weight: 10, rule: {direct: {}}}
+      - {name: b, weight: 10, rule: {direct: {}}}
+      - {name: 预算执行偏差率, weight: %s, rule: %s}
+"""
+
+# (document, machine path, English place, English message, Chinese place, Chinese message)
+CASES = [
+    pytest.param(
+        SECTIONS % ("-5", "{direct: {}}"),
+        "sections[1].items[2].weight",
+        "section 2 “运营指标”, item 3 “预算执行偏差率”, weight",
+        "must be at least 0, got -5",
+        "第 2 节「运营指标」第 3 项「预算执行偏差率」的权重",
+        "不能小于 0，实为 -5",
+        id="negative weight",
+    ),
+    pytest.param(
+        SECTIONS % ("10", "{bandz: []}"),
+        "sections[1].items[2].rule.bandz",
+        "section 2 “运营指标”, item 3 “预算执行偏差率”, rule",
+        "unknown key; did you mean 'bands'?",
+        "第 2 节「运营指标」第 3 项「预算执行偏差率」的计分规则",
+        "未知的键；是否应为 'bands'？",
+        id="unknown key near a known one",
+    ),
+    pytest.param(
+        SECTIONS % ("10", "{deduct: {}}"),
+        "sections[1].items[2].rule.deduct",
+        "section 2 “运营指标”, item 3 “预算执行偏差率”, rule",
+        "missing required key 'per'",
+        "第 2 节「运营指标」第 3 项「预算执行偏差率」的计分规则",
+        "缺少必填项 'per'",
+        id="missing key",
+    ),
+    pytest.param(
+        "items:\n  - {name: 甲, weight: 0, rule: {direct: {}}}\n"
+        "  - {name: 乙, weight: 0, rule: {direct: {}}}\n",
+        "items",
+        "the items",
+        "the weights of these siblings are all zero",
+        "考核项目",
+        "同一层的权重全部为 0",
+        id="all weights zero",
+    ),
+    pytest.param(
+        "items:\n  - {name: 甲, weight: 10, rule: {direct: {}}, rulle: 1}\n",
+        "items[0].rulle",
+        "item 1 “甲”",
+        "unknown key; did you mean 'rule'?",
+        "第 1 项「甲」",
+        "未知的键；是否应为 'rule'？",
+        id="unknown item key",
+    ),
+]
+
+
+def problems(text: str, code: str) -> list[tuple[str, str, str]]:
+    with language(code), pytest.raises(SchemeError) as raised:
+        scheme_from_text(HEAD + text)
+    return [(format_path(p.path), p.place, p.message) for p in raised.value.problems]
+
+
+@pytest.mark.parametrize(("text", "path", "en_place", "en", "zh_place", "zh"), CASES)
+def test_each_problem_in_both_languages_with_its_place(
+    text: str, path: str, en_place: str, en: str, zh_place: str, zh: str
+) -> None:
+    assert (path, en_place, en) in problems(text, "en")
+    assert (path, zh_place, zh) in problems(text, "zh")
+
+
+WARNINGS = [
+    pytest.param(
+        "items:\n  - {name: 甲, weight: 60, rule: {direct: {}}}\n"
+        "  - {name: 乙, weight: 45, rule: {direct: {}}}\n",
+        "items",
+        "the top-level weights add up to 105, not the scale 100; they are shared out in proportion",
+        "顶层权重合计为 105，不等于满分 100；将按比例折算",
+        id="top-level sum",
+    ),
+    pytest.param(
+        "sections:\n  - name: 业绩\n    weight: 100\n    items:\n"
+        "      - {name: 甲, weight: 30, rule: {direct: {}}}\n"
+        "      - {name: 乙, weight: 20, rule: {direct: {}}}\n",
+        "sections[0]",
+        "section '业绩': its weights add up to 50, neither its own weight 100 nor 100;"
+        " they are shared out in proportion",
+        "'业绩' 一节的权重合计为 50，既不等于本节权重 100，也不等于 100；将按比例折算",
+        id="section sum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "en", "zh"), WARNINGS)
+def test_design_warnings_in_both_languages(text: str, path: str, en: str, zh: str) -> None:
+    for code, message in (("en", en), ("zh", zh)):
+        with language(code):
+            scheme = scheme_from_text(HEAD + text)
+        assert (path, message) in [(format_path(w.path), w.message) for w in scheme.warnings]
+
+
+def test_a_problem_as_a_dict_carries_its_place() -> None:
+    with language("zh"), pytest.raises(SchemeError) as raised:
+        scheme_from_text(HEAD + SECTIONS % ("-5", "{direct: {}}"))
+    found = raised.value.problems[0].as_dict()
+    assert found["path"] == "sections[1].items[2].weight"
+    assert found["place"] == "第 2 节「运营指标」第 3 项「预算执行偏差率」的权重"
