@@ -214,6 +214,26 @@ def test_the_cycle_page_starts_the_job_and_polls_its_progress(
     assert draft_cycle.state == "targets"
 
 
+def test_the_cycle_page_shows_a_finished_job_for_a_few_minutes_and_a_failed_one_until_the_next(
+    hr: Any, draft_cycle: Cycle
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    client = signed_in(hr)
+    page = f"/hr/cycles/{draft_cycle.pk}/"
+    failed = job_enqueue(kind="test_steps", target=draft_cycle, actor=hr, arguments={"break_at": 1})
+    Job.objects.filter(pk=failed.pk).update(kind="results_recompute")  # a cycle job failed
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Job.objects.filter(pk=failed.pk).update(finished_at=long_ago)
+    assert f'data-job="{failed.pk}"' in client.get(page).content.decode()
+    opened = job_enqueue(kind="cycle_open", target=draft_cycle, actor=hr)
+    assert f'data-job="{opened.pk}"' in client.get(page).content.decode()
+    Job.objects.filter(pk=opened.pk).update(finished_at=long_ago)
+    assert "data-job=" not in client.get(page).content.decode()
+
+
 def test_the_page_shows_a_failed_job_s_errors_in_chinese(
     hr: Any, draft_cycle: Cycle, company: SimpleNamespace
 ) -> None:

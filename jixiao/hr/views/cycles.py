@@ -5,6 +5,7 @@ overdue work, and the outcomes export."""
 from __future__ import annotations
 
 import csv
+import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +33,7 @@ from jixiao.hr.forms import (
 from jixiao.hr.selectors import cycle_overdue, cycle_progress, unit_spreads, unit_trend
 from jixiao.hr.views.base import hr_page, refused
 from jixiao.hr.views.jobs import job_context
-from jixiao.jobs.models import JobState
+from jixiao.jobs.models import Job, JobState
 from jixiao.jobs.selectors import job_latest_for
 from jixiao.jobs.services import job_enqueue
 from jixiao.schemes.models import Scheme
@@ -85,9 +86,19 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "committee_form": CommitteeForm(initial={"members": cycle.committee.all()}),
         "eligibility_count": cycle.eligibilities.count(),
         "recompute": cycle.state in SCORING_CYCLE_STATES,
-        **job_context(job_latest_for(target=cycle, kinds=CYCLE_JOBS)),
+        **job_context(_job_to_show(cycle)),
     }
     return render(request, "hr/cycle_detail.html", context)
+
+
+def _job_to_show(cycle: Cycle) -> Job | None:
+    """The cycle's latest job while it runs, failed (its errors stay until the next
+    job), or for a few minutes after it has finished."""
+    job = job_latest_for(target=cycle, kinds=CYCLE_JOBS)
+    if job is None or job.state != JobState.DONE:
+        return job
+    recent = job.finished_at and timezone.now() - job.finished_at < datetime.timedelta(minutes=5)
+    return job if recent else None
 
 
 @hr_page
