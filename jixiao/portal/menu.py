@@ -70,7 +70,7 @@ def menu_state(user: Any) -> MenuState:
         is_auditor=roles.is_auditor(user),
         is_staff=bool(user.is_staff or user.is_superuser),
         has_employee=me is not None,
-        has_team=bool(me is not None and me.has_team),  # type: ignore[attr-defined]
+        has_team=bool(me is not None and me.has_team),
         owns_data=bool(me is not None and me.is_data_owner),
         latest_appraisal=latest,
         calibrating_cycle=calibrating,
