@@ -103,6 +103,26 @@ def test_the_check_shows_an_error_beside_its_line(hr: Any, scheme: SchemeVersion
     assert "rule" in text and "error" in text
 
 
+def test_the_check_speaks_the_readers_language_and_names_the_place(
+    hr: Any, scheme: SchemeVersion
+) -> None:
+    broken = SCHEME.replace(
+        "weight: 25\n        rule: {levels", "weight: -1\n        rule: {levels"
+    )
+    assert broken != SCHEME
+    client = signed_in(hr)
+    zh = client.post(
+        "/hr/schemes/check/",
+        {"text": broken},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "的权重: 不能小于 0，实为 -1" in zh
+    assert "「" in zh and "must be at least" not in zh
+    en = client.post("/hr/schemes/check/", {"text": broken}, HTTP_HX_REQUEST="true")
+    assert "weight: must be at least 0, got -1" in en.content.decode()
+
+
 def test_saving_a_broken_document_saves_nothing(hr: Any, scheme: SchemeVersion) -> None:
     broken = SCHEME.replace(
         "weight: 25\n        rule: {levels", "weight: -1\n        rule: {levels"
