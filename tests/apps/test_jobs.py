@@ -317,3 +317,12 @@ def test_the_reminders_are_a_periodic_job_recorded_like_the_others(
     assert (job.state, job.target_type, job.requested_by) == (JobState.DONE, "", None)
     assert Notice.objects.filter(recipient=company.manager.user).count() == 2
     assert AuditEvent.objects.filter(action="job.done", context__job=job.pk).exists()
+
+
+def test_a_worker_needs_postgresql() -> None:
+    from django.core.management import CommandError, call_command
+
+    if connection.vendor == "postgresql":
+        pytest.skip("on PostgreSQL the worker runs (test_jobs_queue.py)")
+    with pytest.raises(CommandError, match="workers need PostgreSQL"):
+        call_command("jixiao_worker")

@@ -200,3 +200,31 @@ def queue_row_id(job: Job) -> int:
             "SELECT id FROM procrastinate_jobs WHERE args->>'job_id' = %s", [str(job.pk)]
         )
         return int(cursor.fetchone()[0])
+
+
+def test_two_people_asking_at_the_same_moment_get_the_same_job(hr: Any, cycle: Cycle) -> None:
+    import threading
+
+    barrier = threading.Barrier(2)
+    found: list[int] = []
+
+    def ask() -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                job = job_enqueue(kind="cycle_open", target=cycle, actor=hr)
+                time.sleep(0.3)  # both transactions open at once
+            found.append(job.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 2 and found[0] == found[1]
+    assert Job.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procrastinate_jobs")
+        assert cursor.fetchone()[0] == 1
