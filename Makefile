@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 EXAMPLES := ../shared/spec/examples
 MANAGE := $(BIN)/python manage.py
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/jixiao
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/jixiao_bench
+EMPLOYEES ?= 10000
 HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
@@ -73,7 +75,12 @@ bench-import: $(STAMP) ## run the Excel import benchmark (100,000 fact rows) and
 bench-caps: $(STAMP) ## time and peak memory of the worst scheme documents (alias bombs …) under the caps
 	$(BIN)/python bench/scheme_caps.py
 
+bench-company: $(STAMP) ## build a company of EMPLOYEES (10000) in BENCH_URL (emptied first!) and measure each role's pages
+	DATABASE_URL=$(BENCH_URL) DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only} $(MANAGE) migrate -v0
+	DATABASE_URL=$(BENCH_URL) DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only} $(MANAGE) bench_company --employees $(EMPLOYEES) --seed 1 --replace
+	DATABASE_URL=$(BENCH_URL) DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only} $(MANAGE) bench_pages
+
 clean: ## remove the virtual environment and generated files (the demo database too)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps clean
+.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps bench-company clean
