@@ -1,6 +1,6 @@
 """The menu of every page, by role and state (one place; domain.md §1).
 
-`menu_state` reads what decides the menu in a constant number of queries (three for
+`menu_state` reads what decides the menu in a constant number of queries (four for
 a person, one for an account without an employee), whatever the size of the team or
 the company; `menu_for` turns it into entries. Nothing is shown that leads to a page
 the person may not open: 我的团队 only for someone with a report, 数据录入 only for a
@@ -32,6 +32,7 @@ class MenuState:
     has_team: bool = False
     owns_data: bool = False
     latest_appraisal: int | None = None  # one's own, or one's provider's
+    latest_result: int | None = None  # the appraisal of one's last published result
     calibrating_cycle: int | None = None  # a cycle in calibration whose committee one sits on
 
 
@@ -45,7 +46,7 @@ def menu_state(user: Any) -> MenuState:
         .annotate(has_team=Exists(Employee.objects.filter(supervisor=OuterRef("pk"))))
         .first()
     )
-    latest = None
+    latest = latest_result = None
     if me is not None:
         mine = Q(employee=me)
         if me.unit.is_provider:
@@ -53,6 +54,12 @@ def menu_state(user: Any) -> MenuState:
         latest = (
             Appraisal.objects.filter(mine)
             .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
+            .order_by("-cycle__start", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        latest_result = (  # published: the person may read it (results_visible_to)
+            Appraisal.objects.filter(mine, result__frozen_at__isnull=False)
             .order_by("-cycle__start", "-pk")
             .values_list("pk", flat=True)
             .first()
@@ -73,6 +80,7 @@ def menu_state(user: Any) -> MenuState:
         has_team=bool(me is not None and me.has_team),
         owns_data=bool(me is not None and me.is_data_owner),
         latest_appraisal=latest,
+        latest_result=latest_result,
         calibrating_cycle=calibrating,
     )
 
@@ -84,6 +92,9 @@ def menu_entries_for_state(state: MenuState) -> list[tuple[str, str, str]]:
     if state.latest_appraisal is not None:
         url = reverse("portal:appraisal_detail", args=[state.latest_appraisal])
         entries.append(("appraisal", _("My appraisals"), url))
+    if state.latest_result is not None:
+        url = reverse("portal:appraisal_result", args=[state.latest_result])
+        entries.append(("result", _("My last result"), url))
     if state.has_team:
         entries.append(("team", _("My team"), reverse("portal:team")))
     if state.owns_data:
