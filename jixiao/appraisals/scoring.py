@@ -21,7 +21,7 @@ from typing import Any
 from jixiao.appraisals.models import Appraisal, Cycle, FactKind, GroupInput, Result
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
-from jixiao.schemes.engine import engine_scheme, item_words
+from jixiao.schemes.engine import engine_scheme, item_words, reader_language
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import (
     FactsError,
@@ -31,6 +31,7 @@ from jixiao.scoring import (
     facts_from_data,
     score_periods,
 )
+from jixiao.scoring.describe import item_labels, rater_name
 from jixiao.scoring.wording import language
 
 
@@ -242,6 +243,7 @@ class ItemInfo:
     event_names: tuple[str, ...] = ()  # the events a deduct/add rule counts
     levels: tuple[str, ...] = ()  # the level names a levels rule rates with
     words: str = ""  # the item in plain words (describe), in the reader's language
+    rater_names: tuple[str, ...] = ()  # rater_roles as the reader says them (上级, 自评 …)
 
 
 def items_info(version: SchemeVersion) -> list[ItemInfo]:
@@ -272,9 +274,15 @@ def items_info(version: SchemeVersion) -> list[ItemInfo]:
                 event_names=tuple(sorted(getattr(getattr(item.rule, "events", None), "names", ()))),
                 levels=tuple(str(level) for level, _points in getattr(item.rule, "levels", ())),
                 words=item_words(item),
+                rater_names=_rater_names(item, roles),
             )
         )
     return found
+
+
+def _rater_names(item: Any, roles: tuple[str, ...]) -> tuple[str, ...]:
+    with language(reader_language()):
+        return tuple(rater_name(role, item_labels(item)) for role in roles)
 
 
 def lowest_grade(version: SchemeVersion) -> str | None:

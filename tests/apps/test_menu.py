@@ -170,3 +170,18 @@ def test_the_result_tab_only_when_a_result_may_be_seen(
     assert reverse("portal:appraisal_targets", args=[appraisal.pk]) in page
     assert reverse("portal:appraisal_result", args=[appraisal.pk]) not in page
     assert client.get(reverse("portal:appraisal_result", args=[appraisal.pk])).status_code == 404
+
+
+def test_the_raters_of_an_item_are_said_in_words(
+    open_cycle: Cycle, company: SimpleNamespace
+) -> None:
+    clerk = company.clerks[0]
+    appraisal = Appraisal.objects.get(cycle=open_cycle, employee=clerk)
+    client = Client()
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(clerk.user)
+
+    page = client.get(reverse("portal:appraisal_detail", args=[appraisal.pk])).content.decode()
+
+    assert "评分人 上级" in page
+    assert "supervisor" not in page
