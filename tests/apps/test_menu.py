@@ -185,3 +185,12 @@ def test_the_raters_of_an_item_are_said_in_words(
 
     assert "评分人 上级" in page
     assert "supervisor" not in page
+
+
+def test_a_rating_s_role_is_said_in_the_reader_s_words() -> None:
+    from django.utils import translation
+
+    from jixiao.portal.templatetags.portal_words import rater
+
+    with translation.override("zh-hans"):
+        assert (rater("supervisor"), rater("self"), rater("peer")) == ("上级", "自评", "同事")

@@ -48,6 +48,9 @@ ENGINE_WORDS = {
     "None": re.compile(r"\bNone\b"),
     "result.computed": re.compile(r"\bresult\.computed\b"),
     "appraisals.result#": re.compile(r"appraisals\.result#"),
+    "object reference": re.compile(r"\b[a-z_]+\.[a-z_]+#\d+"),
+    "action code": re.compile(r"\b[a-z]+\.[a-z_]+ed\b"),
+    "digest": re.compile(r"\b[0-9a-f]{40,64}\b"),
 }
 
 
@@ -132,10 +135,12 @@ def followed(href: str, here: str) -> str | None:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(client: Client, sentences: list[str]) -> tuple[list[str], dict[str, set[str]], set[str]]:
+def crawl(
+    client: Client, sentences: list[str]
+) -> tuple[list[str], dict[str, dict[str, str]], set[str]]:
     """(problems, engine words by page, pages visited)."""
     problems: list[str] = []
-    words: dict[str, set[str]] = defaultdict(set)
+    words: dict[str, dict[str, str]] = defaultdict(dict)  # page: word: its context
     visited: set[str] = set()
     shapes: dict[str, int] = defaultdict(int)
     queue: list[tuple[str, int, str]] = [("/", 0, "start")]
@@ -176,8 +181,9 @@ def crawl(client: Client, sentences: list[str]) -> tuple[list[str], dict[str, se
                 problems.append(f"{where}: English sentence {sentence!r}")
                 break
         for name, pattern in ENGINE_WORDS.items():
-            if pattern.search(text):
-                words[url].add(name)
+            found = pattern.search(text)
+            if found:
+                words[url][name] = text[max(0, found.start() - 30) : found.end() + 30]
         links = [(href, depth + 1) for href in page.nav_links]
         if depth < DEPTH:
             links += [(href, depth + 1) for href in page.links]
@@ -224,8 +230,8 @@ def test_every_page_of_the_menu_answers_in_chinese(demo: None, username: str) ->
     problems, words, visited = crawl(client, english_sentences())
 
     print(f"\n{username}: {len(visited)} pages, {len(words)} with engine words")
-    for url, names in sorted(words.items()):
-        print(f"  {url}: {', '.join(sorted(names))}")
+    for url, found in sorted(words.items()):
+        print(f"  {url}: " + "; ".join(f"{name} «{context}»" for name, context in found.items()))
     for pattern in REACHED[username]:
         assert any(re.fullmatch(pattern, url) for url in visited), pattern
     assert problems == [], "\n".join(problems)
