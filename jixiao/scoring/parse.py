@@ -130,12 +130,12 @@ def _optional_number(
 
 def _nodes(reader: SchemeReader, spec: Mapping[str, Any]) -> tuple[Node, ...]:
     if ("sections" in spec) == ("items" in spec):
-        reader.problem((), "give either sections or items (a form without sections)")
+        reader.problem((), say("give either sections or items (a form without sections)"))
         return ()
     key = "sections" if "sections" in spec else "items"
     nodes = _children(reader, spec[key], (key,), key, ())
     if not spec[key]:
-        reader.problem((key,), "a scheme needs at least one item")
+        reader.problem((key,), say("a scheme needs at least one item"))
     return nodes
 
 
@@ -164,12 +164,12 @@ def _section(
     name = reader.text(spec.get("name"), (*path, "name")) or ""
     weight = reader.number(spec.get("weight"), (*path, "weight"), minimum=0)
     if ("sections" in spec) == ("items" in spec):
-        reader.problem(path, "a section has either items or sections")
+        reader.problem(path, say("a section has either items or sections"))
         return None
     key = "sections" if "sections" in spec else "items"
     children = _children(reader, spec[key], (*path, key), key, (*parents, name))
     if not spec[key]:
-        reader.problem((*path, key), "a section needs at least one item")
+        reader.problem((*path, key), say("a section needs at least one item"))
     if weight is None:
         return None
     return Section(name=name, weight=weight, children=children, path=path)
@@ -180,14 +180,14 @@ def _item(reader: SchemeReader, raw: object, path: Path, section: tuple[str, ...
     if spec is None:
         return None
     if "name" not in spec and "code" not in spec:
-        reader.problem(path, "an item needs a name (or a code)")
+        reader.problem(path, say("an item needs a name (or a code)"))
         return None
     name = reader.text(spec.get("name", spec.get("code")), (*path, "name")) or ""
     code = reader.text(spec.get("code", name), (*path, "code")) or name
     weight = reader.number(spec.get("weight"), (*path, "weight"), minimum=0)
     full = reader.number(spec.get("full", 100), (*path, "full"))
     if full is not None and full <= 0:
-        reader.problem((*path, "full"), "the full score must be greater than 0")
+        reader.problem((*path, "full"), say("the full score must be greater than 0"))
     rule = parse_rule(spec.get("rule"), reader, (*path, "rule"))
     measure = reader.expression(spec["measure"], (*path, "measure")) if "measure" in spec else None
     standard = (
@@ -225,7 +225,7 @@ def _check_default(reader: SchemeReader, default: Mapping[str, Any], path: Path)
     """A default is a fact, held to the same form as the facts in a facts file (§3)."""
     bad = [k for k in default if k not in ("value", "score", "inputs", "events", "ratings")]
     for key in bad:
-        reader.problem((*path, "default", str(key)), "unknown key; a default is a fact")
+        reader.problem((*path, "default", str(key)), say("unknown key; a default is a fact"))
     if not bad:
         for where, message in default_facts("default", default).problems:
             reader.problem((*path, *where), message)
@@ -257,7 +257,7 @@ def _raters(reader: SchemeReader, raw: object, path: Path) -> Raters | None:
     final = spec.get("final") or []
     if not isinstance(final, list) or not all(isinstance(t, str) for t in final):
         reader.problem(
-            (*path, "final"), "expected a list of rater types, e.g. [indirect, direct, self]"
+            (*path, "final"), say("expected a list of rater types, e.g. [indirect, direct, self]")
         )
         final = []
     weights: dict[str, float] = {}
@@ -270,19 +270,19 @@ def _raters(reader: SchemeReader, raw: object, path: Path) -> Raters | None:
         if number is not None:
             weights[str(rater)] = number
     if weights and final:
-        reader.problem(path, "give either weights or final, not both")
+        reader.problem(path, say("give either weights or final, not both"))
     if weights and not any(weights.values()):
-        reader.problem((*path, "weights"), "at least one rater must have a weight above 0")
+        reader.problem((*path, "weights"), say("at least one rater must have a weight above 0"))
     trim: dict[str, int] = {}
     for rater, count in (spec.get("trim") or {}).items():
         number = reader.number(count, (*path, "trim", str(rater)), minimum=0)
         if number is not None and number != int(number):
-            reader.problem((*path, "trim", str(rater)), "trim is a whole number of ratings")
+            reader.problem((*path, "trim", str(rater)), say("trim is a whole number of ratings"))
         elif number is not None:
             trim[str(rater)] = int(number)
         if weights and str(rater) not in weights:
             reader.problem((*path, "trim", str(rater)), f"{rater!r} has no weight")
     missing = spec.get("missing", "redistribute")
     if missing not in ("redistribute", "zero", "error"):
-        reader.problem((*path, "missing"), "missing is redistribute (default), zero or error")
+        reader.problem((*path, "missing"), say("missing is redistribute (default), zero or error"))
     return Raters(weights=weights, trim=trim, missing=str(missing), final=tuple(final))

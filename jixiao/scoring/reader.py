@@ -101,10 +101,10 @@ class SchemeReader(Reader):
     def text(self, raw: object, path: Path, *, required: bool = True) -> str | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
-                self.problem(path, "must not be empty")
+                self.problem(path, say("must not be empty"))
             return None
         if isinstance(raw, Mapping | list):
-            self.problem(path, "expected text")
+            self.problem(path, say("expected text"))
             return None
         return str(raw).strip()
 

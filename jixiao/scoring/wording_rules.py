@@ -148,4 +148,56 @@ PROBLEMS_ZH: dict[str, str] = {
     "the weights of these siblings are all zero": "同一层的权重全部为 0",
     "must be at least {minimum}, got {raw!r}": "不能小于 {minimum}，实为 {raw!r}",
     "missing required key {key!r}": "缺少必填项 {key!r}",
+    # the rule types' and the reader's problems
+    "a score range is [low, high]": "分数范围写作 [最低, 最高]",
+    "expected a list of [condition, score] rows, e.g. ['>= 98%', 100]": (
+        "应为 [条件, 得分] 各行的列表，例如 ['>= 98%', 100]"
+    ),
+    "a row is [condition, score]": "每一行写作 [条件, 得分]",
+    "no row can follow else": "“其他”一行之后不能再有行",
+    "a step must be greater than 0": "每档的大小必须大于 0",
+    "count is whole (default), exact or started": (
+        "计档方式只能是只计整档（默认）、按比例计或不足一档按一档计"
+    ),
+    "expected at least two [value, score] points, e.g. [[0, 0], [1.18, 118]]": (
+        "应至少有两个 [数值, 得分] 点，例如 [[0, 0], [1.18, 118]]"
+    ),
+    "a point is [value, score]": "每个点写作 [数值, 得分]",
+    "points must be in increasing value order": "各点须按数值从小到大排列",
+    "overflow is carry (or leave it out)": "超扣部分只能设为结转至总分（或不设）",
+    "overflow: carry needs a floor": "超扣结转至总分需要设定保底分",
+    "a tier is [up_to, cost] or [else, cost]": (
+        "每一档写作 [至多次数, 每次分值]，最后一档可写“其他”"
+    ),
+    "tiers must go up, with else last": "各档的次数须递增，“其他”放在最后",
+    "expected a list of [up_to, cost] rows": "应为 [至多次数, 每次分值] 各行的列表",
+    "a row is [condition, cost], e.g. ['>= 5000', 10]": (
+        "每一行写作 [条件, 分值]，例如 ['>= 5000', 10]"
+    ),
+    "expected a list of costs, e.g. [1, 2, 4]": "应为分值的列表，例如 [1, 2, 4]",
+    "mode is progressive (default) or flat": "计扣方式只能是累进（默认）或全部按所在档计",
+    "then is repeat (default) or double": "此后的计法只能是同末次（默认）或翻倍",
+    "write zero: true": "出现即得 0 分的设置只能为真",
+    "must not be empty": "不能为空",
+    "expected text": "应为文字",
+    "give either sections or items (a form without sections)": (
+        "请给出分节，或不分节的考核项目，二者择一"
+    ),
+    "a scheme needs at least one item": "考核方案至少需要一个考核项目",
+    "a section has either items or sections": "一节之下只能是考核项目或下一级的节，二者择一",
+    "a section needs at least one item": "一节至少需要一个考核项目",
+    "an item needs a name (or a code)": "考核项目需要名称（或编码）",
+    "the full score must be greater than 0": "满分必须大于 0",
+    "unknown key; a default is a fact": (
+        "未知的键；缺省数据是一条事实（数值、得分、输入、事件或评分）"
+    ),
+    "give either weights or final, not both": "评价人权重与终评顺序只能给出其一",
+    "at least one rater must have a weight above 0": "至少一类评价人的权重须大于 0",
+    "trim is a whole number of ratings": "去掉最高最低评分的个数须为整数",
+    "missing is redistribute (default), zero or error": (
+        "缺评处理只能是按比例分给其他评价人（默认）、计 0 分或报错"
+    ),
+    "expected a list of rater types, e.g. [indirect, direct, self]": (
+        "应为评价人类型的列表（按优先顺序）"
+    ),
 }

@@ -77,6 +77,33 @@ CASES = [
 ]
 
 
+RULE_PROBLEMS = [
+    # (rule, path under the item's rule, English, Chinese)
+    ('{bands: [[else, 20], [">= 98%", 100]]}', "bands[1]", "no row can follow else",
+     "“其他”一行之后不能再有行"),
+    ("{bands: [[1, 2, 3]]}", "bands[0]", "a row is [condition, score]", "每一行写作 [条件, 得分]"),
+    ("{steps: {standard: 1, base: 10, step: 0}}", "steps.step", "a step must be greater than 0",
+     "每档的大小必须大于 0"),
+    ("{interpolate: [[1, 0], [0, 100]]}", "interpolate", "points must be in increasing value order",
+     "各点须按数值从小到大排列"),
+    ("{deduct: {per: {late: {sequence: [1], then: triple}}}}", "deduct.per.late.then",
+     "then is repeat (default) or double", "此后的计法只能是同末次（默认）或翻倍"),
+    ("{deduct: {per: {late: {each: 1}}, overflow: spill}}", "deduct.overflow",
+     "overflow is carry (or leave it out)", "超扣部分只能设为结转至总分（或不设）"),
+    ("{deduct: {per: {late: {zero: 1}}}}", "deduct.per.late.zero", "write zero: true",
+     "出现即得 0 分的设置只能为真"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "where", "en", "zh"), RULE_PROBLEMS)
+def test_rule_problems_in_both_languages(rule: str, where: str, en: str, zh: str) -> None:
+    text = SECTIONS % ("10", rule)
+    path = f"sections[1].items[2].rule.{where}"
+    place = "第 2 节「运营指标」第 3 项「预算执行偏差率」的计分规则"
+    assert (path, en) in [(p, m) for p, _, m in problems(text, "en")]
+    assert (path, place, zh) in problems(text, "zh")
+
+
 def problems(text: str, code: str) -> list[tuple[str, str, str]]:
     with language(code), pytest.raises(SchemeError) as raised:
         scheme_from_text(HEAD + text)

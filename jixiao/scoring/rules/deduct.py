@@ -44,12 +44,12 @@ class DeductRule(Rule):
             )
         overflow = spec.get("overflow")
         if overflow not in (None, "carry"):
-            reader.problem((*path, "overflow"), "overflow is carry (or leave it out)")
+            reader.problem((*path, "overflow"), say("overflow is carry (or leave it out)"))
             return None
         if events is None or ("from" in spec and start is None):
             return None
         if overflow == "carry" and floor is None:
-            reader.problem((*path, "overflow"), "overflow: carry needs a floor")
+            reader.problem((*path, "overflow"), say("overflow: carry needs a floor"))
             return None
         return cls(events, start, floor, overflow == "carry")
 

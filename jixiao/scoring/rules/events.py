@@ -51,7 +51,7 @@ def parse_cost(name: str, raw: object, reader: Reader, path: Path) -> EventCost 
     for index, row in enumerate(spec.get("tiers") or []):
         where = (*path, "tiers", index)
         if not isinstance(row, list) or len(row) != 2:
-            reader.problem(where, "a tier is [up_to, cost] or [else, cost]")
+            reader.problem(where, say("a tier is [up_to, cost] or [else, cost]"))
             ok = False
             continue
         cost = reader.number(row[1], (*where, 1))
@@ -60,18 +60,18 @@ def parse_cost(name: str, raw: object, reader: Reader, path: Path) -> EventCost 
         else:
             upto = reader.number(row[0], (*where, 0), minimum=0)
             if upto is not None and tiers and (tiers[-1][0] is None or upto <= (tiers[-1][0] or 0)):
-                reader.problem((*where, 0), "tiers must go up, with else last")
+                reader.problem((*where, 0), say("tiers must go up, with else last"))
                 ok = False
         ok = ok and cost is not None and (upto is not None or row[0] == "else")
         tiers.append((upto, cost or 0.0))
     if "tiers" in spec and not tiers:
-        reader.problem((*path, "tiers"), "expected a list of [up_to, cost] rows")
+        reader.problem((*path, "tiers"), say("expected a list of [up_to, cost] rows"))
         ok = False
     by_size = []
     for index, row in enumerate(spec.get("by_size") or []):
         where = (*path, "by_size", index)
         if not isinstance(row, list) or len(row) != 2:
-            reader.problem(where, "a row is [condition, cost], e.g. ['>= 5000', 10]")
+            reader.problem(where, say("a row is [condition, cost], e.g. ['>= 5000', 10]"))
             ok = False
             continue
         condition, cost = reader.condition(row[0], (*where, 0)), reader.number(row[1], (*where, 1))
@@ -85,18 +85,18 @@ def parse_cost(name: str, raw: object, reader: Reader, path: Path) -> EventCost 
         ok = ok and number is not None
         sequence.append(number or 0.0)
     if "sequence" in spec and not sequence:
-        reader.problem((*path, "sequence"), "expected a list of costs, e.g. [1, 2, 4]")
+        reader.problem((*path, "sequence"), say("expected a list of costs, e.g. [1, 2, 4]"))
         ok = False
     mode = spec.get("mode", "progressive")
     if mode not in ("progressive", "flat"):
-        reader.problem((*path, "mode"), "mode is progressive (default) or flat")
+        reader.problem((*path, "mode"), say("mode is progressive (default) or flat"))
         ok = False
     then = spec.get("then", "repeat")
     if then not in ("repeat", "double"):
-        reader.problem((*path, "then"), "then is repeat (default) or double")
+        reader.problem((*path, "then"), say("then is repeat (default) or double"))
         ok = False
     if "zero" in spec and spec["zero"] is not True:
-        reader.problem((*path, "zero"), "write zero: true")
+        reader.problem((*path, "zero"), say("write zero: true"))
         ok = False
     each = reader.number(spec["each"], (*path, "each")) if "each" in spec else None
     zero_above = (

@@ -66,11 +66,11 @@ class StepsRule(Rule):
         if any(v is None for v in numbers.values()):
             return None
         if numbers["step"] is not None and numbers["step"] <= 0:
-            reader.problem((*path, "step"), "a step must be greater than 0")
+            reader.problem((*path, "step"), say("a step must be greater than 0"))
             return None
         count = spec.get("count", "whole")
         if count not in ("whole", "exact", "started"):
-            reader.problem((*path, "count"), "count is whole (default), exact or started")
+            reader.problem((*path, "count"), say("count is whole (default), exact or started"))
             return None
         return cls(count=str(count), **numbers)  # type: ignore[arg-type]
 
@@ -120,14 +120,14 @@ class InterpolateRule(Rule):
     def parse(cls, raw: Any, reader: Reader, path: Path) -> InterpolateRule | None:
         if not isinstance(raw, list) or len(raw) < 2:
             reader.problem(
-                path, "expected at least two [value, score] points, e.g. [[0, 0], [1.18, 118]]"
+                path, say("expected at least two [value, score] points, e.g. [[0, 0], [1.18, 118]]")
             )
             return None
         points: list[tuple[float | Expression, float]] = []
         for index, point in enumerate(raw):
             where = (*path, index)
             if not isinstance(point, list) or len(point) != 2:
-                reader.problem(where, "a point is [value, score]")
+                reader.problem(where, say("a point is [value, score]"))
                 return None
             x: float | Expression | None
             if isinstance(point[0], str) and not _plain_number(point[0]):
@@ -140,7 +140,7 @@ class InterpolateRule(Rule):
             points.append((x, y))
         fixed = [x for x, _ in points if isinstance(x, float)]
         if len(fixed) == len(points) and any(b <= a for a, b in itertools.pairwise(fixed)):
-            reader.problem(path, "points must be in increasing value order")
+            reader.problem(path, say("points must be in increasing value order"))
             return None
         return cls(tuple(points))
 

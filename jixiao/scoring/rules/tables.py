@@ -20,7 +20,7 @@ Score = tuple[float, float]  # (lo, hi); lo == hi for a fixed score
 def _score_range(raw: object, reader: Reader, path: Path) -> Score | None:
     if isinstance(raw, list):
         if len(raw) != 2:
-            reader.problem(path, "a score range is [low, high]")
+            reader.problem(path, say("a score range is [low, high]"))
             return None
         lo, hi = reader.number(raw[0], (*path, 0)), reader.number(raw[1], (*path, 1))
         if lo is None or hi is None:
@@ -49,20 +49,22 @@ class BandsRule(Rule):
     @classmethod
     def parse(cls, raw: Any, reader: Reader, path: Path) -> BandsRule | None:
         if not isinstance(raw, list) or not raw:
-            reader.problem(path, "expected a list of [condition, score] rows, e.g. ['>= 98%', 100]")
+            reader.problem(
+                path, say("expected a list of [condition, score] rows, e.g. ['>= 98%', 100]")
+            )
             return None
         rows: list[tuple[Condition, Score]] = []
         for index, row in enumerate(raw):
             where = (*path, index)
             if not isinstance(row, list) or len(row) != 2:
-                reader.problem(where, "a row is [condition, score]")
+                reader.problem(where, say("a row is [condition, score]"))
                 return None
             condition = reader.condition(row[0], (*where, 0))
             score = _score_range(row[1], reader, (*where, 1))
             if condition is None or score is None:
                 return None
             if rows and rows[-1][0].is_else:
-                reader.problem(where, "no row can follow else")
+                reader.problem(where, say("no row can follow else"))
                 return None
             rows.append((condition, score))
         return cls(tuple(rows))
