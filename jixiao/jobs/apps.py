@@ -13,3 +13,14 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its kinds of job in its `tasks.py` (`@job_kind`).
         autodiscover_modules("tasks")
+        _hide_the_queue_in_the_admin()
+
+
+def _hide_the_queue_in_the_admin() -> None:
+    """The admin shows the product's job table (jixiao.jobs.admin); Procrastinate's own
+    tables (PostgreSQL only) are its workers' business: `manage.py procrastinate`."""
+    from django.contrib import admin
+
+    for model in list(admin.site._registry):
+        if model._meta.app_label == "procrastinate":
+            admin.site.unregister(model)
