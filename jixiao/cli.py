@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from jixiao.scoring import DocumentError, load_facts, load_scheme, score_periods
+from jixiao.scoring import DocumentError, Scheme, load_facts, load_scheme, score_periods
 from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.report import as_table, table, write_csv, write_json
 from jixiao.scoring.weights import effective_weights
-from jixiao.scoring.wording import LANGUAGES, language
+from jixiao.scoring.wording import LANGUAGES, language, say
 
 OK, SOME_ERRORS, INVALID = 0, 1, 2
 
@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="validate a scheme and show its effective weights")
     check.add_argument("scheme")
+    check.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="the language of the problems: en (default) or zh (中文, naming each place)",
+    )
     ahp = commands.add_parser("ahp", help="weights from pairwise comparison matrices (层次分析法)")
     ahp.add_argument(
         "matrix", help="YAML file with matrix: or experts: (and names, aggregate, trim, children)"
@@ -142,10 +148,15 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    try:
-        scheme = load_scheme(args.scheme)
-    except DocumentError as exc:
-        return _invalid(exc)
+    with language(args.language):  # the problems are said, and printed, in it
+        try:
+            scheme = load_scheme(args.scheme)
+        except DocumentError as exc:
+            return _invalid(exc)
+        return _checked(scheme)
+
+
+def _checked(scheme: Scheme) -> int:
     weights = effective_weights(scheme)
     rows = [
         [
@@ -164,7 +175,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     )
     for warning in scheme.warnings:
-        print(f"warning: {warning}")
+        print(say("warning: {message}", message=str(warning)))
     return OK
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jixiao.scoring.wording import current_language, say
+
 Path = tuple[str | int, ...]
 
 
@@ -35,6 +37,8 @@ class Problem:
     place: str = ""  # where, as a person sees it: 第 2 节「运营指标」第 3 项「…」的权重
 
     def __str__(self) -> str:
+        if self.place and current_language() == "zh":
+            return self._placed()
         where = []
         if self.file:
             where.append(self.file if self.line is None else f"{self.file}:{self.line}")
@@ -44,6 +48,16 @@ class Problem:
             where.append(format_path(self.path))
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+    def _placed(self) -> str:
+        """For a person: `s.yaml 第 6 行：第 1 节「…」的权重：不能小于 0（sections[0].weight）`."""
+        where = say("line {line}", line=self.line) if self.line is not None else ""
+        if self.file:
+            where = f"{self.file} {where}".strip()
+        text = say("{place}: {message}", place=self.place, message=self.message)
+        if where:
+            text = say("{place}: {message}", place=where, message=text)
+        return f"{text}（{format_path(self.path)}）" if self.path else text
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -64,7 +78,8 @@ class DocumentError(Exception):
     kind: str = "document"
 
     def __str__(self) -> str:
-        head = f"invalid {self.kind}: {len(self.problems)} problem(s)"
+        kind = say("scheme") if self.kind == "scheme" else self.kind
+        head = say("invalid {kind}: {count} problem(s)", kind=kind, count=len(self.problems))
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

@@ -66,13 +66,21 @@ def place_of(data: Any, path: Path) -> str:
             node, index = _child(child, following), index + 2
             continue
         if isinstance(part, str) and (not parts or part in _FIELDS):
-            field = _field(part)
+            field = _field(part) + _row(path[index + 1 :])
             return say("{where}, {field}", where=_joined(parts), field=field) if parts else field
         node, index = child, index + 1
     return _joined(parts)
 
 
 _FIELDS = ("weight", "rule", "measure", "standard", "full", "period", "default", "raters")
+
+
+def _row(rest: Path) -> str:
+    """The row of a rule's table the path goes on to: " 第 2 档" (bands[1], tiers[1])."""
+    for at, part in enumerate(rest[:-1]):
+        if part in ("bands", "tiers", "interpolate", "by_size") and isinstance(rest[at + 1], int):
+            return say(" row {n}", n=int(rest[at + 1]) + 1)
+    return ""
 
 
 def _joined(parts: list[str]) -> str:

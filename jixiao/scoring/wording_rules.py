@@ -200,4 +200,10 @@ PROBLEMS_ZH: dict[str, str] = {
     "expected a list of rater types, e.g. [indirect, direct, self]": (
         "应为评价人类型的列表（按优先顺序）"
     ),
+    # errors.py: a problem as `jixiao check --language zh` prints it
+    "line {line}": "第 {line} 行",
+    "{place}: {message}": "{place}：{message}",
+    "scheme": "考核方案",
+    "invalid {kind}: {count} problem(s)": "{kind}无效：{count} 处问题",
+    " row {n}": "第 {n} 行",
 }

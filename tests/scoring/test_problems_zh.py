@@ -6,8 +6,11 @@ place ("第 2 节「运营指标」第 3 项「预算执行偏差率」的权重
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from jixiao.cli import main
 from jixiao.scoring import SchemeError, language, scheme_from_text
 from jixiao.scoring.errors import format_path
 
@@ -100,6 +103,8 @@ def test_rule_problems_in_both_languages(rule: str, where: str, en: str, zh: str
     text = SECTIONS % ("10", rule)
     path = f"sections[1].items[2].rule.{where}"
     place = "第 2 节「运营指标」第 3 项「预算执行偏差率」的计分规则"
+    if where.startswith("bands["):
+        place += f"第 {int(where[6]) + 1} 行"
     assert (path, en) in [(p, m) for p, _, m in problems(text, "en")]
     assert (path, place, zh) in problems(text, "zh")
 
@@ -154,3 +159,21 @@ def test_a_problem_as_a_dict_carries_its_place() -> None:
     found = raised.value.problems[0].as_dict()
     assert found["path"] == "sections[1].items[2].weight"
     assert found["place"] == "第 2 节「运营指标」第 3 项「预算执行偏差率」的权重"
+
+
+def test_jixiao_check_prints_the_problems_in_chinese_with_their_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text(HEAD + SECTIONS % ("-5", "{direct: {}}"), encoding="utf-8")
+    assert main(["check", "--language", "zh", str(scheme)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "考核方案无效：1 处问题",
+        f"  {scheme} 第 13 行：第 2 节「运营指标」第 3 项「预算执行偏差率」的权重："
+        "不能小于 0，实为 -5（sections[1].items[2].weight）",
+    ]
+    assert main(["check", str(scheme)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "invalid scheme: 1 problem(s)",
+        f"  {scheme}:13: sections[1].items[2].weight: must be at least 0, got -5",
+    ]
