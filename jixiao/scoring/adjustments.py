@@ -149,7 +149,16 @@ def _coefficient(
     if column is None:
         column = np.full(n, None, dtype=object)
     values = adjustment.values
-    factor = np.array([values.get(_key(raw), np.nan) for raw in column], dtype=np.float64)
+    raw_values = column.tolist()
+    seen = {
+        key: values.get(_key(key[1]), np.nan)
+        for key in dict.fromkeys(zip(map(type, raw_values), raw_values, strict=True))
+    }  # each distinct value (of its type) looked up once
+    factor = np.fromiter(
+        (seen[key] for key in zip(map(type, raw_values), raw_values, strict=True)),
+        dtype=np.float64,
+        count=len(raw_values),
+    )
     keys = ", ".join(values)
     for row in np.flatnonzero(np.isnan(factor)):
         raw = column[row]

@@ -55,9 +55,11 @@ class FactColumn(np.ndarray):
     """
 
     numbers: FloatArray | None = None
+    words: npt.NDArray[np.bool_] | None = None
 
     def __array_finalize__(self, obj: object) -> None:
         self.numbers = None
+        self.words = None
 
 
 def fact_column(values: ObjArray, numbers: FloatArray | None = None) -> ObjArray:
@@ -67,6 +69,18 @@ def fact_column(values: ObjArray, numbers: FloatArray | None = None) -> ObjArray
     found.flags.writeable = False
     column.numbers = found
     return column
+
+
+def words(values: ObjArray) -> npt.NDArray[np.bool_]:
+    """Where the values are text (level names, words), as a mask; a facts column keeps it."""
+    found: npt.NDArray[np.bool_] | None = getattr(values, "words", None)
+    if found is not None:
+        return found
+    mask = np.fromiter(map(str.__instancecheck__, values), dtype=bool, count=len(values))
+    if isinstance(values, FactColumn):
+        mask.flags.writeable = False
+        values.words = mask
+    return mask
 
 
 def floats(values: ObjArray) -> FloatArray:

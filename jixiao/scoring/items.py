@@ -8,7 +8,7 @@ only on rows with an error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ from jixiao.scoring.facts import (
     Lists,
     ObjArray,
     floats,
+    words,
 )
 from jixiao.scoring.model import Item, Scheme
 from jixiao.scoring.numbers import FloatArray, fmt
@@ -110,7 +111,7 @@ def score_item(
     env.update({name: floats(column) for name, column in own.inputs.items()})
     env.update({name: found.count for name, found in events.items()})
     _every_name(env, (*rule.expressions(), *([item.measure] if item.measure else [])), n)
-    lists = {name: Ragged(*found.occurrences()) for name, found in events.items()}
+    lists = _Occurrences(events)
 
     raw_value = own.value if own.value is not None else np.full(n, None, dtype=object)
     score_fact = floats(own.score) if own.score is not None else np.full(n, np.nan)
@@ -137,8 +138,7 @@ def score_item(
         value_source=source,
     )
     if rule.needs_value and item.measure is None:
-        words = np.array([isinstance(v, str) for v in raw_value], dtype=bool)
-        for row in np.flatnonzero(words & np.isnan(value)):
+        for row in np.flatnonzero(words(raw_value) & np.isnan(value)):
             errors[int(row)] = say("value {value!r} is not a number", value=raw_value[row])
     scored = rule.score(data)
     errors = merge_errors(errors, scored.errors)
@@ -153,6 +153,27 @@ def score_item(
         met = np.where(known, item.standard.test(value).astype(np.int8), -1).astype(np.int8)
     contribution = score / item.full * weight
     return ItemColumn(item, weight, data, scored, met, errors, contribution)
+
+
+class _Occurrences(Mapping[str, Ragged]):
+    """Each event's occurrences for `sum/mean/count(name)`, made when an expression asks
+    (a count of 6,000 is 6,000 occurrences: not made for nothing)."""
+
+    def __init__(self, events: Mapping[str, Events]) -> None:
+        self.events = events
+        self.made: dict[str, Ragged] = {}
+
+    def __getitem__(self, name: str) -> Ragged:
+        found = self.made.get(name)
+        if found is None:
+            found = self.made[name] = Ragged(*self.events[name].occurrences())
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
 
 
 def _every_name(env: dict[str, FloatArray], expressions: Sequence[Expression], n: int) -> None:

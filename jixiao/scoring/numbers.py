@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +71,13 @@ def round_half_up(values: FloatArray, decimals: int = 0) -> FloatArray:
 
 def fmt(value: float | None, decimals: int = OUTPUT_DECIMALS) -> str:
     """`80.0` -> `80`, `9.700000001` -> `9.7`, `1/3` -> `0.3333`."""
+    try:
+        return _fmt_seen(value, decimals)  # traces print the same few numbers again and again
+    except TypeError:  # not hashable
+        return _fmt(value, decimals)
+
+
+def _fmt(value: float | None, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     magnitude = abs(float(value))
@@ -85,9 +93,21 @@ def fmt(value: float | None, decimals: int = OUTPUT_DECIMALS) -> str:
 
 def output_number(value: float | None) -> float | int | None:
     """A number as printed in results: rounded to 4 decimals, whole numbers as int."""
+    try:
+        return _output_seen(value)
+    except TypeError:  # not hashable
+        return _output_number(value)
+
+
+def _output_number(value: float | None) -> float | int | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     rounded = round(float(value), OUTPUT_DECIMALS)
     if rounded == int(rounded) and abs(rounded) < 1e15:
         return int(rounded)
     return rounded
+
+
+# Equal keys give equal text: 1, 1.0 and True print alike, and so do 0.0 and -0.0.
+_fmt_seen = lru_cache(maxsize=1 << 16)(_fmt)
+_output_seen = lru_cache(maxsize=1 << 16)(_output_number)

@@ -35,9 +35,11 @@ def group_codes(keys: Sequence[object] | ObjArray) -> tuple[IntArray, list[objec
     Returns the code of each row and the distinct keys in first-seen order, so
     `distinct[codes[i]] == keys[i]`. Keys compare as Python values (`1 == 1.0`).
     """
-    index: dict[object, int] = {}
-    codes = [index.setdefault(key, len(index)) for key in keys]
-    return np.array(codes, dtype=np.int64), list(index)
+    values = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
+    distinct = list(dict.fromkeys(values))
+    index = {key: code for code, key in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, distinct
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from jixiao.scoring.errors import Path
 from jixiao.scoring.expr import Expression, Ragged
-from jixiao.scoring.facts import Events, ObjArray
+from jixiao.scoring.facts import Events, ObjArray, floats, words
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.wording import say
 
@@ -98,7 +98,15 @@ def _number(value: object) -> tuple[float, str | None]:
 
 
 def _numbers(raw: ObjArray) -> tuple[FloatArray, dict[int, str]]:
-    return per_distinct(raw, _number)
+    """Numbers as given stay numbers; text is read as a number or is an error."""
+    text = words(raw)
+    if not text.any():
+        return np.array(floats(raw)), {}  # numbers: float(value), as _number says
+    points = np.array(floats(raw))
+    where = np.flatnonzero(text)
+    found, problems = per_distinct(np.asarray(raw)[where].tolist(), _number)
+    points[where] = found
+    return points, {int(where[index]): problem for index, problem in problems.items()}
 
 
 def per_distinct(
@@ -106,12 +114,16 @@ def per_distinct(
 ) -> tuple[FloatArray, dict[int, str]]:
     """`one(value)` -> (points, problem or None) for each value, each distinct value (of
     the same type) once; the problems by index."""
-    keys = list(zip(map(type, raw), raw, strict=True))
+    values = raw.tolist() if isinstance(raw, np.ndarray) else raw
+    if isinstance(raw, np.ndarray) and words(raw).all():
+        keys: list[Any] = values  # text only: the text is the key
+    else:
+        keys = list(zip(map(type, values), values, strict=True))
     try:
         distinct = list(dict.fromkeys(keys))
     except TypeError:  # an unhashable value: one at a time
         distinct = keys
-    found = [one(value) for _, value in distinct]
+    found = [one(key if keys is values else key[1]) for key in distinct]
     code = {key: index for index, key in enumerate(distinct)}
     codes = np.fromiter(map(code.__getitem__, keys), np.int64, len(keys))
     points = np.array([number for number, _ in found], dtype=np.float64)[codes]
