@@ -72,6 +72,9 @@ bench: $(STAMP) ## run the scoring benchmark (100,000 appraisees) and print its 
 bench-import: $(STAMP) ## run the Excel import benchmark (100,000 fact rows) and print its figures
 	$(BIN)/python bench/import_facts.py
 
+bench-spreadsheet: $(STAMP) ## time LibreOffice's recalculation of the benchmark form against jixiao score
+	$(BIN)/python bench/spreadsheet.py
+
 bench-caps: $(STAMP) ## time and peak memory of the worst scheme documents (alias bombs …) under the caps
 	$(BIN)/python bench/scheme_caps.py
 
@@ -83,4 +86,4 @@ bench-company: $(STAMP) ## build a company of EMPLOYEES (10000) in BENCH_URL (em
 clean: ## remove the virtual environment and generated files (the demo database too)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps bench-company clean
+.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps bench-spreadsheet bench-company clean
