@@ -31,7 +31,12 @@ PRODUCTION = {
 }
 
 
-def test_check_deploy_gives_no_warning_under_the_production_settings() -> None:
+def test_check_deploy_gives_no_warning_under_the_production_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The browser tests allow Django's sync calls inside Playwright's event loop through
+    # the environment (tests/e2e/conftest.py); a production environment never does.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     with override_settings(**PRODUCTION):
         call_command("check", deploy=True, fail_level="WARNING")
 
