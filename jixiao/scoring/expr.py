@@ -10,6 +10,13 @@ The language: numbers, percentages, names of inputs (Chinese too, looked up as w
 `and or not`, `a if c else b`, and the functions abs min max round floor ceil sum mean
 count clamp. Nothing else; the function names cannot be input names.
 
+Lists (v1.1): `sum mean count min max` take any number of arguments, each a number or a
+list (a list input, or an event's sizes), and work on all the numbers together;
+`count` of a number is 1, `sum` of nothing 0, and `mean`/`min`/`max` of nothing an error
+of that row. Lists are passed as `Ragged` (owner, value) pairs; a bare name that is a
+list anywhere else is an error of its row (`Expression.bare` names those uses, so a
+scheme can refuse them when it is loaded).
+
 Percent or modulo: `%` is a percent sign when it comes right after a number literal, with
 no space between, and what follows it does not start an operand (a name, a number or `(`).
 So `98%`, `x >= 98%`, `0.002% * n` and `10%-3` (= 0.1 - 3) are percentages, while `a % b`,
@@ -36,7 +43,6 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +52,7 @@ from jixiao.scoring.numbers import FloatArray, round9, round_half_up
 from jixiao.scoring.wording import language, say
 
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 Mask = BoolArray | None  # the rows a node must evaluate; None: every row
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
@@ -110,6 +117,9 @@ class _Rows:
 
     def __init__(self, env: dict[str, FloatArray], lists: Mapping[str, Ragged], n: int) -> None:
         self.env, self.lists, self.n = env, lists, n
+        # rows that gave a list for a name that other rows give as a number (§3): a list
+        # mapping may say so with a `listed` attribute {name: rows}
+        self.listed: Mapping[str, BoolArray] = getattr(lists, "listed", None) or {}
         self.code = np.zeros(n, dtype=np.int32)
         self.messages: list[str] = []
 
@@ -161,29 +171,67 @@ _ARITHMETIC: dict[type[ast.operator], _Binary] = {
 }  # fmt: skip
 
 
-def _aggregate(rows: _Rows, active: Mask, func: str, name: str, items: Ragged) -> FloatArray:
-    """sum / mean / count of each row's list."""
+AGGREGATES = ("sum", "mean", "count", "min", "max")
+
+
+def _entries(rows: _Rows, active: Mask, name: str, items: Ragged) -> tuple[IntArray, FloatArray]:
+    """A list's (owner, value) pairs, checked; an entry without a value is its row's error."""
     owner = np.asarray(items.owner, dtype=np.int64)
     values = np.asarray(items.values, dtype=np.float64)
     if owner.ndim != 1 or owner.shape != values.shape or np.any((owner < 0) | (owner >= rows.n)):
         raise ValueError(
             f"list '{name}': owner must hold one row index in 0..{rows.n - 1} per value"
         )
-    count = np.bincount(owner, minlength=rows.n).astype(np.float64)
     missing = np.isnan(values)
     if missing.any():
         lacking = np.bincount(owner[missing], minlength=rows.n) > 0
         rows.fail(lacking, active, say("no value for an entry of '{name}'", name=name))
         values = np.where(missing, 0.0, values)
+    return owner, values
+
+
+@dataclass(frozen=True)
+class _Argument:
+    """An argument of sum/mean/count/min/max: a list input when `name` is one, else a number."""
+
+    node: _Node
+    name: str | None  # the argument is a bare name: a list when the evaluation has one
+
+
+def _aggregate(
+    rows: _Rows, active: Mask, func: str, args: list[_Argument], empty: str
+) -> FloatArray:
+    """sum / mean / count / min / max over every number of the arguments together (§4):
+    a list argument gives its entries, any other argument one number."""
+    n = rows.n
+    count = np.zeros(n)
+    total = np.zeros(n)
+    low = np.full(n, np.inf)
+    high = np.full(n, -np.inf)
+    for arg in args:
+        items = rows.lists.get(arg.name) if arg.name is not None else None
+        if items is not None:
+            owner, values = _entries(rows, active, arg.name or "", items)
+            count += np.bincount(owner, minlength=n)
+            total += np.bincount(owner, weights=values, minlength=n)
+            if func in ("min", "max") and len(owner):
+                np.minimum.at(low, owner, values)
+                np.maximum.at(high, owner, values)
+            continue
+        value = arg.node(rows, active)
+        count += 1
+        total = total + value
+        low, high = np.minimum(low, value), np.maximum(high, value)
     if func == "count":
         return count
-    total = np.bincount(owner, weights=values, minlength=rows.n).astype(np.float64)
-    rows.check(total, active)
     if func == "sum":
-        return total
-    if (count == 0).any():
-        rows.fail(count == 0, active, say("no entries for '{name}'", name=name))
-    return total / np.maximum(count, 1.0)
+        return rows.check(total, active)
+    nothing = count == 0
+    if nothing.any():
+        rows.fail(nothing, active, empty)
+    if func == "mean":
+        return rows.check(total / np.maximum(count, 1.0), active)
+    return rows.check(np.where(nothing, np.nan, low if func == "min" else high), active)
 
 
 def _elementwise(func: str, decimals: int) -> Callable[[list[FloatArray]], FloatArray]:
@@ -195,14 +243,7 @@ def _elementwise(func: str, decimals: int) -> Callable[[list[FloatArray]], Float
     }
     if func in one:
         return lambda args: one[func](args[0])
-    if func == "clamp":
-        return lambda args: np.minimum(np.maximum(args[0], args[1]), args[2])
-    if func == "count":
-        return lambda args: reduce(np.add, [(a != 0).astype(np.float64) for a in args])
-    if func == "mean":
-        return lambda args: reduce(np.add, args) / len(args)
-    fold: dict[str, _Binary] = {"min": np.minimum, "max": np.maximum, "sum": np.add}
-    return lambda args: reduce(fold[func], args)
+    return lambda args: np.minimum(np.maximum(args[0], args[1]), args[2])  # clamp
 
 
 def _percent_value(literal: str) -> float:
@@ -258,6 +299,7 @@ class _Compiler:
     def __init__(self, text: str, lead: int, percents: dict[tuple[int, int], float]) -> None:
         self.text, self.lead, self.percents = text, lead, percents
         self.names: set[str] = set()
+        self.bare: set[str] = set()  # names used outside sum/mean/count/min/max (§4)
 
     def error(self, node: ast.AST, problem: str) -> ExpressionError:
         lineno, offset = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
@@ -308,22 +350,27 @@ class _Compiler:
             raise self.error(node, f"number {self.segment(node)} is too large")
         return lambda rows, active: np.full(rows.n, value)
 
-    def name(self, node: ast.Name) -> _Node:
+    def name(self, node: ast.Name, *, listed: bool = False) -> _Node:
+        """A name's value; `listed`: an argument of an aggregate, where a list may stand."""
         if node.id.startswith("__"):
             raise self.error(node, f"name {node.id!r}: names starting with '__' are not allowed")
         if node.id in FUNCTIONS:
             raise self.error(node, f"function '{node.id}' used as a value; call it: {node.id}(…)")
         name = self.segment(node)  # as written: Python would NFKC-normalise the identifier
         self.names.add(name)
+        if not listed:
+            self.bare.add(name)
+        as_list = say(
+            "'{name}' is a list: use sum({name}), mean({name}) or count({name})", name=name
+        )
 
         def load(rows: _Rows, active: Mask) -> FloatArray:
             values = rows.env.get(name)
+            if values is not None and name in rows.listed:
+                rows.fail(rows.listed[name], active, as_list)
             if values is None:
-                if name in rows.lists:
-                    unknown = say(
-                        "'{name}' is a list: use sum({name}), mean({name}) or count({name})",
-                        name=name,
-                    )
+                if name in rows.listed or name in rows.lists:
+                    unknown = as_list
                 else:
                     unknown = say("unknown name '{name}'", name=name)
                 rows.fail(np.ones(rows.n, dtype=bool), active, unknown)
@@ -422,6 +469,8 @@ class _Compiler:
         if len(node.args) < fewest or (most is not None and len(node.args) > most):
             wanted = f"{fewest}" if fewest == most else f"{fewest} to {most}" if most else "1+"
             raise self.error(node, f"{func.id}() takes {wanted} argument(s), got {len(node.args)}")
+        if func.id in AGGREGATES:
+            return self.aggregate(node, func.id, depth)
         decimals = self.decimals(node.args[1]) if len(node.args) == 2 and func.id == "round" else 0
         args = [self.build(arg, depth) for arg in node.args[: 1 if func.id == "round" else None]]
         apply, name = _elementwise(func.id, decimals), func.id
@@ -435,21 +484,26 @@ class _Compiler:
                 rows.fail(round9(values[1]) > round9(values[2]), active, inverted)
             return rows.check(apply(values), active)
 
-        listed = node.args[0]
-        if (
-            name not in {"sum", "mean", "count"}
-            or len(args) > 1
-            or not isinstance(listed, ast.Name)
-        ):
-            return run
-        list_name = self.segment(listed)
+        return run
 
-        def over_list(rows: _Rows, active: Mask) -> FloatArray:
-            if (items := rows.lists.get(list_name)) is None:
-                return run(rows, active)
-            return _aggregate(rows, active, name, list_name, items)
+    def aggregate(self, node: ast.Call, func: str, depth: int) -> _Node:
+        """sum/mean/count/min/max: a bare name among the arguments may be a list (§4)."""
+        args = []
+        for arg in node.args:
+            if isinstance(arg, ast.Name) and arg.id not in FUNCTIONS:
+                args.append(_Argument(self.name(arg, listed=True), self.segment(arg)))
+            else:
+                args.append(_Argument(self.build(arg, depth), None))
+        listed = [arg.name for arg in args]
+        if len(listed) == 1 and listed[0] is not None:
+            empty = say("no entries for '{name}'", name=listed[0])
+        else:
+            empty = say("no values in '{expression}'", expression=self.segment(node))
 
-        return over_list
+        def run(rows: _Rows, active: Mask) -> FloatArray:
+            return _aggregate(rows, active, func, args, empty)
+
+        return run
 
     def decimals(self, node: ast.expr) -> int:
         sign, inner = 1, node
@@ -468,6 +522,8 @@ class Expression:
     text: str
     names: frozenset[str]  # every free name used (inputs), not function names
     _root: _Node = field(repr=False, compare=False)
+    # the names used outside sum/mean/count/min/max, where a list is an error (§4)
+    bare: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __reduce__(self) -> tuple[Callable[[str], Expression], tuple[str]]:
         return compile_expression, (self.text,)
@@ -537,4 +593,4 @@ def compile_expression(text: str) -> Expression:
         raise ExpressionError(f"cannot read expression {_quote(source)}: {exc}") from None
     compiler = _Compiler(source, len(text) - len(text.lstrip()), percents)
     root = compiler.build(tree.body, 1)
-    return Expression(text, frozenset(compiler.names), root)
+    return Expression(text, frozenset(compiler.names), root, frozenset(compiler.bare))

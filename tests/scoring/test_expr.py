@@ -130,8 +130,8 @@ VALUES: list[tuple[str, Env, float]] = [
     ("sum(x)", {"x": 4}, 4),
     ("mean(1, 2, 6)", {}, 3),
     ("mean(x)", {"x": 4}, 4),
-    ("count(3 > 1, 0, 5)", {}, 2),
-    ("count(a > 5, b > 5)", {"a": 6, "b": 5}, 1),
+    ("count(3 > 1, 0, 5)", {}, 3),  # v1.1 §4: count counts the numbers (v1 counted non-zero)
+    ("count(a > 5, b > 5)", {"a": 6, "b": 5}, 2),
     ("count(x)", {"x": 4}, 1),
     ("clamp(120, 0, 100)", {}, 100),
     ("clamp(-5, 0, 100)", {}, 0),
@@ -368,7 +368,7 @@ SIZES = Ragged(owner=np.array([0, 0, 2, 3, 3, 3]), values=np.array([3.0, 1, 5, 1
         ("mean(sizes)", [2, np.nan, 5, 2], {1: "no entries for 'sizes'"}),
         ("2 * sum(sizes) + count(sizes)", [10, 0, 11, 15], {}),
         ("count(sizes) > 0 and mean(sizes) >= 2", [1, 0, 1, 1], {}),
-        ("sum(sizes, 1)", [np.nan] * 4, dict.fromkeys(range(4), AS_VALUE)),
+        ("sum(sizes, 1)", [5, 1, 6, 7], {}),  # v1.1 §4: lists and numbers together
         ("sizes", [np.nan] * 4, dict.fromkeys(range(4), AS_VALUE)),
         ("count(other)", [np.nan] * 4, dict.fromkeys(range(4), "unknown name 'other'")),
     ],
