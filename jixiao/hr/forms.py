@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.accounts.models import User
 from jixiao.appraisals.models import EligibilityDecision, PopulationKind, Stage
+from jixiao.core.audit_words import action_choices
 from jixiao.indicators.models import Indicator, IndicatorVersion
 from jixiao.indicators.services import CONTENT_FIELDS
 from jixiao.organization.models import Employee, Position, Tier, Unit
@@ -151,7 +152,12 @@ class ReviewConfirmForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("actor"), required=False)
-    action = forms.CharField(label=_("action"), required=False)
+    action = forms.ChoiceField(label=_("action"), required=False)
     target = forms.CharField(label=_("target"), required=False)
     since = forms.DateField(label=_("from"), required=False, widget=DateInput())
     until = forms.DateField(label=_("until"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("every action")))]
+        self.fields["action"].choices = choices + action_choices()  # type: ignore[attr-defined]
