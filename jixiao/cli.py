@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from jixiao.production import TIMEOUT
 from jixiao.scoring import DocumentError, Scheme, load_facts, load_scheme, score_periods
 from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text
 from jixiao.scoring.numbers import fmt
@@ -65,12 +66,34 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web application")
     for command in (demo, serve):
         command.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    _production_options(serve)
     worker = commands.add_parser(
         "worker", help="run background jobs (PostgreSQL; run any number, on any machine)"
     )
     worker.add_argument("--concurrency", type=int, default=1, help="jobs run at once")
     _excel_commands(commands)
     return parser
+
+
+def _production_options(serve: argparse.ArgumentParser) -> None:
+    """`jixiao serve --production`: gunicorn and job workers (jixiao.production)."""
+    serve.add_argument(
+        "--production",
+        action="store_true",
+        help="gunicorn with DEBUG off on PostgreSQL, static files collected (docs/deploy.md)",
+    )
+    serve.add_argument(
+        "--workers", type=int, help="--production: web processes (default 2 × CPUs + 1)"
+    )
+    serve.add_argument(
+        "--timeout", type=int, default=TIMEOUT, help="--production: seconds a request may take"
+    )
+    serve.add_argument(
+        "--job-workers",
+        type=int,
+        default=1,
+        help="--production: `jixiao worker` processes started beside gunicorn (0: none)",
+    )
 
 
 def _excel_commands(commands: Any) -> None:
@@ -216,6 +239,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if getattr(args, "production", False):
+        _django(debug=False)
+        from jixiao.production import serve_production
+
+        return serve_production(args.address, args.workers, args.timeout, args.job_workers)
     _django(debug=args.command == "demo")
     from django.core.management import call_command
 

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web processes themselves (docs/deploy.md, "Static files").
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,10 +115,14 @@ TEMPLATES = [
     },
 ]
 
+# Without DEBUG a web process keeps its database connection between requests for
+# DATABASE_CONN_MAX_AGE seconds (default 600; 0 closes it after every request), and
+# checks it before reusing it, so a restarted database costs no failed request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'jixiao.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -163,7 +169,18 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# `collectstatic` copies the static files here (`jixiao serve --production` runs it);
+# WhiteNoise serves them. Without DEBUG their names carry a hash of their content and
+# gzip copies sit beside them, so browsers keep them for a year and never see a stale one.
+STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "config.static_storage.StaticStorage"
+    },
+}
 # Vendored libraries (htmx, Chart.js; see static/vendor/README.md) and the stylesheet.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"

@@ -24,3 +24,13 @@ SECURE_HSTS_SECONDS = 0
 LANGUAGE_CODE = "en"
 # Jobs run at once inside the request (the queue's own tests choose procrastinate).
 JIXIAO_JOBS = os.environ.get("JIXIAO_JOBS", "immediate")
+# Static files under their own names, without `collectstatic` (production hashes them;
+# tests/apps/test_deploy.py checks that with the production settings).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # served from static/ and the apps, as with DEBUG
+WHITENOISE_AUTOREFRESH = True  # … looked up per request: no STATIC_ROOT needed
+# One connection per test run as before: persistent connections are production's.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))  # noqa: F405

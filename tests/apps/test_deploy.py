@@ -4,6 +4,7 @@ reader's language (the 500 page without a request or a database)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -17,6 +18,8 @@ from django.core.management.base import SystemCheckError
 from django.template import loader
 from django.test import Client, override_settings
 from django.utils import translation
+
+from jixiao.production import gunicorn_command, supervise
 
 PRODUCTION = {
     "DEBUG": False,
@@ -128,3 +131,143 @@ def _boom(request: object) -> None:
 from django.urls import path  # noqa: E402  (this module is also the URLconf of the test above)
 
 urlpatterns = [path("boom/", _boom)]
+
+
+# -- the production server (issue 11): WhiteNoise, persistent connections, gunicorn ------
+def _production_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """config.settings.base read afresh, as on a production machine (plain http)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "JIXIAO_", "DATABASE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="jixiao.example.com",
+        JIXIAO_VAR_DIR=str(var_dir),
+        DATABASE_URL=f"sqlite:///{var_dir / 'db.sqlite3'}",
+        **extra,
+    )
+    return env
+
+
+def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+STATIC_PROBE = """
+import json, re, django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+client = Client(headers={"host": "jixiao.example.com"})
+login = client.get("/accounts/login/", secure=True)
+sheet = re.search(r'/static/css/app\\.[0-9a-f]{12}\\.css', login.content.decode())[0]
+css = client.get(sheet, secure=True, headers={"accept-encoding": "gzip"})
+print(json.dumps({
+    "middleware": settings.MIDDLEWARE[:2],
+    "storage": settings.STORAGES["staticfiles"]["BACKEND"],
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "sheet": sheet,
+    "status": css.status_code,
+    "cache": css.headers.get("Cache-Control", ""),
+    "encoding": css.headers.get("Content-Encoding", ""),
+}))
+"""
+
+
+def test_production_serves_hashed_compressed_static_files_with_persistent_connections(
+    tmp_path: Path,
+) -> None:
+    """Without DEBUG: WhiteNoise right after the security middleware, the stylesheet
+    collected under a hashed name and served gzip-compressed for a year, connections
+    kept 600 s and checked before reuse."""
+    done = _python(STATIC_PROBE, _production_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["middleware"][1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    assert seen["storage"] == "config.static_storage.StaticStorage"
+    assert (tmp_path / "static" / seen["sheet"].removeprefix("/static/")).is_file()
+    assert seen["status"] == 200
+    assert "immutable" in seen["cache"] and "max-age=315360000" in seen["cache"]
+    assert seen["encoding"] == "gzip"
+    assert seen["conn_max_age"] == 600
+    assert seen["health_checks"] is True
+
+
+def test_development_keeps_static_names_and_closes_connections(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.STORAGES['staticfiles']['BACKEND'], "
+        "settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    done = _python(code, _production_env(tmp_path, DJANGO_DEBUG="1"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["django.contrib.staticfiles.storage.StaticFilesStorage", "0"]
+
+
+def test_gunicorn_accepts_the_production_command_line(tmp_path: Path) -> None:
+    """The pinned gunicorn reads `jixiao serve --production`'s options and loads the
+    application with them (`--check-config`)."""
+    command = gunicorn_command("127.0.0.1:0", workers=3, timeout=120)
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--timeout") + 1] == "120"
+    assert "config.wsgi:application" in command
+    done = subprocess.run(
+        [*command, "--check-config"],
+        cwd=Path(settings.BASE_DIR),
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_serve_production_refuses_sqlite_with_a_clear_message(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "serve", "--production"],
+        cwd=Path(settings.BASE_DIR),
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "needs PostgreSQL" in done.stderr
+    assert not (tmp_path / "static").exists()  # refused before anything was done
+
+
+def test_serve_production_refuses_debug(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "serve", "--production"],
+        cwd=Path(settings.BASE_DIR),
+        env=_production_env(tmp_path, DJANGO_DEBUG="1"),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unset DJANGO_DEBUG" in done.stderr
+
+
+def test_the_supervisor_stops_the_others_when_one_process_stops() -> None:
+    """`jixiao serve --production --job-workers M`: when gunicorn or a worker stops on
+    its own, the rest are stopped and its status returned (the service manager then
+    restarts the whole set)."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
+    failing = [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit(3)"]
+    assert supervise([sleeper, failing]) == 3
