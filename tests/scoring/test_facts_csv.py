@@ -101,6 +101,29 @@ E2,,attribute,name,王小芳
 )
 
 
+def wide_cells() -> str:
+    """Ids of several words, ids that differ only past the eighth byte, a cell wider
+    than the widest the bytes reader compares as words (64 bytes)."""
+    rows = []
+    for i in range(40):
+        who = f"公司-部门-员工-{i:04d}" if i % 2 else f"EMPLOYEE{i:02d}"
+        rows.append(f"{who},K1,value,,{i % 7}.5")
+        rows.append(f"{who},,attribute,department,研发中心第{i % 3}事业部")
+        rows.append(f"{who},K2,rating,supervisor,{'优良中差'[i % 4]}")
+    rows.append("EMPLOYEE00,,attribute,note," + "很长的说明" * 10)
+    return HEADER + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("text", [wide_cells(), wide_cells().replace("很长的说明" * 10, "短")])
+def test_wide_cells_and_long_ids_are_read_as_the_careful_reader_reads_them(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bulk = read_bulk(text, None)
+    assert bulk is not None
+    same(bulk, careful(text, monkeypatch))
+    assert len(bulk.ids) == 40
+
+
 def test_order_counts_lists_and_names_are_the_careful_readers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
