@@ -5,12 +5,27 @@ and ties, and the audit log, filtered."""
 from __future__ import annotations
 
 import datetime
+import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals.models import Appraisal, Cycle, Result, Stage
 from jixiao.appraisals.models.results import Review
@@ -18,6 +33,7 @@ from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.models import AuditEvent
 from jixiao.hr.models import CalibrationChange
 from jixiao.schemes.engine import engine_scheme
+from jixiao.schemes.models import SchemeVersion
 
 # The stage whose deadline an appraisal in this state is working towards.
 STAGE_OF_STATE = {
@@ -47,12 +63,26 @@ def _department(appraisal: Appraisal) -> str:
     return str(appraisal.attributes.get("department") or appraisal.appraisee_name)
 
 
+def _department_column() -> Any:
+    """The department an appraisal was opened in, as an SQL column."""
+    return KeyTextTransform("department", "attributes")
+
+
 def cycle_progress(cycle: Cycle) -> Progress:
+    """Counts by state, overall and per department (one aggregate query); the
+    departments by name."""
     rows: dict[str, Counter[str]] = defaultdict(Counter)
     overall: Counter[str] = Counter()
-    for appraisal in cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN):
-        rows[_department(appraisal)][appraisal.state] += 1
-        overall[appraisal.state] += 1
+    counted = (
+        cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN)
+        .annotate(department=_department_column())
+        .values("department", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in counted:
+        rows[str(row["department"] or "—")][row["state"]] += row["n"]
+        overall[row["state"]] += row["n"]
     units = [
         (unit, [counts[state] for state in PROGRESS_STATES], sum(counts.values()))
         for unit, counts in sorted(rows.items())
@@ -63,6 +93,26 @@ def cycle_progress(cycle: Cycle) -> Progress:
         .count()
     )
     return Progress(PROGRESS_STATES, dict(overall), units, sum(overall.values()), awaiting)
+
+
+def cycle_unit_appraisals_all(cycle: Cycle, *, state: str = "") -> QuerySet[Appraisal]:
+    """The cycle's appraisals (in a state), for the progress's drill-down."""
+    appraisals = cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN).select_related(
+        "employee__supervisor", "unit"
+    )
+    return appraisals.filter(state=state) if state else appraisals
+
+
+def cycle_unit_appraisals(cycle: Cycle, *, department: str, state: str = "") -> QuerySet[Appraisal]:
+    """The appraisals of one department of the cycle (the progress's drill-down)."""
+    appraisals = (
+        cycle.appraisals.exclude(state=AppraisalState.WITHDRAWN)
+        .filter(attributes__department=department)
+        .select_related("employee__supervisor", "unit")
+    )
+    if state:
+        appraisals = appraisals.filter(state=state)
+    return appraisals
 
 
 @dataclass(frozen=True)
@@ -89,155 +139,396 @@ def _waiting_for(appraisal: Appraisal) -> str:
     return "HR"
 
 
-def cycle_overdue(cycle: Cycle, today: datetime.date) -> list[Overdue]:
-    """Appraisals still in a stage whose deadline has passed, most overdue first."""
+def _late_states(cycle: Cycle, today: datetime.date) -> dict[str, datetime.date]:
+    """The appraisal states whose stage's deadline has passed, with that deadline."""
     deadlines = {deadline.stage: deadline.due for deadline in cycle.deadlines.all()}
-    found = []
-    appraisals = cycle.appraisals.select_related(
-        "employee__supervisor__supervisor", "unit"
-    ).exclude(state=AppraisalState.WITHDRAWN)
+    late = {}
+    for state, stage in STAGE_OF_STATE.items():
+        due = deadlines.get(stage)
+        if due is not None and due < today:
+            late[str(state)] = due
+    return late
+
+
+def cycle_overdue_appraisals(cycle: Cycle, today: datetime.date) -> QuerySet[Appraisal]:
+    """Appraisals still in a stage whose deadline has passed, most overdue first
+    (a query: count it, or read a page of it with `overdue_rows`)."""
+    late = _late_states(cycle, today)
+    appraisals = cycle.appraisals.filter(state__in=list(late))
+    if not late:
+        return appraisals
+    due = Case(
+        *(When(state=state, then=Value(day)) for state, day in late.items()),
+        output_field=DateField(),
+    )
+    return (
+        appraisals.annotate(due=due)
+        .select_related("employee__supervisor__supervisor", "unit")
+        .order_by("due", "pk")
+    )
+
+
+def overdue_rows(cycle: Cycle, appraisals: Any, today: datetime.date) -> list[Overdue]:
+    """A page of overdue appraisals, each with its stage, deadline, days and who must act."""
+    late = _late_states(cycle, today)
+    rows = []
     for appraisal in appraisals:
-        stage = STAGE_OF_STATE.get(AppraisalState(appraisal.state))
-        due = deadlines.get(stage) if stage is not None else None
-        if stage is None or due is None or due >= today:
-            continue
-        found.append(
+        stage = STAGE_OF_STATE[AppraisalState(appraisal.state)]
+        due = late[appraisal.state]
+        rows.append(
             Overdue(
                 appraisal, str(Stage(stage).label), due, (today - due).days, _waiting_for(appraisal)
             )
         )
-    return sorted(found, key=lambda entry: (-entry.days, entry.appraisal.pk))
+    return rows
+
+
+def cycle_overdue(cycle: Cycle, today: datetime.date) -> list[Overdue]:
+    """Every overdue appraisal of the cycle, most overdue first (for a small cycle or
+    a job; pages read `cycle_overdue_appraisals` a page at a time)."""
+    return overdue_rows(cycle, cycle_overdue_appraisals(cycle, today), today)
+
+
+def cycles_overdue_counts(cycles: Any, today: datetime.date) -> dict[int, int]:
+    """How many appraisals are overdue in each cycle (a query per cycle, deadlines
+    prefetched)."""
+    return {cycle.pk: cycle_overdue_appraisals(cycle, today).count() for cycle in cycles}
 
 
 # -- calibration -----------------------------------------------------------------
+# A group this small is folded on the page and has no chart; its 2σ test means nothing.
+SMALL_GROUP = 5
+# A distribution of fewer people than this is just their grades: no chart.
+CHART_GROUP = 3
+# The spread of totals is only worth a flag in a group of at least this many.
+OUTLIER_GROUP = 10
+# The flags a committee reads, by code (the codes stay in the address: ?flag=tie).
+FLAG_WORDS = {
+    "far": _("far from the group's mean"),
+    "tie": _("tied over the quota"),
+    "moved": _("grade differs from its band"),
+    "errors": _("calculation errors"),
+    "review": _("awaiting review"),
+    "calibrated": _("calibrated"),
+}
+ATTRIBUTE_WORDS = {
+    "department": _("department"),
+    "unit": _("unit"),
+    "position": _("position"),
+    "level": _("level"),
+}
+
+
 @dataclass
 class Member:
     result: Result
-    outlier: list[str] = field(default_factory=list)
+    outlier: list[str] = field(default_factory=list)  # flag codes (FLAG_WORDS)
     changes: list[CalibrationChange] = field(default_factory=list)
     review: Review | None = None  # what moved since the calibration, when it awaits review
+
+    @property
+    def flags(self) -> list[tuple[str, str]]:
+        """(code, words) of the member's flags."""
+        return [(code, str(FLAG_WORDS[code])) for code in self.outlier]
 
 
 @dataclass
 class Group:
-    key: str  # "<scheme code> · <attribute>=<value>"
-    scheme: str
-    within: str
+    """One calibration group: a scheme version and a value of its distribution's (or
+    ranking's) attribute; its counts by grade against the quotas, from aggregates."""
+
+    version_id: int
+    scheme: str  # the scheme's code
+    scheme_name: str
+    within: str  # the attribute ("department", "level" …) or ""
     value: str
     grades: list[str]
     quotas: list[float] | None
     counts: list[int]
-    expected: list[float] | None
-    members: list[Member]
+    size: int
     mean: float | None
     stdev: float | None
+    ties: int = 0
+    errors: int = 0
+    awaiting: int = 0
+    band_grades: list[str] = field(default_factory=list)  # the grades the bands give
+
+    @property
+    def key(self) -> str:
+        """The group's name in the address (`?group=…`)."""
+        return f"{self.version_id}:{self.value}" if self.within else str(self.version_id)
+
+    @property
+    def label(self) -> str:
+        """The group as a person says it: 员工月度考核表 · 职级 员工."""
+        if not self.within:
+            return self.scheme_name
+        attribute = str(ATTRIBUTE_WORDS.get(self.within, self.within))
+        return f"{self.scheme_name} · {attribute} {self.value or '—'}"
+
+    @property
+    def small(self) -> bool:
+        return self.size < SMALL_GROUP
+
+    @property
+    def expected(self) -> list[float] | None:
+        if self.quotas is None:
+            return None
+        expected = [round(self.size * quota, 2) for quota in self.quotas]
+        return expected + [0.0] * (len(self.grades) - len(expected))
+
+    @property
+    def over(self) -> list[str]:
+        """The grades given more often than the quotas allow (rounded up)."""
+        expected = self.expected
+        if expected is None:
+            return []
+        return [
+            grade
+            for grade, count, allowed in zip(self.grades, self.counts, expected, strict=True)
+            if count > math.ceil(allowed - 1e-9)
+        ]
+
+    @property
+    def rows(self) -> list[tuple[str, int, float | None]]:
+        """(grade, count, expected by the quotas) per grade."""
+        expected = self.expected or [None] * len(self.grades)
+        return list(zip(self.grades, self.counts, expected, strict=True))
+
+    @property
+    def charted(self) -> bool:
+        """A chart says something for a group of a few people at least."""
+        return self.size >= CHART_GROUP
 
     @property
     def chart(self) -> dict[str, Any]:
         return {"labels": self.grades, "counts": self.counts, "expected": self.expected}
 
+    def bounds(self) -> tuple[float, float] | None:
+        """The totals beyond which a member is far from the mean (2σ), when the
+        group is large enough for that to mean something."""
+        if self.size < OUTLIER_GROUP or not self.stdev or self.mean is None:
+            return None
+        return self.mean - 2 * self.stdev, self.mean + 2 * self.stdev
 
-def _grades_of(engine: Any) -> tuple[list[str], list[float] | None, str | None]:
+
+def _grades_of(engine: Any) -> tuple[list[str], list[float] | None, str | None, list[str]]:
+    """The grades shown, the quotas, the grouping attribute and the band grades."""
+    bands: list[str] = []
+    for row in engine.grades:
+        if row.grade not in bands:
+            bands.append(row.grade)
     if engine.distribution is not None:
         dist = engine.distribution
-        return list(dist.grades), [float(q) for q in dist.quotas], dist.within
-    grades: list[str] = []
-    for row in engine.grades:
-        if row.grade not in grades:
-            grades.append(row.grade)
+        return list(dist.grades), [float(q) for q in dist.quotas], dist.within, bands
     within = engine.ranking.within if engine.ranking is not None else None
-    return grades, None, within
+    return list(bands), None, within, bands
 
 
-def results_awaiting_review(cycle: Cycle) -> list[Result]:
-    """The cycle's calibrated results awaiting the committee's review."""
-    return list(
-        Result.objects.filter(appraisal__cycle=cycle, needs_review=True)
-        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+def _people_results(cycle: Cycle) -> QuerySet[Result]:
+    return Result.objects.filter(appraisal__cycle=cycle).exclude(
+        appraisal__state=AppraisalState.WITHDRAWN
+    )
+
+
+def _text(name: str) -> Cast:
+    return Cast(name, TextField())
+
+
+def results_awaiting_review(cycle: Cycle, *, limit: int = 20) -> tuple[int, list[Result]]:
+    """How many of the cycle's calibrated results await the committee's review, and
+    the first `limit` of them."""
+    found = (
+        _people_results(cycle)
+        .filter(needs_review=True)
         .select_related("appraisal__employee", "appraisal__unit")
         .order_by("appraisal_id")
     )
+    return found.count(), list(found[:limit])
 
 
 def calibration_groups(cycle: Cycle) -> list[Group]:
-    """One group per scheme version and distribution group (or ranking group)."""
-    results = (
-        Result.objects.filter(appraisal__cycle=cycle)
-        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
-        .select_related("appraisal__employee", "appraisal__unit", "scheme_version__scheme")
-        .prefetch_related("calibration_changes__actor")
-        .order_by("scheme_version__scheme__code", "rank", "pk")
-    )
-    buckets: dict[tuple[int, str], list[Result]] = defaultdict(list)
-    layout: dict[int, tuple[list[str], list[float] | None, str | None]] = {}
-    for result in results:
-        version = result.scheme_version
-        if version.pk not in layout:
-            layout[version.pk] = _grades_of(engine_scheme(version))
-        within = layout[version.pk][2]
-        value = str(result.appraisal.attributes.get(within, "")) if within else ""
-        buckets[(version.pk, value)].append(result)
-    groups = [
-        _group(members, *layout[version_id], value)
-        for (version_id, value), members in sorted(
-            buckets.items(), key=lambda kv: (kv[1][0].scheme_version.scheme.code, kv[0][1])
+    """One group per scheme version and distribution group (or ranking group), with
+    its counts by grade, mean, spread, ties, errors and results awaiting review —
+    all from SQL aggregates (a constant number of queries whatever the company's
+    size); largest groups first."""
+    versions = {
+        version.pk: version
+        for version in SchemeVersion.objects.filter(
+            pk__in=_people_results(cycle).values("scheme_version_id")
+        ).select_related("scheme")
+    }
+    layout = {pk: _grades_of(engine_scheme(version)) for pk, version in versions.items()}
+    keys = sorted({within for _g, _q, within, _b in layout.values() if within})
+    columns = {f"w{index}": key for index, key in enumerate(keys)}
+    rows = (
+        _people_results(cycle)
+        .annotate(
+            **{
+                column: KeyTextTransform(key, "appraisal__attributes")
+                for column, key in columns.items()
+            },
+            flags_text=_text("flags"),
+            errors_text=_text("errors"),
         )
+        .values("scheme_version_id", *columns, "grade")
+        .annotate(
+            n=Count("pk"),
+            scored=Count("total"),
+            total_sum=Sum("total"),
+            square_sum=Sum(F("total") * F("total")),
+            ties=Count("pk", filter=Q(flags_text__contains="quota_tie")),
+            errors=Count("pk", filter=~Q(errors_text="[]")),
+            awaiting=Count("pk", filter=Q(needs_review=True)),
+        )
+        .order_by()
+    )
+    buckets: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        within = layout[row["scheme_version_id"]][2]
+        column = next((c for c, key in columns.items() if key == within), None)
+        value = str(row[column] or "") if column else ""
+        buckets[(row["scheme_version_id"], value)].append(row)
+    groups = [
+        _group(versions[version_id], layout[version_id], value, found)
+        for (version_id, value), found in buckets.items()
     ]
-    return groups
+    return sorted(groups, key=lambda group: (-group.size, group.scheme, group.value))
 
 
 def _group(
-    results: list[Result],
-    grades: list[str],
-    quotas: list[float] | None,
-    within: str | None,
+    version: SchemeVersion,
+    layout: tuple[list[str], list[float] | None, str | None, list[str]],
     value: str,
+    rows: list[dict[str, Any]],
 ) -> Group:
-    scheme = results[0].scheme_version.scheme.code
+    grades, quotas, within, bands = layout
     grades = list(grades)
-    for result in results:  # calibrated or unexpected grades still show
-        if result.grade and result.grade not in grades:
-            grades.append(result.grade)
-    counts = Counter(result.grade for result in results)
-    totals = [result.total for result in results if result.total is not None]
-    mean = statistics.fmean(totals) if totals else None
-    stdev = statistics.pstdev(totals) if len(totals) > 1 else None
-    members = []
-    for result in results:
-        member = Member(
-            result, changes=list(result.calibration_changes.all()), review=result.review()
-        )
-        if (
-            stdev
-            and mean is not None
-            and result.total is not None
-            and abs(result.total - mean) > 2 * stdev
-        ):
-            member.outlier.append("2σ")
-        if result.band_grade and result.grade and result.band_grade != result.grade:
-            member.outlier.append("band_grade")
-        if "quota_tie" in result.flags:
-            member.outlier.append("quota_tie")
-        if result.errors:
-            member.outlier.append("errors")
-        members.append(member)
-    expected = None
-    if quotas is not None:
-        expected = [round(len(results) * quota, 2) for quota in quotas]
-        expected += [0.0] * (len(grades) - len(expected))
-    key = f"{scheme} · {within}={value}" if within else scheme
+    counts: Counter[str] = Counter()
+    for row in rows:  # calibrated or unexpected grades still show
+        if row["grade"] and row["grade"] not in grades:
+            grades.append(row["grade"])
+        counts[row["grade"]] += row["n"]
+    scored = sum(row["scored"] for row in rows)
+    mean = stdev = None
+    if scored:
+        mean = sum(float(row["total_sum"] or 0) for row in rows) / scored
+        squares = sum(float(row["square_sum"] or 0) for row in rows) / scored
+        stdev = math.sqrt(max(0.0, squares - mean * mean)) if scored > 1 else None
     return Group(
-        key=key,
-        scheme=scheme,
+        version_id=version.pk,
+        scheme=version.scheme.code,
+        scheme_name=str(version.scheme.name),
         within=within or "",
         value=value,
         grades=grades,
         quotas=quotas,
         counts=[counts.get(grade, 0) for grade in grades],
-        expected=expected,
-        members=members,
+        size=sum(row["n"] for row in rows),
         mean=mean,
         stdev=stdev,
+        ties=sum(row["ties"] for row in rows),
+        errors=sum(row["errors"] for row in rows),
+        awaiting=sum(row["awaiting"] for row in rows),
+        band_grades=bands,
+    )
+
+
+def group_of(groups: list[Group], result: Result) -> Group | None:
+    """The group a result is in (its version, and its attribute's value)."""
+    for group in groups:
+        if group.version_id != result.scheme_version_id:
+            continue
+        value = str(result.appraisal.attributes.get(group.within, "")) if group.within else ""
+        if value == group.value:
+            return group
+    return None
+
+
+def _flag_conditions(group: Group) -> dict[str, Q]:
+    """Each flag as a condition on the group's results (only where it means
+    something: the spread in a group of some size, a grade differing from its band
+    only when the grades and the bands speak the same words)."""
+    bounds = group.bounds()
+    far = Q(total__lt=bounds[0]) | Q(total__gt=bounds[1]) if bounds else Q(pk__in=[])
+    shared = _shared_grades(group)
+    moved = (
+        Q(band_grade__in=shared) & ~Q(grade="") & ~Q(grade=F("band_grade"))
+        if shared
+        else Q(pk__in=[])
+    )
+    return {
+        "far": far,
+        "tie": Q(flags_text__contains="quota_tie"),
+        "moved": moved,
+        "errors": ~Q(errors_text="[]"),
+        "review": Q(needs_review=True),
+        "calibrated": Q(flags_text__contains='"calibrated"'),
+    }
+
+
+def group_results(
+    cycle: Cycle, group: Group, *, flag: str = "", grade: str = ""
+) -> QuerySet[Result]:
+    """The results of one group (a page of them is what the committee reads),
+    filtered by a flag (`any` for any flag that calls for attention) and a grade."""
+    results = (
+        _people_results(cycle)
+        .filter(scheme_version_id=group.version_id)
+        .annotate(flags_text=_text("flags"), errors_text=_text("errors"))
+        .select_related("appraisal__employee", "appraisal__unit")
+    )
+    if group.within:
+        results = results.filter(**{f"appraisal__attributes__{group.within}": group.value})
+    conditions = _flag_conditions(group)
+    if flag == "any":
+        attention = Q(pk__in=[])
+        for code in ("far", "tie", "moved", "errors", "review"):
+            attention |= conditions[code]
+        results = results.filter(attention)
+    elif flag in conditions:
+        results = results.filter(conditions[flag])
+    if grade:
+        results = results.filter(grade=grade)
+    return results
+
+
+def group_members(group: Group, results: Any) -> list[Member]:
+    """The flags of a page of a group's results, in words, with their changes."""
+    results = list(results)
+    changes: dict[int, list[CalibrationChange]] = defaultdict(list)
+    for change in CalibrationChange.objects.filter(result__in=results).select_related("actor"):
+        changes[change.result_id].append(change)
+    bounds = group.bounds()
+    members = []
+    for result in results:
+        member = Member(result, changes=changes[result.pk], review=result.review())
+        total = result.total
+        if bounds and total is not None and not bounds[0] <= total <= bounds[1]:
+            member.outlier.append("far")
+        if "quota_tie" in result.flags:
+            member.outlier.append("tie")
+        if _moved(group, result):
+            member.outlier.append("moved")
+        if result.errors:
+            member.outlier.append("errors")
+        members.append(member)
+    return members
+
+
+def _shared_grades(group: Group) -> list[str]:
+    """The band grades that are also grades of the group (a forced distribution's
+    A–E and the bands' 优秀–差 share none: then a difference means nothing)."""
+    own = group.grades[: len(group.quotas)] if group.quotas is not None else group.grades
+    return [grade for grade in group.band_grades if grade in own]
+
+
+def _moved(group: Group, result: Result) -> bool:
+    return bool(
+        result.band_grade
+        and result.grade
+        and result.band_grade != result.grade
+        and result.band_grade in _shared_grades(group)
     )
 
 

@@ -66,6 +66,7 @@ urlpatterns = [
         cycles.eligibility_decide,
         name="cycle_eligibility_decide",
     ),
+    path("cycles/<int:pk>/appraisals/", cycles.cycle_appraisals, name="cycle_appraisals"),
     path("cycles/<int:pk>/move/", cycles.cycle_move, name="cycle_move"),
     path("cycles/<int:pk>/recompute/", cycles.cycle_recompute, name="cycle_recompute"),
     path("jobs/<int:pk>/", jobs.job_progress, name="job_progress"),

@@ -234,7 +234,7 @@ def test_the_calibration_and_progress_pages_show_what_awaits_review(
     assert 'id="awaiting-review"' in progress
     assert '<span class="badge warn">1</span> calibrated result awaits the committee' in progress
     page = client.get(f"/hr/cycles/{calibrating.pk}/calibration/").content.decode()
-    assert 'id="awaiting-review"' in page and f'href="#result-{result.pk}">王芳' in page
+    assert 'id="awaiting-review"' in page and f'flag=review#result-{result.pk}">王芳' in page
     assert f'data-review="{result.pk}"' in page
     assert "<s>80</s> → <strong>77.5</strong>" in page  # the computed total, before → after
     assert "<s>2</s> → <strong>3</strong>" in page  # the computed rank

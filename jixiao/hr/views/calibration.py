@@ -1,5 +1,7 @@
-"""Calibration (校准) of a cycle, per group: the grade distribution against its
-quotas (a chart), outliers and `quota_tie` flags, and changes of a total or a
+"""Calibration (校准) of a cycle: the groups' summary (counts against quotas), then
+one group at a time — its grade distribution against its quotas (one chart), a
+page of its results searched, filtered by flag and grade and sorted, the flags in
+words (同分超额 …) only where they mean something — and changes of a total or a
 grade with a required reason, the before and after kept and shown. A calibrated
 result whose facts or ranks moved afterwards awaits review: the page shows the
 computed values before → after and the facts that changed, and the committee
@@ -7,19 +9,30 @@ confirms the calibration or changes it, with a reason."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from jixiao.appraisals.models import Cycle, Result
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core.errors import ServiceError
+from jixiao.core.listing import Sort, listing
 from jixiao.hr.access import can_calibrate, can_see_calibration
 from jixiao.hr.forms import CalibrateForm, ReviewConfirmForm
-from jixiao.hr.selectors import calibration_groups, results_awaiting_review
+from jixiao.hr.selectors import (
+    FLAG_WORDS,
+    calibration_groups,
+    group_members,
+    group_of,
+    group_results,
+    results_awaiting_review,
+)
 from jixiao.hr.services import result_calibrate, result_review_confirm
 from jixiao.hr.views.base import refused, signed_in
 
@@ -31,32 +44,67 @@ def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
     return cycle
 
 
+SORTS = (
+    Sort("rank", _l("rank"), ("rank", "appraisal__employee__number")),
+    Sort("total", _l("total"), ("total", "appraisal__employee__number")),
+    Sort("number", _l("employee number"), ("appraisal__employee__number",)),
+    Sort("name", _l("name"), ("appraisal__employee__name",)),
+)
+SEARCH = (
+    "appraisal__employee__name",
+    "appraisal__employee__number",
+    "appraisal__unit__name",
+    "appraisal__attributes__department",
+)
+
+
 @signed_in
 def calibration(request: HttpRequest, pk: int) -> HttpResponse:
+    """The groups' summary (counts against quotas), then one group at a time: its
+    chart and a page of its results, searched, filtered by flag and grade, sorted."""
     cycle = _cycle_for(request, pk)
-    groups = [
-        {
-            "group": group,
-            "chart_id": f"chart-{index}",
-            "data_id": f"chart-{index}-data",
-            "quotas": ", ".join(
-                f"{grade} {quota * 100:g}%"
-                for grade, quota in zip(group.grades, group.quotas or [], strict=False)
-            ),
-        }
-        for index, group in enumerate(calibration_groups(cycle))
-    ]
+    groups = calibration_groups(cycle)
+    asked = request.GET.get("group", "")
+    group = next((g for g in groups if g.key == asked), groups[0] if groups else None)
+    flag = request.GET.get("flag", "")
+    flag = flag if flag == "any" or flag in FLAG_WORDS else ""
+    grade = request.GET.get("grade", "")
+    grade = grade if group is not None and grade in group.grades else ""
+    rows = None
+    members = []
+    if group is not None:
+        rows = listing(
+            request,
+            group_results(cycle, group, flag=flag, grade=grade),
+            search=SEARCH,
+            sorts=SORTS,
+        )
+        members = group_members(group, rows.rows)
     may_calibrate = can_calibrate(request.user, cycle)
-    awaiting = results_awaiting_review(cycle)
+    awaiting_count, awaiting = results_awaiting_review(cycle)
     in_calibration = cycle.state == CycleState.CALIBRATION
     context = {
         "cycle": cycle,
-        "groups": groups,
-        "awaiting": awaiting,
+        "groups": [g for g in groups if not g.small],
+        "small_groups": [g for g in groups if g.small],
+        "group": group,
+        "listing": rows,
+        "members": members,
+        "flag": flag,
+        "grade": grade,
+        "flag_choices": [("any", _("any flag")), *[(k, str(v)) for k, v in FLAG_WORDS.items()]],
+        "quotas": ", ".join(
+            f"{g} {quota * 100:g}%"
+            for g, quota in zip(group.grades, group.quotas or [], strict=False)
+        )
+        if group is not None
+        else "",
+        "awaiting": [(result, group_of(groups, result)) for result in awaiting],
+        "awaiting_count": awaiting_count,
         "can_calibrate": may_calibrate and in_calibration,
         # after publication, only the results an upheld appeal put up for review
         "can_review": may_calibrate
-        and (in_calibration or (cycle.state == CycleState.PUBLISHED and bool(awaiting))),
+        and (in_calibration or (cycle.state == CycleState.PUBLISHED and bool(awaiting_count))),
         "form": CalibrateForm(),
     }
     return render(request, "hr/calibration.html", context)
@@ -72,7 +120,11 @@ def _result_for(request: HttpRequest, cycle: Cycle, result_pk: int) -> Result:
 
 
 def _back(cycle: Cycle, result: Result) -> HttpResponse:
-    return redirect(reverse("hr:cycle_calibration", args=[cycle.pk]) + f"#result-{result.pk}")
+    """Back to the result's group, at the result."""
+    group = group_of(calibration_groups(cycle), result)
+    query = f"?{urlencode({'group': group.key})}" if group is not None else ""
+    url = reverse("hr:cycle_calibration", args=[cycle.pk])
+    return redirect(f"{url}{query}#result-{result.pk}")
 
 
 @signed_in

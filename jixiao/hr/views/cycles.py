@@ -8,18 +8,26 @@ import csv
 import datetime
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from jixiao.appraisals import services as cycle_services
-from jixiao.appraisals.models import Cycle, Eligibility, PopulationRule
+from jixiao.appraisals.models import Cycle, Eligibility, EligibilityDecision, PopulationRule
 from jixiao.appraisals.selectors import cycle_get, cycle_list, eligibility_list
 from jixiao.appraisals.tasks import CYCLE_JOBS
-from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, CycleState, allowed_moves
+from jixiao.appraisals.workflow import (
+    SCORING_CYCLE_STATES,
+    AppraisalState,
+    CycleState,
+    allowed_moves,
+)
 from jixiao.core.errors import ServiceError
+from jixiao.core.listing import Sort, listing
 from jixiao.hr.access import can_change
 from jixiao.hr.exports import outcome_rows, safe_cell
 from jixiao.hr.forms import (
@@ -30,7 +38,15 @@ from jixiao.hr.forms import (
     OverrideForm,
     PopulationRuleForm,
 )
-from jixiao.hr.selectors import cycle_overdue, cycle_progress, unit_spreads, unit_trend
+from jixiao.hr.selectors import (
+    cycle_overdue_appraisals,
+    cycle_progress,
+    cycle_unit_appraisals,
+    cycle_unit_appraisals_all,
+    overdue_rows,
+    unit_spreads,
+    unit_trend,
+)
 from jixiao.hr.views.base import hr_page, refused
 from jixiao.hr.views.jobs import job_context
 from jixiao.jobs.models import Job, JobState
@@ -38,11 +54,22 @@ from jixiao.jobs.selectors import job_latest_for
 from jixiao.jobs.services import job_enqueue
 from jixiao.schemes.models import Scheme
 
+CYCLE_SORTS = (
+    Sort("start", _l("period"), ("-start",)),
+    Sort("code", _l("code"), ("code",)),
+    Sort("state", _l("state"), ("state", "-start")),
+)
+
 
 @hr_page
 def cycle_list_view(request: HttpRequest) -> HttpResponse:
-    cycles = cycle_list(visible_to=request.user).prefetch_related("cycle_schemes__scheme")
-    context = {"cycles": cycles, "can_change": can_change(request.user)}
+    cycles = listing(
+        request,
+        cycle_list(visible_to=request.user).prefetch_related("cycle_schemes__scheme"),
+        search=("code", "name"),
+        sorts=CYCLE_SORTS,
+    )
+    context = {"listing": cycles, "cycles": cycles.rows, "can_change": can_change(request.user)}
     return render(request, "hr/cycle_list.html", context)
 
 
@@ -77,8 +104,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": cycle.cycle_schemes.select_related("scheme", "version"),
         "rules": cycle.population_rules.select_related("unit", "position", "employee"),
         "deadlines": cycle.deadlines.all(),
-        "progress": cycle_progress(cycle),
-        "overdue": cycle_overdue(cycle, timezone.localdate()),
+        **_progress_context(request, cycle),
         "committee": cycle.committee.all(),
         "scheme_form": AddSchemeForm(),
         "rule_form": PopulationRuleForm(),
@@ -89,6 +115,74 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **job_context(_job_to_show(cycle)),
     }
     return render(request, "hr/cycle_detail.html", context)
+
+
+OVERDUE_SHOWN = 10
+
+
+def _progress_context(request: HttpRequest, cycle: Cycle) -> dict[str, object]:
+    """Counts by state and department (a page of departments, searched by name) and
+    the most overdue appraisals (the rest one click away, in the drill-down)."""
+    progress = cycle_progress(cycle)
+    units = listing(
+        request,
+        progress.units,
+        matches=lambda row, text: all(word in row[0] for word in text.split()),
+        per_page=25,
+    )
+    today = timezone.localdate()
+    late = cycle_overdue_appraisals(cycle, today)
+    return {
+        "progress": progress,
+        "units": units,
+        "overdue": overdue_rows(cycle, late[:OVERDUE_SHOWN], today),
+        "overdue_count": late.count(),
+    }
+
+
+APPRAISAL_SORTS = (
+    Sort("number", _l("employee number"), ("employee__number", "unit__code")),
+    Sort("name", _l("name"), ("employee__name", "unit__name")),
+    Sort("state", _l("state"), ("state", "employee__number")),
+)
+
+
+@hr_page
+def cycle_appraisals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drill-down of the progress: the appraisals of a department (and a state),
+    or the overdue ones, a page at a time, searched and sorted."""
+    cycle = _cycle(request, pk)
+    today = timezone.localdate()
+    department = request.GET.get("department", "")
+    state = request.GET.get("state", "")
+    state = state if state in AppraisalState.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    if overdue:
+        found = cycle_overdue_appraisals(cycle, today)
+        if department:
+            found = found.filter(attributes__department=department)
+        if state:
+            found = found.filter(state=state)
+    elif department:
+        found = cycle_unit_appraisals(cycle, department=department, state=state)
+    else:
+        found = cycle_unit_appraisals_all(cycle, state=state)
+    rows = listing(
+        request,
+        found,
+        search=("employee__name", "employee__number", "unit__name", "attributes__department"),
+        sorts=APPRAISAL_SORTS,
+        default_sort="due" if overdue else "",  # overdue: most overdue first
+    )
+    context = {
+        "cycle": cycle,
+        "listing": rows,
+        "rows": overdue_rows(cycle, rows.rows, today) if overdue else None,
+        "department": department,
+        "state": AppraisalState(state).label if state else "",
+        "overdue": overdue,
+    }
+    return render(request, "hr/cycle_appraisals.html", context)
 
 
 def _job_to_show(cycle: Cycle) -> Job | None:
@@ -238,6 +332,13 @@ def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hr:cycle_detail", pk=cycle.pk)
 
 
+ELIGIBILITY_SORTS = (
+    Sort("number", _l("employee number"), ("employee__number", "unit__code")),
+    Sort("name", _l("name"), ("employee__name", "unit__name")),
+    Sort("excluded", _l("excluded by the rules"), ("excluded", "employee__number")),
+)
+
+
 @hr_page
 def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the candidates with their reasons; POST: check the population again."""
@@ -249,16 +350,33 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
             _("eligibility checked"),
         )
         return redirect("hr:cycle_eligibility", pk=cycle.pk)
-    entries = eligibility_list(visible_to=request.user, cycle=cycle).select_related(
-        "scheme", "decided_by"
+    everyone = eligibility_list(visible_to=request.user, cycle=cycle)
+    not_appraised = Q(decision=EligibilityDecision.EXCLUDE) | (
+        Q(excluded=True) & ~Q(decision=EligibilityDecision.INCLUDE)
+    )
+    counts = everyone.aggregate(total=Count("pk"), excluded=Count("pk", filter=not_appraised))
+    shown = everyone.select_related("scheme", "decided_by")
+    which = request.GET.get("show", "")
+    if which == "excluded":
+        shown = shown.filter(not_appraised)
+    elif which == "decided":
+        shown = shown.exclude(decision="")
+    entries = listing(
+        request,
+        shown,
+        search=("employee__name", "employee__number", "employee__unit__name", "unit__name"),
+        sorts=ELIGIBILITY_SORTS,
     )
     context = {
         "cycle": cycle,
-        "entries": entries,
+        "listing": entries,
+        "entries": entries.rows,
+        "show": which,
+        "total": counts["total"],
+        "excluded": counts["excluded"],
         "draft": cycle.state == CycleState.DRAFT,
         "can_change": can_change(request.user),
         "form": OverrideForm(),
-        "excluded": sum(1 for entry in entries if not entry.eligible),
     }
     return render(request, "hr/cycle_eligibility.html", context)
 
