@@ -17,7 +17,6 @@ from typing import Any, TextIO
 
 from jixiao.production import TIMEOUT
 from jixiao.scoring import DocumentError, Scheme, load_facts, load_scheme, score_periods
-from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.report import as_table, table, write_csv, write_json
 from jixiao.scoring.weights import effective_weights
@@ -204,6 +203,8 @@ def _checked(scheme: Scheme) -> int:
 
 def cmd_ahp(args: argparse.Namespace) -> int:
     """Weights of one matrix, several experts' or a hierarchy (§14, §16), in the language asked."""
+    from jixiao.scoring.ahp import ahp_from_file, ahp_json, ahp_text  # not on the score path
+
     with language(args.language):
         try:
             result = ahp_from_file(args.matrix)

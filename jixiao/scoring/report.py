@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -136,7 +137,13 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell[:1] in FORMULA_START else cell
 
 
+_STARTS = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_START)) + "]")
+_QUOTED = re.compile('[,"\r\n]')
+
+
 def _neutralised(cells: list[str]) -> list[str]:
+    if not _STARTS.search("\n".join(cells)):  # one look at the whole column
+        return cells
     return ["'" + cell if cell[:1] in FORMULA_START else cell for cell in cells]
 
 
@@ -161,7 +168,11 @@ def write_csv(runs: Sequence[ScoreRun], out: TextIO, *, chunk: int = 20_000) -> 
         empty = [""] * summary.n
         for start in range(0, summary.n, chunk):
             part = slice(start, start + chunk)
-            writer.writerows(zip(*_csv_columns(summary, codes, part, empty[part]), strict=True))
+            columns = _csv_columns(summary, codes, part, empty[part])
+            if any(_QUOTED.search("".join(column)) for column in columns):
+                writer.writerows(zip(*columns, strict=True))  # cells the csv module quotes
+            else:  # no cell needs quotes: the rows as the csv module writes them
+                out.write("".join([",".join(row) + "\n" for row in zip(*columns, strict=True)]))
 
 
 def _csv_columns(summary: Summary, codes: list[str], part: slice, empty: list[str]) -> list[Any]:

@@ -46,7 +46,7 @@ class Summary:
     errors: list[list[str]]  # in the current language
     outcome_names: list[str]  # the population's outcomes (pay, salary, ...)
     outcome_numbers: dict[str, FloatArray]  # NaN where not ok
-    contract: bool  # contract outcomes too (per appraisee)
+    contract: bool  # contract or label outcomes too (per appraisee)
 
     @property
     def n(self) -> int:
@@ -95,7 +95,7 @@ def summarize(run: ScoreRun) -> Summary:
         outcome_numbers={
             name: np.where(ok, values, np.nan) for name, values in graded.outcomes.items()
         },
-        contract=bool(run.contract),
+        contract=bool(run.contract) or bool(graded.labels),  # outcomes said one at a time
     )
 
 
@@ -113,6 +113,9 @@ def _outcomes(run: ScoreRun, ok: np.ndarray) -> list[dict[str, Any]]:
     ]
     if not names:
         rows = [{} for _ in range(run.n)]
+    for name, column in run.graded.labels.items():  # label outcomes (§12, v1.1)
+        for row, label in enumerate(np.where(ok, column.label, None).tolist()):
+            rows[row] = {**rows[row], name: label}
     for row, contract in run.contract.items():
         rows[row] = {**rows[row], **contract}
     return rows
@@ -126,11 +129,14 @@ def numbers(values: FloatArray) -> list[float | int | None]:
 
 
 def _text(value: float) -> str:
-    """fmt(output_number(value)) for a finite value (tests/scoring/test_summary.py)."""
-    rounded = round(value, 4)
-    if 0 < abs(rounded) < 0.001:
+    """fmt(output_number(value)) for a finite value (tests/scoring/test_summary.py).
+
+    `f"{value:.4f}"` rounds the exact binary value half to even, as `round(value, 4)`
+    does, so it prints the same digits without rounding first."""
+    text = f"{value:.4f}"
+    if text.startswith(("0.000", "-0.000")) and text[-1] != "0":
         return fmt(output_number(value))  # small numbers keep more digits
-    text = f"{rounded:.4f}".rstrip("0").rstrip(".")
+    text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -168,7 +174,10 @@ def outcome_text(outcomes: dict[str, Any]) -> str:
     """`pay 1200; salary_step 1; triggers: warning` — a result's outcomes on one line."""
     parts = []
     for key, value in outcomes.items():
-        if isinstance(value, list):
+        if isinstance(value, dict):  # trigger_periods: each listed trigger's periods
+            shown = [f"{name} ({', '.join(map(str, found))})" for name, found in value.items()]
+            parts.append(f"{key}: {', '.join(shown)}")
+        elif isinstance(value, list):
             if value:
                 parts.append(f"{key}: {', '.join(map(str, value))}")
         elif isinstance(value, bool):
