@@ -4,6 +4,7 @@ through the apps' services."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -123,12 +124,32 @@ class DeadlineForm(forms.Form):
 
 
 class CommitteeForm(forms.Form):
+    """The committee: the members kept (ticked) and others added by login name (the
+    page lists the members, not every account: a company has thousands)."""
+
     members = forms.ModelMultipleChoiceField(
         label=_("committee"),
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
+    add = forms.CharField(
+        label=_("add by login name"),
+        required=False,
+        max_length=500,
+        help_text=_("login names, separated by spaces or commas"),
+    )
+
+    def clean_add(self) -> list[User]:
+        names = [name for name in re.split(r"[\s,，、]+", self.cleaned_data["add"]) if name]
+        found = {user.username: user for user in User.objects.filter(username__in=names)}
+        unknown = [name for name in names if name not in found or not found[name].is_active]
+        if unknown:
+            raise forms.ValidationError(
+                _("no active account with the login name: %(names)s"),
+                params={"names": ", ".join(unknown)},
+            )
+        return [found[name] for name in names]
 
 
 class OverrideForm(forms.Form):

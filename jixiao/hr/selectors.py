@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     DateField,
@@ -581,10 +582,17 @@ def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
     """Per department, the spread of the stored (calibrated) totals: quartiles by linear
     interpolation between the sorted totals (Excel's QUARTILE.INC); departments by
     median, best first. People only (a provider's contract is scored on its own
-    terms); results without a total (errors, facts missing) are left out."""
+    terms); results without a total (errors, facts missing) are left out. One query
+    reading two columns (department, total), whatever the company's size."""
     totals: dict[str, list[float]] = defaultdict(list)
-    for result in _people_totals(appraisal__cycle=cycle):
-        totals[_department(result.appraisal)].append(float(result.total or 0))
+    rows = (
+        _people_totals(appraisal__cycle=cycle)
+        .annotate(department=KeyTextTransform("department", "appraisal__attributes"))
+        .values_list("department", "total")
+        .order_by()
+    )
+    for department, total in rows:
+        totals[str(department or "—")].append(float(total or 0))
     spreads = []
     for unit, values in totals.items():
         values.sort()
@@ -599,11 +607,9 @@ def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
 
 def _people_totals(**where: Any) -> QuerySet[Result]:
     """The results with a total of the people (not providers) still appraised."""
-    return (
-        Result.objects.filter(appraisal__employee__isnull=False, total__isnull=False, **where)
-        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
-        .select_related("appraisal")
-    )
+    return Result.objects.filter(
+        appraisal__employee__isnull=False, total__isnull=False, **where
+    ).exclude(appraisal__state=AppraisalState.WITHDRAWN)
 
 
 def _quantile(ordered: list[float], share: float) -> float:
@@ -630,9 +636,10 @@ class Trend:
         }
 
 
-def unit_trend(cycle: Cycle, *, last: int = 12) -> Trend:
-    """The mean total of each department in this cycle and the `last` − 1 cycles of the
-    same kind of period before it (monthly with monthly, annual with annual)."""
+def unit_trend(cycle: Cycle, *, last: int = 12, units: list[str] | None = None) -> Trend:
+    """The mean total of each department (of `units`, when given: a page of them) in
+    this cycle and the `last` − 1 cycles of the same kind of period before it
+    (monthly with monthly, annual with annual); means from SQL aggregates."""
     cycles = list(
         Cycle.objects.filter(period_kind=cycle.period_kind, start__lte=cycle.start)
         .exclude(state__in=["draft", "cancelled"])
@@ -640,21 +647,25 @@ def unit_trend(cycle: Cycle, *, last: int = 12) -> Trend:
     )[::-1]
     if cycle not in cycles:
         cycles = [*cycles[1:], cycle] if len(cycles) >= last else [*cycles, cycle]
-    sums: dict[tuple[str, int], list[float]] = defaultdict(list)
-    everyone: dict[int, list[float]] = defaultdict(list)
-    for result in _people_totals(appraisal__cycle__in=cycles):
-        total = float(result.total or 0)
-        sums[(_department(result.appraisal), result.appraisal.cycle_id)].append(total)
-        everyone[result.appraisal.cycle_id].append(total)
-    units = sorted({unit for unit, _cycle in sums})
-    lines = {
-        unit: [
-            round(statistics.fmean(sums[(unit, c.pk)]), 2) if sums.get((unit, c.pk)) else None
-            for c in cycles
-        ]
-        for unit in units
+    results = _people_totals(appraisal__cycle__in=cycles).annotate(
+        department=KeyTextTransform("department", "appraisal__attributes")
+    )
+    means: dict[tuple[str, int], float] = {}
+    by_unit = (
+        results if units is None else results.filter(appraisal__attributes__department__in=units)
+    )
+    for row in (
+        by_unit.values("department", "appraisal__cycle_id").annotate(mean=Avg("total")).order_by()
+    ):
+        means[(str(row["department"] or "—"), row["appraisal__cycle_id"])] = float(row["mean"])
+    everyone = {
+        row["appraisal__cycle_id"]: float(row["mean"])
+        for row in results.values("appraisal__cycle_id").annotate(mean=Avg("total")).order_by()
     }
-    overall = [
-        round(statistics.fmean(everyone[c.pk]), 2) if everyone.get(c.pk) else None for c in cycles
-    ]
+    names = sorted({unit for unit, _cycle in means})
+    lines = {
+        unit: [round(means[(unit, c.pk)], 2) if (unit, c.pk) in means else None for c in cycles]
+        for unit in names
+    }
+    overall = [round(everyone[c.pk], 2) if c.pk in everyone else None for c in cycles]
     return Trend(cycles, lines, overall)

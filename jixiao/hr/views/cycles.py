@@ -109,7 +109,6 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scheme_form": AddSchemeForm(),
         "rule_form": PopulationRuleForm(),
         "deadline_form": DeadlineForm(),
-        "committee_form": CommitteeForm(initial={"members": cycle.committee.all()}),
         "eligibility_count": cycle.eligibilities.count(),
         "recompute": cycle.state in SCORING_CYCLE_STATES,
         **job_context(_job_to_show(cycle)),
@@ -195,11 +194,20 @@ def _job_to_show(cycle: Cycle) -> Job | None:
     return job if recent else None
 
 
+DEPARTMENTS_SHOWN = 20  # departments on a page of the comparison (and lines in its trend)
+
+
 @hr_page
 def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     """Departments compared (box plots of the totals) and their trend over cycles."""
     cycle = _cycle(request, pk)
-    spreads = unit_spreads(cycle)
+    departments = listing(
+        request,
+        unit_spreads(cycle),
+        matches=lambda spread, text: all(word in spread.unit for word in text.split()),
+        per_page=DEPARTMENTS_SHOWN,
+    )
+    spreads = list(departments.rows)
     low = min((spread.low for spread in spreads), default=0.0)
     high = max((spread.high for spread in spreads), default=100.0)
     axis = (min(60.0, 10 * (low // 10)), max(100.0, 10 * -(-high // 10)))
@@ -226,7 +234,8 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
         "ticks": [
             {"value": value, "x": x(value)} for value in range(int(axis[0]), int(axis[1]) + 1, step)
         ],
-        "trend": unit_trend(cycle),
+        "trend": unit_trend(cycle, units=[spread.unit for spread in spreads]),
+        "listing": departments,
     }
     return render(request, "hr/cycle_analysis.html", context)
 
@@ -320,8 +329,12 @@ def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
 def committee_set(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     form = CommitteeForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(str(problem) for problem in problems))
+    else:
         members = list(form.cleaned_data["members"])
+        members += [user for user in form.cleaned_data["add"] if user not in members]
         _act(
             request,
             lambda: cycle_services.cycle_set_committee(

@@ -10,8 +10,10 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from jixiao.core.errors import ServiceError
+from jixiao.core.listing import Sort, listing
 from jixiao.hr.access import can_change
 from jixiao.hr.forms import EmployeeForm, PositionForm, UnitForm
 from jixiao.hr.views.base import hr_page, refused
@@ -141,21 +143,30 @@ def position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _edit(request, form, title=title, back="/hr/positions/", save=save)
 
 
+EMPLOYEE_SORTS = (
+    Sort("number", _l("employee number"), ("number",)),
+    Sort("name", _l("name"), ("name",)),
+    Sort("unit", _l("unit"), ("unit__code", "number")),
+    Sort("hired", _l("hire date"), ("hire_date", "number")),
+)
+
+
 @hr_page
 def employee_list(request: HttpRequest) -> HttpResponse:
     unit = None
     if request.GET.get("unit"):
         unit = Unit.objects.filter(pk=request.GET["unit"]).first()
-    employees = employees_of(visible_to=request.user, unit=unit)
-    query = request.GET.get("q", "").strip()
-    if query:
-        employees = employees.filter(name__icontains=query) | employees.filter(
-            number__icontains=query
-        )
+    people = listing(
+        request,
+        employees_of(visible_to=request.user, unit=unit),
+        search=("name", "number", "unit__name", "position__title"),
+        sorts=EMPLOYEE_SORTS,
+    )
     context = {
-        "employees": employees[:500],
+        "listing": people,
+        "employees": people.rows,
         "unit": unit,
-        "query": query,
+        "query": people.query,
         "can_change": can_change(request.user),
     }
     return render(request, "hr/employee_list.html", context)
