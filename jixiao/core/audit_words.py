@@ -94,6 +94,8 @@ ACTIONS: Mapping[str, Promise] = {
     "result.review_changed": _("calibration changed on review"),
     "result.review_confirmed": _("calibration confirmed on review"),
     "result.review_needed": _("calibration needs review"),
+    "robot.created": _("group robot added"),
+    "robot.updated": _("group robot changed"),
     "scheme.activated": _("form version put in use"),
     "scheme.assigned": _("form assigned"),
     "scheme.created": _("form created"),

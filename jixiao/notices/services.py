@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 
 from jixiao.accounts.models import User
 from jixiao.core.errors import NotAllowed
-from jixiao.notices.models import Notice
+from jixiao.core.roles import is_hr
+from jixiao.core.services import audited_create, audited_update
+from jixiao.notices.events import KINDS
+from jixiao.notices.models import Notice, NoticePreference, UnitRobot
 from jixiao.notices.waiting import Waiting, waiting_for
 
 
@@ -93,4 +96,47 @@ def notice_mark_read(*, notice: Notice, actor: Any) -> Notice:
     return notice
 
 
-__all__ = ["ReminderRun", "Waiting", "notice_mark_read", "notices_refresh", "reminders_send"]
+ROBOT_FIELDS = ("unit", "platform", "url", "secret", "is_active", "name")
+
+
+def robot_create(*, actor: Any, reason: str = "", **fields: Any) -> UnitRobot:
+    """HR adds a unit's group robot (audited; the secret is kept, never shown again)."""
+    if not is_hr(actor):
+        raise NotAllowed(_("only HR configures group robots"))
+    return audited_create(UnitRobot, actor=actor, action="robot.created", reason=reason, **fields)
+
+
+def robot_update(*, robot: UnitRobot, actor: Any, reason: str = "", **changes: Any) -> UnitRobot:
+    if not is_hr(actor):
+        raise NotAllowed(_("only HR configures group robots"))
+    return audited_update(
+        robot,
+        actor=actor,
+        action="robot.updated",
+        changes=changes,
+        allowed=ROBOT_FIELDS,
+        reason=reason,
+    )
+
+
+def preference_set(*, user: Any, email: bool, muted: list[str]) -> NoticePreference:
+    """One person's own choice: e-mail or not, and the kinds they do not want."""
+    unknown = sorted(set(muted) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown kinds of notification: {', '.join(unknown)}")
+    preference, _created = NoticePreference.objects.update_or_create(
+        user=user, defaults={"email": email, "muted": sorted(set(muted))}
+    )
+    return preference
+
+
+__all__ = [
+    "ReminderRun",
+    "Waiting",
+    "notice_mark_read",
+    "notices_refresh",
+    "preference_set",
+    "reminders_send",
+    "robot_create",
+    "robot_update",
+]

@@ -12,6 +12,7 @@ from procrastinate.contrib.django import app
 from jixiao.jobs.kinds import job_kind
 from jixiao.jobs.models import Job
 from jixiao.jobs.services import job_enqueue, job_run
+from jixiao.notices.delivery import notices_deliver
 from jixiao.notices.services import reminders_send
 
 
@@ -27,3 +28,10 @@ def reminders_send_task(*, job: Job, actor: Any) -> str:
 def reminders_periodic_task(timestamp: int) -> None:
     job = job_enqueue(kind="reminders_send", target=None, actor=None, dispatch=False)
     job_run(job_id=job.pk)
+
+
+# Not whole: each e-mail and robot message is marked as it leaves (at least once).
+@job_kind("notices_deliver", label=_("sending notifications"), whole=False)
+def notices_deliver_task(*, job: Job, actor: Any) -> str:
+    notices_deliver()
+    return ""

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.portal.views import appeals, appraisals, calendar, files, home, results
+from jixiao.portal.views import (
+    appeals,
+    appraisals,
+    calendar,
+    data,
+    files,
+    home,
+    preferences,
+    results,
+)
 
 app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("team/", home.team, name="team"),
-    path("data/", home.data_owner, name="data_owner"),
+    path("waiting/<slug:kind>/", home.waiting_list, name="waiting_list"),
+    path("data/", data.data_owner, name="data_owner"),
     path("notices/", home.notice_list, name="notice_list"),
     path("notices/<int:pk>/read/", home.notice_read, name="notice_read"),
+    path("notices/preferences/", preferences.notice_preferences, name="notice_preferences"),
     path("appraisals/<int:pk>/", appraisals.appraisal_detail, name="appraisal_detail"),
     path("appraisals/<int:pk>/targets/", appraisals.appraisal_targets, name="appraisal_targets"),
     path("appraisals/<int:pk>/events/", appraisals.appraisal_events, name="appraisal_events"),

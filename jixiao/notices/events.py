@@ -1,0 +1,254 @@
+"""Notifications of what happened: each audited action that asks someone to act or
+tells them a result becomes, in the same transaction, an in-app notice for the
+people concerned (and, for cycle news, a message for the units' group robots).
+E-mail and robot messages leave after the commit, from the `notices_deliver` job
+(`jixiao.notices.delivery`).
+
+The rules read the audit log's event (action, target, context) — the record every
+service already writes — so no service has to remember to notify anyone, and a
+change without its event cannot notify (docs/adr/0005).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from jixiao.accounts.models import User
+from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview
+from jixiao.core.models import AuditEvent
+from jixiao.jobs.services import job_enqueue
+from jixiao.notices.models import Notice, NoticePreference, RobotMessage, UnitRobot
+from jixiao.organization.models import Employee
+
+
+@dataclass
+class Tell:
+    """Who is told what: `users` by id, and `units` (id → text) for group robots."""
+
+    kind: str
+    text: str
+    url: str
+    users: set[int] = field(default_factory=set)
+    units: dict[int, str] = field(default_factory=dict)
+
+
+def _hr() -> set[int]:
+    return set(User.objects.filter(is_active=True, is_hr=True).values_list("pk", flat=True))
+
+
+def _user_of(appraisal: Appraisal) -> set[int]:
+    """The appraisee's login; for a provider, the logins of its contacts."""
+    if appraisal.employee is not None:
+        user = appraisal.employee.user_id
+        return {user} if user else set()
+    if appraisal.unit is not None and appraisal.unit.is_provider:
+        contacts = Employee.objects.filter(unit=appraisal.unit, user__isnull=False)
+        return set(contacts.values_list("user_id", flat=True))
+    return set()
+
+
+def _manager_of(appraisal: Appraisal) -> set[int]:
+    boss = appraisal.employee.supervisor if appraisal.employee is not None else None
+    return {boss.user_id} if boss is not None and boss.user_id else set()
+
+
+def _appraisal(event: AuditEvent) -> Appraisal | None:
+    return (
+        Appraisal.objects.select_related("employee__supervisor", "cycle", "unit")
+        .filter(pk=event.target_id)
+        .first()
+    )
+
+
+def _appeal(event: AuditEvent) -> Appeal | None:
+    return (
+        Appeal.objects.select_related(
+            "appraisal__employee__supervisor", "appraisal__cycle", "appraisal__unit"
+        )
+        .filter(pk=event.target_id)
+        .first()
+    )
+
+
+def _appeal_filed(event: AuditEvent) -> list[Tell]:
+    appeal = _appeal(event)
+    if appeal is None:
+        return []
+    appraisal = appeal.appraisal
+    text = _("%(person)s appealed the result of %(cycle)s; decide by %(day)s") % {
+        "person": appraisal.appraisee_name,
+        "cycle": appraisal.cycle,
+        "day": appeal.decide_by,
+    }
+    url = reverse("portal:appeal_detail", args=[appeal.pk])
+    return [Tell("appeal_filed", text, url, users=_hr() | _manager_of(appraisal))]
+
+
+def _appeal_moved(verb: Callable[[], str]) -> Callable[[AuditEvent], list[Tell]]:
+    def rule(event: AuditEvent) -> list[Tell]:
+        appeal = _appeal(event)
+        if appeal is None:
+            return []
+        text = verb() % {"cycle": appeal.appraisal.cycle}
+        url = reverse("portal:appeal_detail", args=[appeal.pk])
+        return [Tell("appeal_answered", text, url, users=_user_of(appeal.appraisal))]
+
+    return rule
+
+
+def _targets_signed(event: AuditEvent) -> list[Tell]:
+    appraisal = _appraisal(event)
+    if appraisal is None:
+        return []
+    text = _("Your targets for %(cycle)s are signed: please read and acknowledge them") % {
+        "cycle": appraisal.cycle
+    }
+    url = reverse("portal:appraisal_targets", args=[appraisal.pk])
+    return [Tell("targets_signed", text, url, users=_user_of(appraisal))]
+
+
+def _targets_acknowledged(event: AuditEvent) -> list[Tell]:
+    appraisal = _appraisal(event)
+    if appraisal is None:
+        return []
+    text = _("%(person)s acknowledged the targets for %(cycle)s") % {
+        "person": appraisal.appraisee_name,
+        "cycle": appraisal.cycle,
+    }
+    url = reverse("portal:appraisal_targets", args=[appraisal.pk])
+    return [Tell("targets_acknowledged", text, url, users=_manager_of(appraisal))]
+
+
+def _interview_recorded(event: AuditEvent) -> list[Tell]:
+    interview = (
+        Interview.objects.select_related(
+            "appraisal__employee", "appraisal__cycle", "appraisal__unit"
+        )
+        .filter(pk=event.target_id)
+        .first()
+    )
+    if interview is None:
+        return []
+    appraisal = interview.appraisal
+    text = _("Your feedback interview for %(cycle)s is recorded: please read and acknowledge it")
+    url = reverse("portal:appraisal_interview", args=[appraisal.pk])
+    return [Tell("interview", text % {"cycle": appraisal.cycle}, url, users=_user_of(appraisal))]
+
+
+def _cycle_published(event: AuditEvent) -> list[Tell]:
+    cycle = Cycle.objects.filter(pk=event.target_id).first()
+    if cycle is None:
+        return []
+    tells: list[Tell] = []
+    text = _("Your result for %(cycle)s is published") % {"cycle": cycle}
+    rows = Appraisal.objects.filter(cycle=cycle, employee__user__isnull=False).values_list(
+        "pk", "employee__user_id"
+    )
+    for appraisal_id, user_id in rows.iterator(chunk_size=2000):
+        url = reverse("portal:appraisal_result", args=[appraisal_id])
+        tells.append(Tell("result_published", text, url, users={user_id}))
+    for appraisal in Appraisal.objects.filter(cycle=cycle, employee__isnull=True).select_related(
+        "unit"
+    ):  # units and providers: their contacts
+        url = reverse("portal:appraisal_result", args=[appraisal.pk])
+        tells.append(Tell("result_published", text, url, users=_user_of(appraisal)))
+    units = dict(
+        Appraisal.objects.filter(cycle=cycle)
+        .order_by()
+        .annotate(home=Coalesce("unit_id", "employee__unit_id"))  # the unit then, or now
+        .values("home")
+        .annotate(people=Count("pk"))
+        .values_list("home", "people")
+    )
+    robots = set(
+        UnitRobot.objects.filter(is_active=True, unit_id__in=units).values_list(
+            "unit_id", flat=True
+        )
+    )
+    said = {
+        unit: _(
+            "[Performance] The results of %(cycle)s are published (%(people)s people in this "
+            "unit). Sign in to jixiao to read yours; appeals are open until the deadline."
+        )
+        % {"cycle": cycle, "people": units[unit]}
+        for unit in robots
+    }
+    if said:
+        tells.append(Tell("result_published", "", "", units=said))
+    return tells
+
+
+RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
+    "appeal.filed": _appeal_filed,
+    "appeal.accepted": _appeal_moved(lambda: _("Your appeal on %(cycle)s was accepted")),
+    "appeal.rejected": _appeal_moved(lambda: _("Your appeal on %(cycle)s was rejected")),
+    "appeal.answered": _appeal_moved(lambda: _("Your appeal on %(cycle)s is answered")),
+    "targets.signed": _targets_signed,
+    "targets.acknowledged": _targets_acknowledged,
+    "interview.recorded": _interview_recorded,
+    "cycle.published": _cycle_published,
+}
+
+KINDS = {
+    "appeal_filed": _lazy("appeals filed (HR, managers)"),
+    "appeal_answered": _lazy("answers to my appeals"),
+    "targets_signed": _lazy("targets to acknowledge"),
+    "targets_acknowledged": _lazy("targets acknowledged by my team"),
+    "interview": _lazy("feedback interviews"),
+    "result_published": _lazy("results published"),
+}
+
+
+def _muted(users: Iterable[int], kind: str) -> set[int]:
+    return {
+        user
+        for user, muted in NoticePreference.objects.filter(user_id__in=list(users)).values_list(
+            "user_id", "muted"
+        )
+        if kind in (muted or [])
+    }
+
+
+def notify(event: AuditEvent) -> int:
+    """The notices and robot messages of one event (inside its transaction); how many."""
+    rule = RULES.get(event.action)
+    if rule is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        tells = rule(event)
+    key = f"event:{event.pk}"
+    notices: list[Notice] = []
+    messages: list[RobotMessage] = []
+    for tell in tells:
+        wanted = tell.users - _muted(tell.users, tell.kind) if tell.users else set()
+        notices.extend(
+            Notice(recipient_id=user, key=key, kind=tell.kind, text=tell.text[:300], url=tell.url)
+            for user in sorted(wanted)
+        )
+        for robot in UnitRobot.objects.filter(is_active=True, unit_id__in=list(tell.units)):
+            messages.append(RobotMessage(robot=robot, key=key, text=tell.units[robot.unit_id]))
+    Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
+    RobotMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    if notices or messages:
+        transaction.on_commit(_deliver_later)
+    return len(notices) + len(messages)
+
+
+def _deliver_later() -> None:
+    job_enqueue(kind="notices_deliver", target=None, actor=None, delay=5)
+
+
+def on_audit_event(sender: Any, instance: AuditEvent, created: bool, **kwargs: Any) -> None:
+    if created and instance.action in RULES:
+        notify(instance)
