@@ -246,11 +246,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         return serve_production(args.address, args.workers, args.timeout, args.job_workers)
     _django(debug=args.command == "demo")
+    from django.conf import settings
     from django.core.management import call_command
 
     from jixiao.jobs.services import jobs_mode
     from jixiao.jobs.threads import job_thread_start
 
+    if not settings.DEBUG:  # WhiteNoise serves the collected, hashed files (docs/deploy.md)
+        call_command("collectstatic", interactive=False, verbosity=0)
     if jobs_mode() == "thread":  # SQLite: this process runs the jobs (docs/adr/0007)
         job_thread_start()
     call_command("runserver", args.address, use_reloader=False)

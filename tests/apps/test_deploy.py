@@ -271,3 +271,18 @@ def test_the_supervisor_stops_the_others_when_one_process_stops() -> None:
     sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
     failing = [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit(3)"]
     assert supervise([sleeper, failing]) == 3
+
+
+def test_pages_render_with_the_production_settings_before_any_collectstatic(
+    tmp_path: Path,
+) -> None:
+    """A command rendering pages (manage.py bench_pages) needs no collectstatic: the
+    static files keep their plain names until there is a manifest."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "page = Client(headers={'host': 'jixiao.example.com'}).get('/accounts/login/', "
+        "secure=True); print(page.status_code, '/static/css/app.css' in page.content.decode())"
+    )
+    done = _python(code, _production_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["200", "True"]
