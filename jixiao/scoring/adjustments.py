@@ -1,17 +1,19 @@
 """Adjustments after the weighted subtotal (§7), applied in the order written:
-bonus, penalty, add, deduct, coefficient, gate. Each reports what it did."""
+bonus, penalty, add, deduct, coefficient, gate, points (v1.1). Each reports what it did."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from jixiao.scoring.facts import FactSet, Lists
+from jixiao.scoring.facts import FactSet, InputList, Lists
+from jixiao.scoring.items import input_lists, score_points
 from jixiao.scoring.model import Adjustment
-from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
+from jixiao.scoring.numbers import FloatArray, fmt, output_number, round9_scalar
 from jixiao.scoring.rules.events import costs, explain_events
 from jixiao.scoring.wording import joined, say
 
@@ -25,6 +27,7 @@ class AdjustmentColumn:
     after: FloatArray
     applied: BoolArray  # did something for this row
     explain: Callable[[int], str]
+    details: Callable[[int], dict[str, Any]] | None = None  # points: its value and score
 
 
 @dataclass
@@ -35,6 +38,7 @@ class AdjustmentState:
     flags: dict[int, list[str]] = field(default_factory=dict)
     no_bonus: BoolArray | None = None
     cap_grade: dict[int, str] = field(default_factory=dict)
+    lists: Mapping[str, InputList] = field(default_factory=dict)  # list inputs (v1.1 §3)
 
     def error(self, row: int, message: str) -> None:
         self.errors.setdefault(row, []).append(message)
@@ -56,11 +60,15 @@ def apply_adjustments(
     columns = []
     for adjustment in adjustments:
         before = running
-        after, applied, explain = _APPLY[adjustment.kind](adjustment, facts, before, env, state)
+        details = None
+        if adjustment.kind == "points":
+            after, applied, explain, details = _points(adjustment, facts, before, env, state)
+        else:
+            after, applied, explain = _APPLY[adjustment.kind](adjustment, facts, before, env, state)
         after = np.where(zeroed, 0.0, after)
         if adjustment.kind == "gate" and adjustment.effect == "zero":
             zeroed |= applied
-        columns.append(AdjustmentColumn(adjustment, before, after, applied, explain))
+        columns.append(AdjustmentColumn(adjustment, before, after, applied, explain, details))
         running = after
     return running, columns
 
@@ -192,6 +200,35 @@ def _coefficient(
     return after, applied, explain
 
 
+def _points(
+    adjustment: Adjustment,
+    facts: FactSet,
+    before: FloatArray,
+    env: Mapping[str, FloatArray],
+    state: AdjustmentState,
+) -> tuple[FloatArray, BoolArray, Callable[[int], str], Callable[[int], dict[str, Any]]]:
+    """A points line (v1.1 §7): its score added to the running total, negative taking off."""
+    assert adjustment.item is not None
+    line = score_points(adjustment.item, facts, env, state.lists)
+    for row, message in line.errors.items():
+        state.error(
+            row, say("{adjustment}: {message}", adjustment=adjustment.name, message=message)
+        )
+    points = np.nan_to_num(line.score)
+    applied = np.ones(facts.n, dtype=bool)
+    if line.errors:
+        applied[list(line.errors)] = False
+
+    def details(row: int) -> dict[str, Any]:
+        value = float(line.data.value[row])
+        return {
+            "value": None if np.isnan(value) else output_number(value),
+            "score": output_number(float(points[row])),
+        }
+
+    return before + points, applied, line.trace, details
+
+
 def _key(raw: object) -> str:
     if raw is None:
         return ""
@@ -209,7 +246,8 @@ def _gate(
 ) -> Applied:
     assert adjustment.when is not None
     absent = {name: np.full(facts.n, np.nan) for name in adjustment.when.names - env.keys()}
-    found = adjustment.when.evaluate({**env, **absent}, facts.n, None)  # as for one appraisee
+    lists = input_lists(state.lists)  # list inputs in aggregates (v1.1 §4)
+    found = adjustment.when.evaluate({**env, **absent}, facts.n, lists)  # as for one appraisee
     for bad, message in found.errors.items():
         state.error(
             bad, say("{adjustment}: {message}", adjustment=adjustment.name, message=message)

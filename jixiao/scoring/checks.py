@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable
 
 from jixiao.scoring.errors import Path, Problem
+from jixiao.scoring.history import check_list_uses
 from jixiao.scoring.model import Item, Node, Scheme, Section
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.reader import SchemeReader, placed
@@ -39,6 +40,7 @@ def design_warnings(scheme: Scheme, reader: SchemeReader) -> list[Problem]:
     _section_sums(scheme.nodes, warn)
     _limits(scheme, reader, warn)
     _references(scheme, reader)
+    check_list_uses(scheme, reader, warn)  # v1.1 §4 lists, §2 labels
     return warnings
 
 

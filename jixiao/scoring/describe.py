@@ -15,6 +15,7 @@ functions in words. One describer per rule type, in `_RULES`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -285,7 +286,8 @@ def _add(rule: AddRule, words: Words) -> str:
     if rule.start:
         parts.append(say("start from {start}", start=points(rule.start)))
     parts += event_costs(rule.events, words.labels, adding=True)
-    parts.append(say("at most {cap}", cap=points(cap)))
+    if math.isfinite(cap):  # a points line (v1.1 §7) has no full score: no cap unless set
+        parts.append(say("at most {cap}", cap=points(cap)))
     return joined(parts)
 
 
@@ -500,6 +502,8 @@ def describe_adjustment(adjustment: Adjustment) -> str:
         if adjustment.cap is not None:
             costs.append(say("at most {cap} in all", cap=points(adjustment.cap)))
         text = joined(costs)
+    elif kind == "points" and adjustment.item is not None:  # v1.1 §7
+        text = describe_points(adjustment.item)
     elif kind == "coefficient":
         values = listed([f"{k} × {fmt(v)}" for k, v in adjustment.values.items()], say(", "))
         text = say(
@@ -519,6 +523,58 @@ def describe_adjustment(adjustment: Adjustment) -> str:
             effect=effects.get(adjustment.effect, adjustment.effect),
         )
     return say("{adjustment}: {text}", adjustment=adjustment.name, text=text)
+
+
+def describe_points(item: Item) -> str:
+    """A points line (v1.1 §7): its rule's score is added to the total as points."""
+    labels = item_labels(item)
+    parts = []
+    if item.measure is not None:
+        parts.append(say("value = {measure}", measure=expression_text(item.measure, labels)))
+    parts.append(describe(item.rule, labels=labels, full=item.full))
+    return say(
+        "points added to the total, a negative score taking points off: {rule}",
+        rule=joined(parts),
+    )
+
+
+_HISTORY_VALUE: dict[str, Callable[[], str]] = {
+    "total": lambda: say("total"),
+    "normalized": lambda: say("normalized total"),
+}
+_HISTORY_PERIOD: dict[str, Callable[[], str]] = {
+    "month": lambda: say("month"),
+    "quarter": lambda: say("quarter"),
+    "half": lambda: say("half-year"),
+}
+
+
+def describe_history(scheme: Scheme) -> list[str]:
+    """The history inputs (v1.1 §15): which earlier results each holds, and what a
+    missing one does."""
+    from jixiao.scoring.history import INSIDE
+
+    out = []
+    for entry in scheme.history:
+        period = _HISTORY_PERIOD[entry.period]() if entry.period in _HISTORY_PERIOD else ""
+        value = _HISTORY_VALUE[entry.value]() if entry.value in _HISTORY_VALUE else entry.value
+        text = say(
+            "{name}: the {value} of each {period} inside the period scored, oldest first",
+            name=entry.name,
+            value=value,
+            period=period,
+        )
+        expected = INSIDE.get((scheme.period, entry.period))
+        if entry.missing == "error" and expected is not None:
+            missing = say(
+                "every {period} needs a result ({count} in all), else it cannot be scored",
+                period=period,
+                count=expected,
+            )
+        else:
+            missing = say("a {period} without a result is left out", period=period)
+        out.append(joined([text, missing]))
+    return out
 
 
 def describe_total(scheme: Scheme) -> str:
@@ -601,7 +657,7 @@ def describe_outcomes(scheme: Scheme) -> list[str]:
 
 def describe_scheme(scheme: Scheme) -> list[str]:
     """The form-level parts, one sentence each (raters, adjustments, total, grades, ...)."""
-    out = []
+    out = describe_history(scheme)
     if scheme.raters is not None:
         out.append(describe_raters(scheme.raters))
     out += [describe_adjustment(a) for a in scheme.adjustments]

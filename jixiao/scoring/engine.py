@@ -20,7 +20,8 @@ from jixiao.scoring.adjustments import AdjustmentColumn, AdjustmentState, apply_
 from jixiao.scoring.facts import FactSet
 from jixiao.scoring.facts_io import FactsFile
 from jixiao.scoring.grading import Graded, grade_population
-from jixiao.scoring.items import ItemColumn, numeric_inputs, score_items
+from jixiao.scoring.history import history_errors
+from jixiao.scoring.items import ItemColumn, appraisee_lists, numeric_inputs, score_items
 from jixiao.scoring.model import Scheme
 from jixiao.scoring.numbers import FloatArray, fmt, output_number
 from jixiao.scoring.population import contract_outcomes
@@ -167,6 +168,7 @@ class ScoreRun:
                     "before": output_number(before),
                     "after": output_number(after),
                     "trace": str(column.explain(row)),
+                    **(column.details(row) if column.details is not None else {}),
                 }
             )
         return shown
@@ -186,8 +188,9 @@ def score(scheme: Scheme, facts: FactSet) -> ScoreRun:
     weights = effective_weights(scheme, facts.period)
     warnings = [str(w) for w in scheme.warnings] + _unknown_items(scheme, facts)
     inputs = numeric_inputs(facts)
-    items = score_items(scheme, facts, weights, inputs)
-    errors: dict[int, list[str]] = {}
+    lists = appraisee_lists(scheme, facts)  # list inputs, history among them (v1.1 §3, §15)
+    items = score_items(scheme, facts, weights, inputs, lists)
+    errors = history_errors(scheme.history, lists, facts, scheme.period)
     for column in items:
         for row, message in column.errors.items():
             errors.setdefault(row, []).append(
@@ -201,7 +204,7 @@ def score(scheme: Scheme, facts: FactSet) -> ScoreRun:
             carried += np.nan_to_num(column.scored.carry) / column.item.full * column.weight
     env = dict(inputs)
     env.update({name: events.count for name, events in facts.events.items()})
-    state = AdjustmentState()
+    state = AdjustmentState(lists=lists)
     total, adjustments = apply_adjustments(
         scheme.adjustments, facts, subtotal - carried, env, state
     )

@@ -164,6 +164,16 @@ class Events:
         return owner.astype(np.int64), values
 
 
+@dataclass(frozen=True)
+class InputList:
+    """A list input (v1.1 §3): each appraisee's numbers (`{monthly_totals: [88, 91.5]}`),
+    oldest first. A number given is a list of one; `listed` marks the rows that gave a
+    list (which is an error outside sum/mean/count/min/max)."""
+
+    entries: Lists
+    listed: npt.NDArray[np.bool_]
+
+
 @dataclass
 class ItemFacts:
     value: ObjArray | None = None
@@ -171,6 +181,7 @@ class ItemFacts:
     inputs: dict[str, ObjArray] = field(default_factory=dict)
     events: dict[str, Events] = field(default_factory=dict)
     ratings: dict[str, Lists] = field(default_factory=dict)
+    lists: dict[str, InputList] = field(default_factory=dict)  # list inputs (v1.1 §3)
 
 
 @dataclass
@@ -187,6 +198,7 @@ class FactSet:
     items: dict[str, ItemFacts]
     groups: dict[str, dict[str, dict[str, object]]]
     paths: list[Path] = field(default_factory=list)  # where each appraisee came from
+    lists: dict[str, InputList] = field(default_factory=dict)  # list inputs (v1.1 §3)
 
     @property
     def n(self) -> int:
@@ -247,6 +259,31 @@ class _EventColumn:
         return Events(count=count, amount=amount, listed=listed, sizes=sizes)
 
 
+class _ListColumn(_Column):
+    """List inputs collected as (row, number) entries, and the rows that gave a list."""
+
+    __slots__ = ("listed",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listed: list[int] = []
+
+
+def _input_lists(
+    scalars: Mapping[str, _Column], listed: Mapping[str, _ListColumn], n: int
+) -> dict[str, InputList]:
+    """The list inputs: every name given as a list somewhere, its numbers given too (§3)."""
+    found = {}
+    for name, column in listed.items():
+        rows = np.zeros(n, dtype=bool)
+        rows[np.asarray(column.listed, dtype=np.int64)] = True
+        one = scalars.get(name) or _Column()
+        values = fact_column(_object_array([*one.values, *column.values]))
+        owner = np.asarray([*one.rows, *column.rows], dtype=np.int64)
+        found[name] = InputList(Lists(owner, values), rows)
+    return found
+
+
 @dataclass
 class _ItemBuilder:
     value: _Column = field(default_factory=_Column)
@@ -254,6 +291,7 @@ class _ItemBuilder:
     inputs: dict[str, _Column] = field(default_factory=dict)
     events: dict[str, _EventColumn] = field(default_factory=dict)
     ratings: dict[str, _Column] = field(default_factory=dict)
+    lists: dict[str, _ListColumn] = field(default_factory=dict)
 
 
 class FactsBuilder:
@@ -271,6 +309,7 @@ class FactsBuilder:
         self._rows: dict[str, int] = {}
         self._attributes: dict[str, _Column] = {}
         self._inputs: dict[str, _Column] = {}
+        self._lists: dict[str, _ListColumn] = {}  # list inputs (v1.1 §3)
         self._events: dict[str, _EventColumn] = {}
         self._adjustments: dict[str, _Column] = {}
         self._items: dict[str, _ItemBuilder] = {}
@@ -313,8 +352,11 @@ class FactsBuilder:
             self._attributes[key].values.append(_plain(value))
 
     def add_input(self, row: int, item: str | None, key: str, value: object, path: Path) -> None:
+        if isinstance(value, list):
+            self._add_list(row, item, key, value, path)
+            return
         if not _is_scalar(value):
-            self.problems.append((path, f"input {key!r} must be a number or a word"))
+            self.problems.append((path, f"input {key!r} must be a number, a word or a list"))
             return
         if not self._once(("input", row, item, key), path, f"input {key!r}"):
             return
@@ -322,6 +364,21 @@ class FactsBuilder:
         columns.setdefault(key, _Column())
         columns[key].rows.append(row)
         columns[key].values.append(_plain(value))
+
+    def _add_list(
+        self, row: int, item: str | None, key: str, value: list[object], path: Path
+    ) -> None:
+        """A list input (`monthly_totals: [88, 91.5]`, v1.1 §3); null is a number not there."""
+        for index, entry in enumerate(value):
+            if entry is not None and not _is_number(entry):
+                self.problems.append(((*path, index), f"a list input holds numbers: {entry!r}"))
+                return
+        if not self._once(("input", row, item, key), path, f"input {key!r}"):
+            return
+        column = (self._item(item).lists if item else self._lists).setdefault(key, _ListColumn())
+        column.listed.append(row)
+        column.rows.extend([row] * len(value))
+        column.values.extend(_to_float(entry) for entry in value)
 
     def add_value(self, row: int, item: str, value: object, path: Path) -> None:
         if not _is_scalar(value):
@@ -423,6 +480,7 @@ class FactsBuilder:
                 inputs={k: c.array(n) for k, c in b.inputs.items()},
                 events={k: c.build(n) for k, c in b.events.items()},
                 ratings={k: c.lists() for k, c in b.ratings.items()},
+                lists=_input_lists(b.inputs, b.lists, n),
             )
             for code, b in self._items.items()
         }
@@ -437,6 +495,7 @@ class FactsBuilder:
             items=items,
             groups=self.groups,
             paths=self.paths,
+            lists=_input_lists(self._inputs, self._lists, n),
         )
 
 

@@ -260,7 +260,9 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
             return FactsFile(periods=[bulk], file=file)
     events: dict[tuple[int, str, str], tuple[list[str], int]] = {}
     rows: dict[str, int] = {}
-    for line, record in enumerate(reader, start=2):
+    records = list(reader)
+    inputs = _repeated_inputs(records)  # an input in several rows is a list (v1.1 §3)
+    for line, record in enumerate(records, start=2):
         if not record or (len(record) == 1 and not record[0].strip()):
             continue
         if len(record) != 5:
@@ -302,7 +304,12 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
             else:
                 builder.add_attribute(row, key, value, path)
         elif kind == "input":
-            builder.add_input(row, item or None, key, _csv_value(value), path)
+            listed = inputs.get((who, item, key))
+            if listed is None:
+                builder.add_input(row, item or None, key, _csv_value(value), path)
+            elif listed[0] == line:  # the first of its rows: the whole list, in row order
+                entries = [_csv_value(v) for v in listed[1]]
+                builder.add_input(row, item or None, key, entries, path)
         elif kind == "value":
             builder.add_value(row, item, _csv_value(value), path)
         elif kind == "score":
@@ -329,6 +336,19 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
     if problems:
         raise FactsError(problems)
     return FactsFile(periods=[builder.build()], file=file)
+
+
+def _repeated_inputs(
+    records: list[list[str]],
+) -> dict[tuple[str, str, str], tuple[int, list[str]]]:
+    """Inputs given in more than one row of the same appraisee and item: (appraisee, item,
+    key) -> (the line of the first, the values in row order)."""
+    found: dict[tuple[str, str, str], tuple[int, list[str]]] = {}
+    for line, record in enumerate(records, start=2):
+        if len(record) == 5 and record[2].strip() == "input" and record[0]:
+            key = (record[0], record[1], record[3])
+            found.setdefault(key, (line, []))[1].append(record[4])
+    return {key: value for key, value in found.items() if len(value[1]) > 1}
 
 
 def _csv_value(text: str) -> object:

@@ -20,17 +20,20 @@ from jixiao.scoring.facts import (
     Events,
     FactsBuilder,
     FactSet,
+    InputList,
     IntArray,
     ItemFacts,
     Lists,
     ObjArray,
+    fact_column,
     floats,
     words,
 )
+from jixiao.scoring.history import history_lists
 from jixiao.scoring.model import Item, Scheme
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.raters import combine
-from jixiao.scoring.rules.base import ItemInput, Rated, Scored, merge_errors
+from jixiao.scoring.rules.base import ItemInput, Rated, Scored, list_values, merge_errors
 from jixiao.scoring.wording import say
 
 
@@ -57,7 +60,16 @@ class ItemColumn:
         text = self.item.rule.explain(self.data, self.scored, row)
         measure = self.item.measure
         value = fmt(float(self.data.value[row]))
-        if measure is not None and self.item.rule.needs_value:
+        shown_lists = list_values(measure, self.data.lists, row) if measure else ""
+        if measure is not None and self.item.rule.needs_value and shown_lists:
+            text = say(
+                "{measure} with {lists} = {value}; {trace}",
+                measure=measure.text,
+                lists=shown_lists,
+                value=value,
+                trace=text,
+            )
+        elif measure is not None and self.item.rule.needs_value:
             text = say(
                 "{measure} = {value}; {trace}", measure=measure.text, value=value, trace=text
             )
@@ -85,15 +97,38 @@ def numeric_inputs(facts: FactSet) -> dict[str, FloatArray]:
     return {name: floats(column) for name, column in facts.inputs.items()}
 
 
+def appraisee_lists(scheme: Scheme, facts: FactSet) -> dict[str, InputList]:
+    """The appraisee-level list inputs (v1.1 §3), the history inputs (§15) among them."""
+    return {**facts.lists, **history_lists(scheme.history, facts)}
+
+
 def score_items(
-    scheme: Scheme, facts: FactSet, weights: Mapping[str, float], base_env: Mapping[str, FloatArray]
+    scheme: Scheme,
+    facts: FactSet,
+    weights: Mapping[str, float],
+    base_env: Mapping[str, FloatArray],
+    base_lists: Mapping[str, InputList] | None = None,
 ) -> list[ItemColumn]:
     columns = []
+    if base_lists is None:
+        base_lists = appraisee_lists(scheme, facts)
     for item in scheme.items:
         if item.code not in weights:
             continue
-        columns.append(score_item(scheme, item, weights[item.code], facts, base_env))
+        columns.append(score_item(scheme, item, weights[item.code], facts, base_env, base_lists))
     return columns
+
+
+def score_points(
+    item: Item,
+    facts: FactSet,
+    base_env: Mapping[str, FloatArray],
+    base_lists: Mapping[str, InputList],
+) -> ItemColumn:
+    """A `points` adjustment's line (v1.1 §7): its rule (never a rated one) over the
+    appraisee-level inputs and events, scored as an item outside the weighted sum."""
+    own = ItemFacts(events=dict(facts.events))
+    return _score(None, item, 0.0, own, facts.n, base_env, base_lists)
 
 
 def score_item(
@@ -102,16 +137,32 @@ def score_item(
     weight: float,
     facts: FactSet,
     base_env: Mapping[str, FloatArray],
+    base_lists: Mapping[str, InputList] | None = None,
 ) -> ItemColumn:
     n = facts.n
     own = with_default(item, facts.items.get(item.code) or ItemFacts(), n)
+    if base_lists is None:
+        base_lists = appraisee_lists(scheme, facts)
+    return _score(scheme, item, weight, own, n, base_env, base_lists)
+
+
+def _score(
+    scheme: Scheme | None,
+    item: Item,
+    weight: float,
+    own: ItemFacts,
+    n: int,
+    base_env: Mapping[str, FloatArray],
+    base_lists: Mapping[str, InputList],
+) -> ItemColumn:
     rule = item.rule
     events = _events(own, rule.event_names(), n)
     env = dict(base_env)
     env.update({name: floats(column) for name, column in own.inputs.items()})
     env.update({name: found.count for name, found in events.items()})
+    inputs = _merged_lists(base_lists, own, n)
     _every_name(env, (*rule.expressions(), *([item.measure] if item.measure else [])), n)
-    lists = _Occurrences(events)
+    lists = _Occurrences(events, inputs)
 
     raw_value = own.value if own.value is not None else np.full(n, None, dtype=object)
     score_fact = floats(own.score) if own.score is not None else np.full(n, np.nan)
@@ -155,25 +206,67 @@ def score_item(
     return ItemColumn(item, weight, data, scored, met, errors, contribution)
 
 
-class _Occurrences(Mapping[str, Ragged]):
-    """Each event's occurrences for `sum/mean/count(name)`, made when an expression asks
-    (a count of 6,000 is 6,000 occurrences: not made for nothing)."""
+def _merged_lists(base: Mapping[str, InputList], own: ItemFacts, n: int) -> dict[str, InputList]:
+    """The list inputs an item sees: the appraisee-level ones, where the item's own facts
+    name the same input its own win, row by row (§3)."""
+    found = dict(base)
+    for name in set(own.lists) | (set(own.inputs) & set(base)):
+        mine = own.lists.get(name)
+        if mine is None:  # the item gives a number: a list of one where it does
+            column = own.inputs[name]
+            given = np.flatnonzero(np.fromiter((v is not None for v in column), bool, n))
+            mine = InputList(Lists(given.astype(np.int64), column[given]), np.zeros(n, bool))
+        rows = mine.listed | (mine.entries.counts(n) > 0)
+        other = base.get(name)
+        if other is None or not (~rows).any():
+            found[name] = mine
+            continue
+        keep = ~rows[other.entries.owner]
+        owner = np.concatenate([mine.entries.owner, other.entries.owner[keep]])
+        values = np.concatenate([mine.entries.values, other.entries.values[keep]])
+        listed = mine.listed | (other.listed & ~rows)
+        found[name] = InputList(Lists(owner.astype(np.int64), fact_column(values)), listed)
+    return found
 
-    def __init__(self, events: Mapping[str, Events]) -> None:
+
+class _Occurrences(Mapping[str, Ragged]):
+    """The lists an item's expressions see (§4): each event's occurrences for
+    `sum/mean/count/min/max(name)`, made when an expression asks (a count of 6,000 is
+    6,000 occurrences: not made for nothing), and the list inputs (v1.1 §3). `listed`:
+    the rows that gave a list for a name, an error where a number is wanted."""
+
+    def __init__(
+        self, events: Mapping[str, Events], inputs: Mapping[str, InputList] | None = None
+    ) -> None:
         self.events = events
+        self.inputs = {k: v for k, v in (inputs or {}).items() if k not in events}
+        self.listed = {name: found.listed for name, found in self.inputs.items()}
         self.made: dict[str, Ragged] = {}
 
     def __getitem__(self, name: str) -> Ragged:
         found = self.made.get(name)
         if found is None:
-            found = self.made[name] = Ragged(*self.events[name].occurrences())
+            if name in self.events:
+                found = Ragged(*self.events[name].occurrences())
+            else:
+                entries = self.inputs[name].entries
+                found = Ragged(entries.owner, entries.numbers())
+            self.made[name] = found
         return found
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.events or name in self.inputs
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self.events)
+        return iter([*self.events, *self.inputs])
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.events) + len(self.inputs)
+
+
+def input_lists(inputs: Mapping[str, InputList]) -> Mapping[str, Ragged]:
+    """List inputs as an expression reads them (for form-level expressions: gates)."""
+    return _Occurrences({}, inputs)
 
 
 def _every_name(env: dict[str, FloatArray], expressions: Sequence[Expression], n: int) -> None:
@@ -282,7 +375,8 @@ def _fill_events(events: Events, one: Events, rows: IntArray) -> Events:
     return Events(count, amount, listed, _fill_lists(events.sizes, one.sizes, rows))
 
 
-def _rated(scheme: Scheme, item: Item, own: ItemFacts, n: int) -> Rated | None:
+def _rated(scheme: Scheme | None, item: Item, own: ItemFacts, n: int) -> Rated | None:
     if not item.rule.takes_ratings() or not own.ratings:
         return None
-    return combine(own.ratings, item.raters or scheme.raters, n, item.rule.rating_points)
+    raters = item.raters or (scheme.raters if scheme is not None else None)
+    return combine(own.ratings, raters, n, item.rule.rating_points)

@@ -105,6 +105,7 @@ class Adjustment:
     when: Expression | None = None  # gate
     effect: str = ""  # zero | no_bonus | cap_grade | flag
     effect_value: str = ""  # the grade for cap_grade, the text for flag
+    item: Item | None = None  # points (v1.1): the line scored as an item, added as points
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,17 @@ class Outcomes:
 
 
 @dataclass(frozen=True)
+class HistoryInput:
+    """A result of earlier periods as a list input: a roll-up (v1.1 §15)."""
+
+    name: str
+    period: str  # month | quarter | half: the shorter periods whose results it holds
+    value: str = "total"  # total | normalized
+    missing: str = "skip"  # skip | error
+    path: Path = ()
+
+
+@dataclass(frozen=True)
 class Limits:
     max_items: int | None = None
     min_weight: float | None = None
@@ -189,6 +201,7 @@ class Scheme:
     normalize: Normalize | None = None
     outcomes: Outcomes = field(default_factory=Outcomes)
     limits: Limits = field(default_factory=Limits)
+    history: tuple[HistoryInput, ...] = ()  # v1.1 §15
     warnings: tuple[Problem, ...] = ()
     file: str | None = None
 

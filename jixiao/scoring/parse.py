@@ -14,6 +14,7 @@ from typing import Any
 
 from jixiao.scoring.checks import design_warnings
 from jixiao.scoring.errors import DocumentError, Path, SchemeError, format_path
+from jixiao.scoring.history import parse_history
 from jixiao.scoring.items import default_facts
 from jixiao.scoring.model import PERIOD_KINDS, Item, Node, Raters, Scheme, Section
 from jixiao.scoring.parse_population import (
@@ -25,6 +26,7 @@ from jixiao.scoring.parse_population import (
     parse_outcomes,
     parse_ranking,
 )
+from jixiao.scoring.points import check_labels
 from jixiao.scoring.reader import SchemeReader
 from jixiao.scoring.rules import parse_rule
 from jixiao.scoring.source import Document, parse_text, read_file
@@ -33,6 +35,7 @@ from jixiao.scoring.wording import say
 TOP_KEYS = (
     "code", "name", "description", "period", "scale", "sections", "items", "raters",
     "adjustments", "total", "grades", "ranking", "distribution", "normalize", "outcomes", "limits",
+    "history",
 )  # fmt: skip
 SECTION_KEYS = ("name", "weight", "items", "sections", "note")
 ITEM_KEYS = (
@@ -114,6 +117,7 @@ def _scheme(reader: SchemeReader, data: object) -> Scheme | None:
         normalize=parse_normalize(reader, spec.get("normalize"), ("normalize",)),
         outcomes=parse_outcomes(reader, spec.get("outcomes"), ("outcomes",)),
         limits=parse_limits(reader, spec.get("limits"), ("limits",)),
+        history=parse_history(reader, spec.get("history"), ("history",), period),
     )
     return scheme
 
@@ -202,6 +206,8 @@ def _item(reader: SchemeReader, raw: object, path: Path, section: tuple[str, ...
         default = {"value": default}
     if default is not None:
         _check_default(reader, default, path)
+    if "labels" in spec:
+        check_labels(reader, spec["labels"], (*path, "labels"))
     if rule is None or weight is None or full is None or full <= 0:
         return None
     return Item(

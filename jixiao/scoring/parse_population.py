@@ -21,10 +21,11 @@ from jixiao.scoring.model import (
     SalaryOutcome,
 )
 from jixiao.scoring.population import Trigger
+from jixiao.scoring.points import parse_points
 from jixiao.scoring.reader import SchemeReader
 from jixiao.scoring.rules.events import parse_event_rule
 
-ADJUSTMENT_KINDS = ("bonus", "penalty", "add", "deduct", "coefficient", "gate")
+ADJUSTMENT_KINDS = ("bonus", "penalty", "add", "deduct", "coefficient", "gate", "points")
 GATE_EFFECTS = ("zero", "no_bonus", "cap_grade", "flag")
 
 
@@ -53,6 +54,8 @@ def _adjustment(reader: SchemeReader, raw: object, path: Path) -> Adjustment | N
         return None
     kind = kinds[0]
     where = (*path, kind)
+    if kind == "points":  # v1.1 §7
+        return parse_points(reader, name, spec[kind], where, path)
     if kind in ("bonus", "penalty"):
         return _amounts(reader, name, kind, spec[kind], where, path)
     if kind in ("add", "deduct"):

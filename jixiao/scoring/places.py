@@ -39,6 +39,8 @@ def _field(key: str) -> str:
         "limits": say("limits"),
         "items": say("the items"),
         "sections": say("the sections"),
+        "history": say("history inputs"),
+        "labels": say("labels"),
     }
     return fields.get(key, key)
 
@@ -72,7 +74,9 @@ def place_of(data: Any, path: Path) -> str:
     return _joined(parts)
 
 
-_FIELDS = ("weight", "rule", "measure", "standard", "full", "period", "default", "raters")
+_FIELDS = (
+    "weight", "rule", "measure", "standard", "full", "period", "default", "raters", "labels",
+)  # fmt: skip
 
 
 def _row(rest: Path) -> str:

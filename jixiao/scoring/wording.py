@@ -410,3 +410,8 @@ from jixiao.scoring.wording_rules import DESCRIBE_ZH, PROBLEMS_ZH  # noqa: E402
 
 ZH.update(DESCRIBE_ZH)
 ZH.update(PROBLEMS_ZH)
+
+# The words of v1.1's inputs (lists, history, labels, points), in their own module.
+from jixiao.scoring.wording_inputs import INPUTS_ZH  # noqa: E402
+
+ZH.update(INPUTS_ZH)

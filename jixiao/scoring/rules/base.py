@@ -144,6 +144,21 @@ def merge_errors(*sources: Mapping[int, str]) -> dict[int, str]:
     return merged
 
 
+def list_values(expression: Expression, lists: Mapping[str, Ragged], row: int) -> str:
+    """The list inputs an expression reads, with one row's numbers: `x = [88, 92, 90]`
+    (for traces, v1.1 §3); "" when it reads none. Events keep their counts in traces."""
+    inputs = getattr(lists, "inputs", {})
+    shown = []
+    for name in sorted(expression.names):
+        if name in inputs:
+            items = lists[name]
+            numbers = [fmt(float(v)) for v in items.values[items.owner == row]]
+            if len(numbers) > 24:
+                numbers = [*numbers[:24], "…"]
+            shown.append(f"{name} = [{', '.join(numbers)}]")
+    return ", ".join(shown)
+
+
 def value_text(data: ItemInput, row: int) -> str:
     raw = data.raw_value[row]
     if isinstance(raw, str) and raw.strip() and np.isnan(data.value[row]):

@@ -11,7 +11,15 @@ import numpy as np
 from jixiao.scoring.errors import Path
 from jixiao.scoring.expr import Expression
 from jixiao.scoring.numbers import FloatArray, fmt, round9, round9_scalar
-from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, merge_errors, value_text
+from jixiao.scoring.rules.base import (
+    ItemInput,
+    Reader,
+    Rule,
+    Scored,
+    list_values,
+    merge_errors,
+    value_text,
+)
 from jixiao.scoring.wording import say
 
 
@@ -234,8 +242,14 @@ class FormulaRule(Rule):
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
         names = sorted(self.formula.names)
+        inputs = getattr(data.lists, "inputs", {})  # list inputs: shown with their numbers
         bound = ", ".join(
-            f"{name} = {fmt(float(data.env[name][row]))}" for name in names if name in data.env
+            [
+                f"{name} = {fmt(float(data.env[name][row]))}"
+                for name in names
+                if name in data.env and name not in inputs
+            ]
+            + ([listed] if (listed := list_values(self.formula, data.lists, row)) else [])
         )
         raw = float(scored.detail["raw"][row])
         text = (
