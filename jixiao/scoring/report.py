@@ -10,7 +10,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TextIO
 
 from wcwidth import wcswidth
@@ -232,11 +233,89 @@ def _write_results(run: ScoreRun, out: TextIO, indent: str, chunk: int) -> None:
         out.write("[]")
         return
     out.write("[\n")
+    newline = "\n" + indent
     for start in range(0, run.n, chunk):
         rows = range(start, min(start + chunk, run.n))
-        parts = [
-            indent + json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
-            for result in run.results_of(rows)
-        ]
+        parts: list[str] = []
+        add = parts.append
+        for index, result in enumerate(run.results_of(rows)):
+            add(indent if index == 0 else ",\n" + indent)
+            _encode(result, newline, add)
         last = rows.stop == run.n
-        out.write(",\n".join(parts) + ("\n" if last else ",\n"))
+        out.write("".join(parts) + ("\n" if last else ",\n"))
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, byte for byte, made faster
+    (the standard library's C encoder does not indent; its Python one is slow)."""
+    parts: list[str] = []
+    _encode(value, "\n", parts.append)
+    return "".join(parts)
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+_INFINITY = float("inf")
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    float: _float,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
+    """The JSON of `value` as json.dumps(..., indent=2) writes it at the depth whose line
+    break (and indent) is `newline`."""
+    said = _SCALARS.get(type(value))
+    if said is not None:
+        add(said(value))
+    elif isinstance(value, dict):
+        if not value:
+            add("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            said = _SCALARS.get(type(item))
+            name = encode_basestring(key if isinstance(key, str) else _key(key))
+            if said is not None:
+                add(separator + name + ": " + said(item))
+            else:
+                add(separator + name + ": ")
+                _encode(item, inner, add)
+            separator = "," + inner
+        add(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            add("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            add(separator)
+            _encode(item, inner, add)
+            separator = "," + inner
+        add(newline + "]")
+    else:  # subclasses of the scalars, or what json cannot write: as json does
+        add(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
+
+
+def _key(key: Any) -> str:
+    """A key that is not text, as json writes it."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if isinstance(key, float):
+        return _float(key)
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.scoring.numbers import fmt, output_number
+from jixiao.scoring.report import dumps
 from jixiao.scoring.summary import shown
 
 EDGES = [
@@ -37,3 +40,24 @@ def test_any_numbers_print_as_one_result_prints_them(values: list[float]) -> Non
 def test_decimal_numbers_print_as_one_result_prints_them(whole: list[int], places: int) -> None:
     values = [number / 10**places for number in whole]
     assert shown(np.array(values, dtype=np.float64)) == [expected(value) for value in values]
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        [[[]], {}],
+        {"a": [], "b": {}, "c": [1, 2.5, None, True, False, '王\n\t"x\u2028\x00']},
+        {7: 2, 2.5: 3, None: 1, True: 0, "nan": float("nan"), "inf": [float("inf"), -1e300]},
+        {"x": [{"y": [{"z": "w", "n": -0.0}]}], "t": (1, "2")},
+        {"subclass": _Text("text"), _Text("key"): 1},
+        "only text",
+    ],
+)
+def test_the_fast_json_is_what_json_dumps_writes(value: object) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
