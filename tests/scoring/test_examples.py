@@ -14,7 +14,7 @@ import yaml
 
 from jixiao.cli import main
 
-SCORED = ["fin-manager", "warehouse-3pl", "staff-360", "staff-monthly"]
+SCORED = ["fin-manager", "warehouse-3pl", "staff-360", "staff-monthly", "staff-annual"]
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
