@@ -44,6 +44,8 @@ def convert(values: list[object] | ObjArray) -> FloatArray:
         seen = {True: 0.0}
     if any(isinstance(value, bool) for value in seen):  # True == 1 as a key: one at a time
         return np.fromiter((_to_float(v) for v in values), dtype=np.float64, count=len(values))
+    if len(seen) == 1:  # one value for everyone (an item nobody has a value for: None)
+        return np.full(len(values), next(iter(seen.values())), dtype=np.float64)
     return np.fromiter(map(seen.__getitem__, values), dtype=np.float64, count=len(values))
 
 
@@ -114,19 +116,29 @@ class Lists:
         return floats(self.values)
 
     @cached_property
-    def _index(self) -> tuple[IntArray, IntArray]:
+    def _index(self) -> tuple[IntArray, list[int], list[object]]:
+        """The entries by owner: their order, where each row's start (row r's are
+        `order[bounds[r]:bounds[r + 1]]`), and the values in that order."""
         order = np.argsort(self.owner, kind="stable")
-        return order, self.owner[order]
+        rows = int(self.owner.max()) + 2 if self.owner.size else 1
+        bounds = np.searchsorted(self.owner[order], np.arange(rows)).tolist()
+        return order, bounds, self.values[order].tolist()
+
+    def _span(self, row: int) -> tuple[int, int]:
+        _, bounds, _ = self._index
+        if not 0 <= row < len(bounds) - 1:
+            return 0, 0
+        return bounds[row], bounds[row + 1]
 
     def positions(self, row: int) -> IntArray:
         """Where row `row`'s entries are in `values`, in the order given."""
-        order, owners = self._index
-        low, high = np.searchsorted(owners, [row, row + 1])
-        found: IntArray = order[low:high]
+        low, high = self._span(row)
+        found: IntArray = self._index[0][low:high]
         return found
 
     def of(self, row: int) -> list[object]:
-        return list(self.values[self.positions(row)])
+        low, high = self._span(row)
+        return self._index[2][low:high]
 
     def numbers_of(self, row: int) -> FloatArray:
         found: FloatArray = self._numbers[self.positions(row)]

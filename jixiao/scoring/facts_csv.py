@@ -483,7 +483,7 @@ def _build(
             if np.bincount(rows, minlength=n).max() > 1:
                 raise _Refused  # given twice
             out = np.full(n, None, dtype=object)
-            out[rows] = _objects(texts)[inverse]  # attributes stay text
+            out[rows] = _objects(list(texts))[inverse]  # attributes stay text
             numbers = np.full(n, np.nan)
             numbers[rows] = np.array([_to_float(t) for t in texts], dtype=np.float64)[inverse]
             text = np.zeros(n, dtype=bool)
@@ -506,7 +506,7 @@ def _build(
             if np.isnan(numbers).any():
                 raise _Refused  # an amount or a score must be a number
             as_given = _Values([repr(x) for x in numbers.tolist()], np.arange(numbers.size))
-            as_given.parsed = numbers.tolist()  # floats, as the careful reader keeps them
+            as_given.parsed = list(numbers.tolist())  # floats, as the careful reader keeps them
         if kind == "adjustment":
             adjustments.append((first, key, _lists(rows, *_entries(as_given))))
             continue

@@ -11,7 +11,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from wcwidth import wcswidth

@@ -114,7 +114,7 @@ def _outcomes(run: ScoreRun, ok: np.ndarray) -> list[dict[str, Any]]:
     if not names:
         rows = [{} for _ in range(run.n)]
     for name, column in run.graded.labels.items():  # label outcomes (§12, v1.1)
-        for row, label in enumerate(np.where(ok, column.label, None).tolist()):
+        for row, label in enumerate(_where(ok, column.label)):
             rows[row] = {**rows[row], name: label}
     for row, contract in run.contract.items():
         rows[row] = {**rows[row], **contract}
