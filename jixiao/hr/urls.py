@@ -9,6 +9,7 @@ from jixiao.hr.views import (
     calibration,
     cycles,
     dictionary,
+    fairness,
     home,
     jobs,
     lockouts,
@@ -72,6 +73,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", jobs.job_progress, name="job_progress"),
     path("cycles/<int:pk>/export.csv", cycles.cycle_export, name="cycle_export"),
     path("cycles/<int:pk>/analysis/", cycles.cycle_analysis, name="cycle_analysis"),
+    path("cycles/<int:pk>/fairness/", fairness.cycle_fairness, name="cycle_fairness"),
     path("cycles/<int:pk>/calibration/", calibration.calibration, name="cycle_calibration"),
     path(
         "cycles/<int:pk>/calibration/<int:result_pk>/",
