@@ -50,6 +50,7 @@ SORTS = (
     Sort("number", _l("employee number"), ("appraisal__employee__number",)),
     Sort("name", _l("name"), ("appraisal__employee__name",)),
 )
+PER_PAGE_CHOICES = (10, 25, 50, 100)  # rows of a group on a page (`?per=`)
 SEARCH = (
     "appraisal__employee__name",
     "appraisal__employee__number",
@@ -70,6 +71,8 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     flag = flag if flag == "any" or flag in FLAG_WORDS else ""
     grade = request.GET.get("grade", "")
     grade = grade if group is not None and grade in group.grades else ""
+    asked = request.GET.get("per", "")
+    per_page = int(asked) if asked.isdigit() and int(asked) in PER_PAGE_CHOICES else 50
     rows = None
     members = []
     if group is not None:
@@ -78,6 +81,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
             group_results(cycle, group, flag=flag, grade=grade),
             search=SEARCH,
             sorts=SORTS,
+            per_page=per_page,
         )
         members = group_members(group, rows.rows)
     may_calibrate = can_calibrate(request.user, cycle)
@@ -92,6 +96,8 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "flag": flag,
         "grade": grade,
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
         "flag_choices": [("any", _("any flag")), *[(k, str(v)) for k, v in FLAG_WORDS.items()]],
         "quotas": ", ".join(
             f"{g} {quota * 100:g}%"
