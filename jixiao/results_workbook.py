@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from jixiao.scoring.engine import ScoreRun
 from jixiao.scoring.summary import numbers, outcome_texts, summarize
+from jixiao.scoring.traces import prepare
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 5_000  # appraisees whose traces are rendered at once
@@ -175,6 +176,7 @@ def _trace_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:
     at = {column.item.code: index for index, column in enumerate(run.items)}
     for start in range(0, run.n, CHUNK):
         rows = range(start, min(start + CHUNK, run.n))
+        prepare(run, rows)  # each distinct item trace said once
         for row, said in zip(rows, run.words_of(rows), strict=True):
             item_traces = said["items"]
             adjustments = "; ".join(f"{a['name']}: {a['trace']}" for a in said["adjustments"])

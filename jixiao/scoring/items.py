@@ -9,7 +9,7 @@ only on rows with an error.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +34,7 @@ from jixiao.scoring.model import Item, Scheme
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.raters import combine
 from jixiao.scoring.rules.base import ItemInput, Rated, Scored, list_values, merge_errors
-from jixiao.scoring.wording import say
+from jixiao.scoring.wording import current_language, say
 
 
 @dataclass
@@ -48,6 +48,8 @@ class ItemColumn:
     met: npt.NDArray[np.int8]  # 1 met, 0 not met, -1 unknown (no standard or no value)
     errors: dict[int, str]
     contribution: FloatArray
+    said: dict[int, str] = field(default_factory=dict, repr=False)  # traces.prepare made
+    said_in: str | None = field(default=None, repr=False)  # in this language
 
     @property
     def score(self) -> FloatArray:
@@ -55,6 +57,8 @@ class ItemColumn:
 
     def trace(self, row: int) -> str:
         """The item's one-line trace (§5.8) for one appraisee, in the current language."""
+        if self.said and self.said_in == current_language() and row in self.said:
+            return self.said[row]  # made with the other rows' (jixiao/scoring/traces.py)
         if row in self.errors:
             return say("error: {message}", message=self.errors[row])
         text = self.item.rule.explain(self.data, self.scored, row)

@@ -24,6 +24,7 @@ from jixiao.scoring.summary import (
     summarize,
     whole,
 )
+from jixiao.scoring.traces import prepare
 from jixiao.scoring.wording import render
 
 
@@ -236,6 +237,7 @@ def _write_results(run: ScoreRun, out: TextIO, indent: str, chunk: int) -> None:
     newline = "\n" + indent
     for start in range(0, run.n, chunk):
         rows = range(start, min(start + chunk, run.n))
+        prepare(run, rows)  # each distinct item trace said once
         parts: list[str] = []
         add = parts.append
         for index, result in enumerate(run.results_of(rows)):

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.scoring.golden_cases import GOLDEN, ROOT, cases, run
+from jixiao.scoring import DocumentError, ScoreRun, load_facts, load_scheme, score_periods
+from jixiao.scoring import language as language_of
+from jixiao.scoring.traces import item_traces
+from jixiao.scoring.traces import prepare as prepare_traces
+from tests.scoring.golden_cases import GOLDEN, ROOT, cases, prepare, run
 
 MANIFEST = json.loads((GOLDEN / "manifest.json").read_text(encoding="utf-8"))
 
@@ -47,3 +51,41 @@ def test_every_golden_file_is_checked() -> None:
     written = {path.name for path in GOLDEN.glob("*.gz") if ".facts." not in path.name}
     assert written == set(MANIFEST)
     assert len(written) == 2 * 3 * 7  # two languages, three formats, seven cases
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_traces_made_together_are_the_traces_made_one_by_one(
+    language: str, inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jixiao/scoring/traces.py says each distinct trace once and hands it to every row
+    with the same key: every item trace of every case is the one `trace(row)` says."""
+    monkeypatch.chdir(ROOT)
+    checked = 0
+    for _, scheme_path, facts_path in prepare(inputs):
+        try:
+            scheme = load_scheme(scheme_path)
+            facts = load_facts(facts_path)
+        except DocumentError:
+            continue  # an example the engine does not read yet
+        with language_of(language):
+            for run in score_periods(scheme, facts):
+                rows = range(run.n)
+                for column in run.items:
+                    together = item_traces(column, run.facts, rows)
+                    assert together == [column.trace(row) for row in rows], column.item.code
+                    checked += len(together)
+                prepare_traces(run, rows)
+                assert [run.result(row) for row in rows] == [_fresh(run, row) for row in rows]
+    assert checked > 10_000
+
+
+def _fresh(run: ScoreRun, row: int) -> dict[str, object]:
+    """One result with its traces said one at a time."""
+    kept = [(column.said, column.said_in) for column in run.items]
+    for column in run.items:
+        column.said, column.said_in = {}, None
+    try:
+        return run.result(row)
+    finally:
+        for column, (said, said_in) in zip(run.items, kept, strict=True):
+            column.said, column.said_in = said, said_in
