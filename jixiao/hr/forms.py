@@ -113,8 +113,13 @@ class PopulationRuleForm(forms.Form):
         label=_("position"), queryset=Position.objects.all(), required=False
     )
     tier = forms.ChoiceField(label=_("tier"), choices=[("", "—"), *Tier.choices], required=False)
-    employee = forms.ModelChoiceField(
-        label=_("employee"), queryset=Employee.objects.all(), required=False
+    employee = forms.ModelChoiceField(  # by 工号: a company has thousands of people
+        label=_("employee number"),
+        queryset=Employee.objects.all(),
+        to_field_name="number",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 30}),
+        error_messages={"invalid_choice": _("no employee with the number %(value)s")},
     )
 
 

@@ -291,7 +291,12 @@ def population_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("population rule added"),
         )
     else:
-        messages.error(request, _("the population rule is incomplete"))
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
+        messages.error(request, "; ".join([str(_("the population rule is incomplete")), *problems]))
     return redirect("hr:cycle_detail", pk=cycle.pk)
 
 
