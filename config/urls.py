@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hr/", include("jixiao.hr.urls")),
+    path("talent/", include("jixiao.talent.urls")),
     path("spreadsheets/", include("jixiao.spreadsheets.urls")),
     path("api/v1/", api_v1.urls),
     path("tokens/", include("jixiao.api.urls")),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jixiao.spreadsheets",
     "jixiao.demo",
     "jixiao.hr",
+    "jixiao.talent",
     "ninja",  # the API's interactive docs, served from its own static files
     "jixiao.api",
     "axes",  # login throttling and lockout (docs/deploy.md)
