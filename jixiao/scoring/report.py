@@ -278,25 +278,37 @@ _SCALARS: dict[type, Callable[[Any], str]] = {
 def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
     """The JSON of `value` as json.dumps(..., indent=2) writes it at the depth whose line
     break (and indent) is `newline`."""
-    said = _SCALARS.get(type(value))
-    if said is not None:
-        add(said(value))
-    elif isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         if not value:
             add("{}")
             return
         inner = newline + "  "
         separator = "{" + inner
         for key, item in value.items():
-            said = _SCALARS.get(type(item))
-            name = encode_basestring(key if isinstance(key, str) else _key(key))
-            if said is not None:
-                add(separator + name + ": " + said(item))
+            name = _NAMES.get(key) if type(key) is str else None
+            if name is None:
+                name = _name(key)
+            kind = type(item)
+            if kind is str:
+                add(separator + name + encode_basestring(item))
+            elif kind is int:
+                add(separator + name + int.__repr__(item))
+            elif kind is float and -_INFINITY < item < _INFINITY:
+                add(separator + name + float.__repr__(item))
+            elif item is None:
+                add(separator + name + "null")
             else:
-                add(separator + name + ": ")
+                add(separator + name)
                 _encode(item, inner, add)
             separator = "," + inner
         add(newline + "}")
+        return
+    said = _SCALARS.get(kind)
+    if said is not None:
+        add(said(value))
+    elif isinstance(value, dict):
+        _encode(dict(value), newline, add)  # a subclass: its items, as json writes them
     elif isinstance(value, list | tuple):
         if not value:
             add("[]")
@@ -310,6 +322,16 @@ def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
         add(newline + "]")
     else:  # subclasses of the scalars, or what json cannot write: as json does
         add(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
+
+
+_NAMES: dict[str, str] = {}  # a key's JSON and ": ", for the few keys results have
+
+
+def _name(key: Any) -> str:
+    name = encode_basestring(key if isinstance(key, str) else _key(key)) + ": "
+    if type(key) is str and len(_NAMES) < 10_000:
+        _NAMES[key] = name
+    return name
 
 
 def _key(key: Any) -> str:
