@@ -95,6 +95,7 @@ ACTIONS: Mapping[str, Promise] = {
     "result.review_confirmed": _("calibration confirmed on review"),
     "result.review_needed": _("calibration needs review"),
     "result.rollup_source_changed": _("a result the roll-up used changed"),
+    "result.rollup_source_changed": _("a result the roll-up used changed"),
     "robot.created": _("group robot added"),
     "robot.updated": _("group robot changed"),
     "scheme.activated": _("form version put in use"),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.accounts.models import User
-from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview
+from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview, Result
 from jixiao.core.models import AuditEvent
 from jixiao.jobs.services import job_enqueue
 from jixiao.notices.models import Notice, NoticePreference, RobotMessage, UnitRobot
@@ -189,6 +189,25 @@ def _cycle_published(event: AuditEvent) -> list[Tell]:
     return tells
 
 
+def _rollup_source_changed(event: AuditEvent) -> list[Tell]:
+    """A result a published roll-up used changed (v1.1 §15): HR applies it as a
+    calibration of the roll-up result, with a reason (jixiao.appraisals.rollups)."""
+    result = Result.objects.select_related("appraisal__cycle").filter(pk=event.target_id).first()
+    if result is None:
+        return []
+    cycle = result.appraisal.cycle
+    text = _(
+        "%(person)s: a result the roll-up of %(cycle)s used changed (%(source)s);"
+        " apply it as a calibration with a reason"
+    ) % {
+        "person": result.appraisal.appraisee_name,
+        "cycle": cycle,
+        "source": (event.after or {}).get("period", ""),
+    }
+    url = reverse("hr:cycle_calibration", args=[cycle.pk])
+    return [Tell("rollup_changed", text, url, users=_hr())]
+
+
 RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
     "appeal.filed": _appeal_filed,
     "appeal.accepted": _appeal_moved(lambda: _("Your appeal on %(cycle)s was accepted")),
@@ -198,6 +217,7 @@ RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
     "targets.acknowledged": _targets_acknowledged,
     "interview.recorded": _interview_recorded,
     "cycle.published": _cycle_published,
+    "result.rollup_source_changed": _rollup_source_changed,
 }
 
 KINDS = {
@@ -207,6 +227,7 @@ KINDS = {
     "targets_acknowledged": _lazy("targets acknowledged by my team"),
     "interview": _lazy("feedback interviews"),
     "result_published": _lazy("results published"),
+    "rollup_changed": _lazy("roll-ups whose earlier results changed"),
 }
 
 

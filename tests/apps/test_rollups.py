@@ -16,6 +16,7 @@ from jixiao.appraisals.rollups import rollup_results
 from jixiao.appraisals.services.rollups import rollups_refresh
 from jixiao.core.models import AuditEvent
 from jixiao.hr.services import result_calibrate
+from jixiao.notices.models import Notice
 from jixiao.organization.models import Unit, UnitKind
 from jixiao.organization.services import unit_create
 from jixiao.schemes.models import AssignmentScope, Scheme
@@ -140,6 +141,8 @@ def test_a_later_month_is_picked_up_while_the_year_is_open_and_hr_told_after(
     assert told == [result_of(year)]
     event = AuditEvent.objects.filter(action="result.rollup_source_changed").get()
     assert event.reason == "申诉成立，二月更正"
+    notice = Notice.objects.get(kind="rollup_changed", recipient=hr)  # HR is told, in words
+    assert "2026-02" in notice.text and "calibration" in notice.text
     assert result_of(year).total == pytest.approx(66)  # published: HR applies it
 
 
