@@ -1,0 +1,241 @@
+"""The designer's form model round-trips every scheme exactly: document → design →
+document, document → the page's boxes → design → document, and the YAML it writes
+reads back to the same document (issue 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jixiao.designer.cells import cell_text, cell_value, list_text, list_value
+from jixiao.designer.fields import design_from, fields_of
+from jixiao.designer.model import MISSING, Item, design_of, document_of, walk
+from jixiao.designer.text import document_text
+from jixiao.scoring.source import parse_text
+from tests.conftest import EXAMPLES
+
+DEMO = Path(__file__).resolve().parents[2] / "jixiao" / "demo" / "schemes"
+SCHEMES = sorted(EXAMPLES.glob("*.scheme.yaml")) + sorted(DEMO.glob("*.scheme.yaml"))
+
+
+def _read(path: Path) -> Any:
+    return parse_text(path.read_text(encoding="utf-8"), kind="scheme").data
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with the same types (1 is not 1.0 nor True) and keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def test_every_scheme_is_found() -> None:
+    assert len(SCHEMES) >= 10
+    assert {p.name for p in SCHEMES} >= {"fin-manager.scheme.yaml", "warehouse-3pl.scheme.yaml"}
+
+
+@pytest.mark.parametrize("path", SCHEMES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_scheme_round_trips_exactly(path: Path) -> None:
+    document = _read(path)
+    design = design_of(document)
+    assert _same(document_of(design), document)
+    assert _same(document_of(design_from(fields_of(design))), document)
+    assert _same(parse_text(document_text(document), kind="scheme").data, document)
+    # every rule of the examples and demo forms has a form of its own (none kept as text)
+    kept = [
+        n.name
+        for _at, n in walk(design.children)
+        if isinstance(n, Item) and n.rule and not n.rule.kind
+    ]
+    assert kept == []
+
+
+def test_a_rule_shape_without_a_form_is_kept_as_written() -> None:
+    document = {
+        "code": "X",
+        "name": "x",
+        "items": [
+            {"name": "a", "weight": 1, "rule": {"bands": [[">= 1", 100, "extra"]]}},
+            {"name": "b", "weight": 1, "rule": {"levels": [1, 2]}, "future_key": {"k": [1]}},
+        ],
+    }
+    design = design_of(document)
+    assert design.children[0].rule.kind == ""  # type: ignore[union-attr]
+    assert _same(document_of(design_from(fields_of(design))), document)
+
+
+# -- the boxes ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (100, "100"),
+        (0.5, "0.5"),
+        (1.0, "1.0"),
+        ("98%", "98%"),
+        (">= 98%", ">= 98%"),
+        ("5", '"5"'),
+        ("null", '"null"'),
+        (None, "null"),
+        (True, "true"),
+        (MISSING, ""),
+        ("", '""'),
+        ("优", "优"),
+    ],
+)
+def test_a_box_shows_a_value_and_reads_it_back(value: Any, text: str) -> None:
+    assert cell_text(value) == text
+    assert _same(cell_value(text), value) or (value is MISSING and cell_value(text) is MISSING)
+
+
+# text as people type it (no control characters: YAML itself does not keep U+0085)
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
+
+
+def TEXT_OF(low: int = 0, high: int | None = None) -> st.SearchStrategy[str]:
+    if high is None:
+        low, high = 0, low
+    return st.text(
+        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=low, max_size=high
+    )
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    TEXT,
+)
+
+
+@given(SCALARS)
+def test_any_scalar_survives_its_box(value: Any) -> None:
+    assert _same(cell_value(cell_text(value)), value)
+
+
+@given(st.lists(SCALARS, max_size=6))
+def test_any_short_list_survives_its_box(values: list[Any]) -> None:
+    assert _same(list_value(list_text(values)), values)
+
+
+# -- generated schemes ---------------------------------------------------------------------
+CONDITIONS = st.sampled_from([">= 98%", "< 5", "== 0", "[0.95, 0.98)", "else", 3, "好"])
+NUMBERS = st.one_of(st.integers(-5, 120), st.sampled_from([0.5, 2.5, "70%", "1%"]))
+ROW = st.tuples(CONDITIONS, st.one_of(NUMBERS, st.lists(NUMBERS, min_size=2, max_size=2))).map(list)
+COST = st.dictionaries(
+    st.sampled_from(
+        ["each", "zero", "max", "zero_above", "sequence", "tiers", "by_size", "then", "odd"]
+    ),
+    st.one_of(NUMBERS, st.just(True), st.lists(NUMBERS, max_size=3), st.lists(ROW, max_size=3)),
+    max_size=4,
+)
+RULES = st.one_of(
+    st.builds(lambda rows: {"bands": rows}, st.lists(ROW, max_size=4)),
+    st.builds(lambda rows: {"interpolate": rows}, st.lists(ROW, max_size=3)),
+    st.builds(
+        lambda d: {"levels": d},
+        st.dictionaries(st.one_of(st.integers(1, 5), TEXT_OF(2)), NUMBERS, max_size=4),
+    ),
+    st.builds(
+        lambda per, o: {"deduct": {**o, "per": per}},
+        st.dictionaries(TEXT_OF(1, 6), COST, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["from", "floor", "overflow"]),
+            st.one_of(NUMBERS, st.none(), st.just("carry")),
+            max_size=2,
+        ),
+    ),
+    st.builds(
+        lambda per: {"add": {"cap": 10, "per": per}},
+        st.dictionaries(TEXT_OF(1, 6), COST, max_size=2),
+    ),
+    st.builds(
+        lambda d: {"steps": d},
+        st.dictionaries(
+            st.sampled_from(["standard", "base", "step", "below", "count"]), NUMBERS, max_size=5
+        ),
+    ),
+    st.builds(
+        lambda f, d: {"formula": f, **d},
+        TEXT_OF(20),
+        st.dictionaries(st.sampled_from(["min", "max"]), NUMBERS, max_size=2),
+    ),
+    st.builds(
+        lambda d: {"direct": d},
+        st.one_of(st.none(), st.dictionaries(st.sampled_from(["min", "max"]), NUMBERS, max_size=2)),
+    ),
+    st.builds(lambda x: x, st.one_of(NUMBERS, st.lists(NUMBERS, max_size=2))),
+)
+ITEM = st.builds(
+    lambda name, weight, rule, extra: {"name": name, "weight": weight, "rule": rule, **extra},
+    TEXT_OF(1, 8),
+    NUMBERS,
+    RULES,
+    st.dictionaries(
+        st.sampled_from(
+            ["measure", "standard", "note", "labels", "unit", "default", "points", "v2_key"]
+        ),
+        st.one_of(SCALARS, st.dictionaries(TEXT_OF(1, 4), SCALARS, max_size=3)),
+        max_size=3,
+    ),
+)
+
+
+def _sections(depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    children = (
+        st.builds(lambda items: {"items": items}, st.lists(ITEM, min_size=1, max_size=3))
+        if depth == 0
+        else st.builds(
+            lambda s: {"sections": s}, st.lists(_sections(depth - 1), min_size=1, max_size=2)
+        )
+    )
+    return st.builds(
+        lambda name, weight, c: {"name": name, "weight": weight, **c}, TEXT_OF(6), NUMBERS, children
+    )
+
+
+SCHEME_DOCUMENTS = st.builds(
+    lambda body, extra: {"code": "GEN", "name": "生成的考核表", **body, **extra},
+    st.one_of(
+        st.builds(lambda items: {"items": items}, st.lists(ITEM, min_size=1, max_size=3)),
+        st.builds(lambda s: {"sections": s}, st.lists(_sections(2), min_size=1, max_size=2)),
+    ),
+    st.dictionaries(
+        st.sampled_from(
+            ["grades", "raters", "ranking", "total", "adjustments", "outcomes", "history"]
+        ),
+        st.one_of(
+            st.lists(st.lists(SCALARS, min_size=2, max_size=3), max_size=3),
+            st.dictionaries(
+                st.sampled_from(["final", "within", "min", "max", "weights", "x"]),
+                st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
+                max_size=3,
+            ),
+            SCALARS,
+        ),
+        max_size=4,
+    ),
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    report_multiple_bugs=False,
+)
+@given(SCHEME_DOCUMENTS)
+def test_any_document_round_trips_through_the_designer(document: dict[str, Any]) -> None:
+    design = design_of(document)
+    assert _same(document_of(design), document)
+    assert _same(document_of(design_from(fields_of(design))), document)
+    assert _same(yaml.safe_load(document_text(document)), document)
