@@ -10,7 +10,7 @@ computed from the data, each with its reason. Pure: no database.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -128,3 +128,75 @@ def default_exclusions(
 
 def no_scheme() -> Exclusion:
     return Exclusion(NO_SCHEME, _("none of the cycle's schemes applies to this appraisee"))
+
+
+# -- which scheme applies, for a whole population at once ------------------------------
+MEMBERS = "members"  # AssignmentScope.MEMBERS: the people of a unit (and below it)
+UNIT = "unit"  # AssignmentScope.UNIT: the unit or provider itself
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A scheme assigned to a position, or to a unit (its people, or itself)."""
+
+    pk: int
+    scheme: int
+    position: int | None
+    unit: int | None
+    scope: str
+
+
+def ancestors(parents: Mapping[int, int | None], unit: int) -> list[int]:
+    """From the unit's parent up to the root (a loop in the tree stops the walk)."""
+    chain: list[int] = []
+    seen = {unit}
+    current = parents.get(unit)
+    while current is not None and current not in seen:
+        chain.append(current)
+        seen.add(current)
+        current = parents.get(current)
+    return chain
+
+
+class SchemeChooser:
+    """Which of a cycle's schemes applies to each appraisee, decided in memory from
+    the schemes' assignments and the unit tree (read once), by the same rules as
+    `scheme_for_employee` and `scheme_for_unit`: a scheme assigned to the position;
+    the position's default scheme; a scheme assigned to the people of the unit or of
+    the nearest unit above it — the earliest assignment first, as those do."""
+
+    def __init__(
+        self,
+        *,
+        schemes: Iterable[int],
+        assignments: Iterable[Assignment],
+        parents: Mapping[int, int | None],
+    ) -> None:
+        self.schemes = frozenset(schemes)
+        self.parents = parents
+        self.by_position: dict[int, int] = {}
+        self.by_unit: dict[tuple[int, str], int] = {}
+        for entry in sorted(assignments, key=lambda entry: entry.pk):
+            if entry.scheme not in self.schemes:
+                continue
+            if entry.position is not None:
+                self.by_position.setdefault(entry.position, entry.scheme)
+            elif entry.unit is not None:
+                self.by_unit.setdefault((entry.unit, entry.scope), entry.scheme)
+
+    def for_employee(
+        self, *, position: int | None, default_scheme: int | None, unit: int
+    ) -> int | None:
+        if position is not None:
+            if position in self.by_position:
+                return self.by_position[position]
+            if default_scheme in self.schemes:
+                return default_scheme
+        for each in [unit, *ancestors(self.parents, unit)]:
+            found = self.by_unit.get((each, MEMBERS))
+            if found is not None:
+                return found
+        return None
+
+    def for_unit(self, unit: int) -> int | None:
+        return self.by_unit.get((unit, UNIT))

@@ -15,11 +15,20 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from jixiao.appraisals.models import Appraisal, Cycle, FactKind, GroupInput, Result
-from jixiao.appraisals.rollups import rollup_fill
+from jixiao.appraisals.models import (
+    AdjustmentEntry,
+    Appraisal,
+    Cycle,
+    Event,
+    Fact,
+    FactKind,
+    GroupInput,
+    Rating,
+    Result,
+)
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.schemes.engine import engine_scheme, item_words, reader_language
@@ -33,7 +42,8 @@ from jixiao.scoring import (
     score_periods,
 )
 from jixiao.scoring.describe import item_labels, rater_name
-from jixiao.scoring.wording import language
+from jixiao.scoring.numbers import output_number
+from jixiao.scoring.wording import language, render
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,9 @@ def wording_of(run: ScoreRun, row: int) -> dict[str, Any]:
 
 
 def with_facts(appraisals: Any) -> Any:
-    """The query set with everything `appraisee_entry` reads, fetched in a few queries."""
-    return appraisals.select_related(
-        "employee", "unit", "scheme_version", "cycle"
-    ).prefetch_related("facts", "events", "ratings", "adjustment_entries")
+    """The query set with what a facts document reads of each appraisal itself; the
+    facts, events, ratings and adjustments are read as plain values (`entries_of`)."""
+    return appraisals.select_related("employee", "unit", "scheme_version", "cycle")
 
 
 def group_inputs(cycle: Cycle) -> dict[str, dict[str, dict[str, float]]]:
@@ -78,31 +87,82 @@ def group_inputs(cycle: Cycle) -> dict[str, dict[str, dict[str, float]]]:
     return groups
 
 
+class _EventRow(NamedTuple):
+    times: int  # the record's count of occurrences
+    size: float | None
+
+
+ENTRY_CHUNK = 2000  # appraisals whose facts are read in one query (SQLite's parameter limit)
+
+
+@dataclass
+class _Rows:
+    """One appraisal's stored facts as plain tuples, in a stable order."""
+
+    facts: list[tuple[str, str, str, Any]] = field(default_factory=list)
+    events: list[tuple[str, str, int, _EventRow]] = field(default_factory=list)
+    ratings: list[tuple[str, str, int, Any]] = field(default_factory=list)
+    adjustments: list[tuple[str, int, float]] = field(default_factory=list)
+
+
+def _rows_of(ids: Sequence[int]) -> dict[int, _Rows]:
+    """Every fact row of these appraisals, read as values (no model objects): four
+    queries per ENTRY_CHUNK appraisals."""
+    found: dict[int, _Rows] = defaultdict(_Rows)
+    for start in range(0, len(ids), ENTRY_CHUNK):
+        chunk = list(ids[start : start + ENTRY_CHUNK])
+        for pk, item, kind, key, value in Fact.objects.filter(appraisal_id__in=chunk).values_list(
+            "appraisal_id", "item", "kind", "key", "value"
+        ):
+            found[pk].facts.append((item, kind, key, value))
+        for pk, item, name, count, size, row in Event.objects.filter(
+            appraisal_id__in=chunk
+        ).values_list("appraisal_id", "item", "name", "count", "size", "pk"):
+            found[pk].events.append((item, name, row, _EventRow(count, size)))
+        for pk, item, role, row, value in Rating.objects.filter(appraisal_id__in=chunk).values_list(
+            "appraisal_id", "item", "role", "pk", "value"
+        ):
+            found[pk].ratings.append((item, role, row, value))
+        for pk, name, row, amount in AdjustmentEntry.objects.filter(
+            appraisal_id__in=chunk
+        ).values_list("appraisal_id", "name", "pk", "amount"):
+            found[pk].adjustments.append((name, row, amount))
+    return found
+
+
+def entries_of(appraisals: Sequence[Appraisal]) -> list[dict[str, Any]]:
+    """The appraisees of a facts file (§14), one per appraisal, from the database."""
+    rows = _rows_of([appraisal.pk for appraisal in appraisals])
+    return [_entry(appraisal, rows.get(appraisal.pk) or _Rows()) for appraisal in appraisals]
+
+
 def appraisee_entry(appraisal: Appraisal) -> dict[str, Any]:
     """One appraisee of a facts file (§14), from the appraisal's facts in the database."""
+    return entries_of([appraisal])[0]
+
+
+def _entry(appraisal: Appraisal, rows: _Rows) -> dict[str, Any]:
     facts: dict[str, dict[str, Any]] = defaultdict(dict)
     inputs: dict[str, Any] = {}
-    for fact in sorted(appraisal.facts.all(), key=lambda f: (f.item, f.kind, f.key)):
-        if fact.kind == FactKind.INPUT and not fact.item:
-            inputs[fact.key] = fact.value
-        elif fact.kind == FactKind.INPUT:
-            facts[fact.item].setdefault("inputs", {})[fact.key] = fact.value
+    for item, kind, key, value in sorted(rows.facts, key=lambda fact: fact[:3]):
+        if kind == FactKind.INPUT and not item:
+            inputs[key] = value
+        elif kind == FactKind.INPUT:
+            facts[item].setdefault("inputs", {})[key] = value
         else:
-            facts[fact.item][fact.kind] = fact.value
+            facts[item][kind] = value
     events: dict[str, Any] = {}
-    for (item, name), rows in _grouped(appraisal.events.all(), ("item", "name")).items():
-        occurred = _event_fact(rows)
+    for (item, name), grouped in _grouped(rows.events).items():
+        occurred = _event_fact(grouped)
         if item:
             facts[item].setdefault("events", {})[name] = occurred
         else:
             events[name] = occurred
-    for (item, role), rows in _grouped(appraisal.ratings.all(), ("item", "role")).items():
-        values = [row.value for row in rows]
+    for (item, role), values in _grouped(rows.ratings).items():
         facts[item].setdefault("ratings", {})[role] = values[0] if len(values) == 1 else values
-    adjustments = {
-        name: [row.amount for row in rows]
-        for (name,), rows in _grouped(appraisal.adjustment_entries.all(), ("name",)).items()
-    }
+    adjustments: dict[str, list[float]] = defaultdict(list)
+    for name, _row, amount in sorted(rows.adjustments, key=lambda entry: entry[:2]):
+        adjustments[name].append(amount)
     entry: dict[str, Any] = {
         "id": appraisal.appraisee_id,
         "name": appraisal.appraisee_name,
@@ -111,7 +171,7 @@ def appraisee_entry(appraisal: Appraisal) -> dict[str, Any]:
     for key, value in (
         ("inputs", inputs),
         ("events", events),
-        ("adjustments", adjustments),
+        ("adjustments", dict(adjustments)),
         ("facts", {item: facts[item] for item in sorted(facts)}),
     ):
         if value:
@@ -119,21 +179,22 @@ def appraisee_entry(appraisal: Appraisal) -> dict[str, Any]:
     return entry
 
 
-def _grouped(rows: Iterable[Any], keys: Sequence[str]) -> dict[tuple[Any, ...], list[Any]]:
-    grouped: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: (*(getattr(r, k) for k in keys), r.pk)):
-        grouped[tuple(getattr(row, k) for k in keys)].append(row)
+def _grouped(rows: Iterable[tuple[str, str, int, Any]]) -> dict[tuple[str, str], list[Any]]:
+    """(item, name, row id, value) rows as {(item, name): values in the order recorded}."""
+    grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for first, second, _row, value in sorted(rows, key=lambda row: row[:3]):
+        grouped[(first, second)].append(value)
     return dict(grouped)
 
 
-def _event_fact(rows: list[Any]) -> int | list[float]:
+def _event_fact(rows: list[_EventRow]) -> int | list[float]:
     """Event records as the engine's event fact: a count, or a list of sizes
     when any record has a size (a record without one counts as size 1)."""
     if all(row.size is None for row in rows):
-        return int(sum(row.count for row in rows))
+        return int(sum(row.times for row in rows))
     sizes: list[float] = []
     for row in rows:
-        sizes.extend([row.size if row.size is not None else 1.0] * row.count)
+        sizes.extend([row.size if row.size is not None else 1.0] * row.times)
     return sizes
 
 
@@ -143,7 +204,7 @@ def facts_document(cycle: Cycle, appraisals: Sequence[Appraisal]) -> dict[str, A
     groups = group_inputs(cycle)
     if groups:
         document["groups"] = groups
-    document["appraisees"] = [appraisee_entry(appraisal) for appraisal in appraisals]
+    document["appraisees"] = entries_of(appraisals)
     return document
 
 
@@ -193,19 +254,30 @@ def contract_history(
     return list(periods.values())
 
 
+# What the group decides (ranking, forced distribution, normalisation, pay shares): a
+# result scored alone leaves these to the group's job (`Result` keeps the last ones).
+GROUP_FIELDS = ("rank", "ranked", "grade", "band_grade", "normalized")
+GROUP_FLAGS = frozenset({"quota_tie"})
+
+
 def score_group(
-    cycle: Cycle, version: SchemeVersion, appraisals: Sequence[Appraisal]
+    cycle: Cycle, version: SchemeVersion, appraisals: Sequence[Appraisal], *, alone: bool = False
 ) -> tuple[list[Scored], list[str]]:
     """Score a group of appraisals of one cycle against one scheme version.
 
     As `jixiao score` scores a facts file: a contract scheme's outcomes (the share of
     the fee withheld, the triggers) are computed over the series of periods, so the
     earlier periods' facts are scored with this one and kept in the result's facts
-    (`history`): the result can be computed again from what it stores."""
+    (`history`): the result can be computed again from what it stores.
+
+    `alone`: the appraisals are a few of their group, scored without the others (a
+    fact was recorded). What depends on each person only — items, subtotal,
+    adjustments, total, their errors and words — is exact (the engine scores one
+    appraisee alone as in a batch); what the group decides (`GROUP_FIELDS`, the
+    pay and salary outcomes, the group steps' errors) is left out, for the caller
+    to keep from the stored result until the group's job has run."""
     document = facts_document(cycle, appraisals)
     scheme = engine_scheme(version)
-    entries = document["appraisees"]  # their history inputs filled from earlier results (§15)
-    rolled = rollup_fill(cycle=cycle, scheme=scheme, appraisals=appraisals, entries=entries)
     history = contract_history(cycle, version, appraisals) if scheme.outcomes.contract else []
     periods = [facts_set(earlier) for earlier in history]
     run = score_periods(scheme, FactsFile([*periods, facts_set(document)]))[-1]
@@ -220,11 +292,32 @@ def score_group(
         mine = _history_of(history, entry)
         if mine:
             facts["history"] = mine
-        if rolled.get(str(entry["id"])):  # the results a roll-up used (v1.1 §15)
-            facts["rollup"] = rolled[str(entry["id"])]
         result, words = run.result(row), wording_of(run, row)
+        if alone:
+            result, words = _alone(run, row, result, words)
         scored.append(Scored(appraisal, result, facts, digest(facts), words))
     return scored, list(run.warnings)
+
+
+def _alone(
+    run: ScoreRun, row: int, result: dict[str, Any], words: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One appraisee's own part of a result scored without its group."""
+    group_errors = run.graded.errors.get(row, [])
+    own = [message for message in run.errors.get(row, []) if message not in group_errors]
+    with language("zh"):
+        zh_errors = [render(message) for message in own]
+    result = {
+        **result,
+        "errors": [render(message) for message in own],
+        "outcomes": dict(run.contract.get(row, {})),
+        "flags": [flag for flag in result["flags"] if flag not in GROUP_FLAGS],
+        **{name: None for name in GROUP_FIELDS},
+    }
+    if not own:  # only a group step failed on a group of one: the total is still its own
+        result["subtotal"] = output_number(float(run.subtotal[row]))
+        result["total"] = output_number(float(run.total[row]))
+    return result, {"zh": {**words["zh"], "errors": zh_errors}}
 
 
 TARGET_INPUTS = frozenset({"target", "challenge"})

@@ -12,6 +12,7 @@ from jixiao.appraisals.models import Cycle
 from jixiao.appraisals.services import cycle_close, cycle_open, cycle_publish, results_recompute
 from jixiao.jobs.kinds import job_kind
 from jixiao.jobs.models import Job
+from jixiao.schemes.models import SchemeVersion
 
 CYCLE_JOBS = ["cycle_open", "results_recompute", "cycle_publish", "cycle_close"]
 
@@ -27,6 +28,17 @@ def _page(cycle: Cycle) -> str:
 @job_kind("cycle_open", label=_("opening the cycle"))
 def cycle_open_task(*, job: Job, actor: Any) -> str:
     return _page(cycle_open(cycle=_cycle(job), actor=actor))
+
+
+@job_kind("results_group", label=_("updating the ranks"))
+def results_group_task(*, job: Job, actor: Any) -> str:
+    """A group's steps after fact writes (`jixiao.appraisals.groups`): the group
+    recomputed as a whole, under the cycle's lock, from the facts as they are then."""
+    cycle_id, version_id = job.target_id.split(":", 1)
+    cycle = Cycle.objects.get(pk=cycle_id)
+    version = SchemeVersion.objects.get(pk=version_id)
+    results_recompute(cycle=cycle, actor=actor, scheme_version=version)
+    return _page(cycle)
 
 
 @job_kind("results_recompute", label=_("recomputing the results"))

@@ -48,6 +48,9 @@ class Job(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     result_url = models.CharField(_("result link"), max_length=300, default="", blank=True)
+    outcome = models.JSONField(
+        _("outcome"), default=dict, blank=True, help_text=_("what the job did, in numbers")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -44,9 +44,14 @@ def job_get(*, pk: int) -> Job | None:
     return _overlay(job) if job is not None else None
 
 
-def target_key(target: models.Model | None) -> tuple[str, str]:
+Target = models.Model | tuple[str, str] | None  # a row, or (type, id) of something else
+
+
+def target_key(target: Target) -> tuple[str, str]:
     if target is None:
         return "", ""
+    if isinstance(target, tuple):
+        return target
     return target._meta.label_lower, str(target.pk)
 
 
@@ -60,7 +65,7 @@ def job_latest_for(*, target: models.Model, kinds: list[str] | None = None) -> J
     return _overlay(job) if job is not None else None
 
 
-def job_active_for(*, kind: str, target: models.Model | None) -> Job | None:
+def job_active_for(*, kind: str, target: Target) -> Job | None:
     target_type, target_id = target_key(target)
     return Job.objects.filter(
         kind=kind, target_type=target_type, target_id=target_id, state__in=ACTIVE_STATES

@@ -14,22 +14,24 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, connections, models, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from procrastinate.types import TimeDeltaParams
 
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import ServiceError
 from jixiao.core.progress import progress_listening
 from jixiao.jobs.kinds import kind_get
 from jixiao.jobs.models import ACTIVE_STATES, Job, JobState
-from jixiao.jobs.selectors import live_clear, live_set, target_key
+from jixiao.jobs.selectors import Target, live_clear, live_set, target_key
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +58,15 @@ def job_attempts() -> int:
 def job_enqueue(
     *,
     kind: str,
-    target: models.Model | None,
+    target: Target,
     actor: Any,
     arguments: dict[str, Any] | None = None,
     dispatch: bool = True,
+    delay: float = 0,
 ) -> Job:
-    """Ask for `kind` on `target`; the same job while one is queued or running."""
+    """Ask for `kind` on `target`; the same job while one is queued or running.
+    `delay`: a queue worker starts it no sooner than this many seconds from now (so
+    that more requests join it)."""
     kind_get(kind)  # an unknown kind is a programming error: refuse before writing
     target_type, target_id = target_key(target)
     with transaction.atomic():
@@ -82,7 +87,12 @@ def job_enqueue(
             ).first()
             if same is None:  # it finished in between: ask again
                 return job_enqueue(
-                    kind=kind, target=target, actor=actor, arguments=arguments, dispatch=dispatch
+                    kind=kind,
+                    target=target,
+                    actor=actor,
+                    arguments=arguments,
+                    dispatch=dispatch,
+                    delay=delay,
                 )
             return same
         audit_record(
@@ -93,14 +103,18 @@ def job_enqueue(
             context={"job": job.pk, "target_type": target_type, "target_id": target_id},
         )
         if dispatch:
-            _dispatch(job)
+            _dispatch(job, delay)
     if dispatch and jobs_mode() == "immediate":
         job_run(job_id=job.pk)
         job.refresh_from_db()
     return job
 
 
-def _dispatch(job: Job) -> None:
+def _after(delay: float) -> TimeDeltaParams | None:
+    return {"seconds": math.ceil(delay)} if delay > 0 else None
+
+
+def _dispatch(job: Job, delay: float = 0) -> None:
     mode = jobs_mode()
     if mode == "procrastinate":
         from jixiao.jobs.tasks import job_execute
@@ -109,6 +123,7 @@ def _dispatch(job: Job) -> None:
         job_execute.configure(
             lock=f"{job.target_type}:{job.target_id}" if job.target_id else f"kind:{job.kind}",
             queueing_lock=f"job:{job.pk}",
+            schedule_in=_after(delay),
         ).defer(job_id=job.pk)
     elif mode == "thread":
         from jixiao.jobs.threads import job_thread_submit
@@ -154,6 +169,13 @@ class ProgressWriter:
             self.side.close()
 
 
+def job_outcome(*, job: Job, outcome: dict[str, Any]) -> None:
+    """What a running job did, in numbers (rows recorded, changed …): stored with its
+    work, so it is there exactly when the work is."""
+    job.outcome = outcome
+    Job.objects.filter(pk=job.pk).update(outcome=outcome)
+
+
 def job_progress(
     *, job_id: int, stage: str, done: int | None = None, total: int | None = None, via: Any = None
 ) -> None:
@@ -176,6 +198,15 @@ def job_progress(
 
 
 # -- running --------------------------------------------------------------------------
+class JobRefused(ServiceError):
+    """A refusal that also says, in numbers and lists, what was wrong (`Job.outcome`):
+    an import's problems cell by cell. Nothing of the job's work is kept."""
+
+    def __init__(self, message: Any, *, details: Any = None, outcome: dict[str, Any]) -> None:
+        super().__init__(message, details=details or [])
+        self.outcome = outcome
+
+
 class JobInterrupted(Exception):
     """An unexpected failure the queue may retry (the job's work was rolled back)."""
 
@@ -196,7 +227,8 @@ def job_run(*, job_id: int, may_retry: bool = False) -> Job | None:
                 link = kind.function(job=job, actor=job.requested_by)
                 _finish(job, link or "", writer.total)
         except ServiceError as error:
-            _fail(job, [str(error.message), *(str(detail) for detail in error.details)])
+            errors = [str(error.message), *(str(detail) for detail in error.details)]
+            _fail(job, errors, outcome=getattr(error, "outcome", None))
         except Exception as error:
             log.exception("job %s failed", job.pk)
             if may_retry and job.attempts < job_attempts():
@@ -249,12 +281,13 @@ def _finish(job: Job, link: str, total: int | None) -> None:
     )
 
 
-def _fail(job: Job, errors: list[str]) -> None:
+def _fail(job: Job, errors: list[str], outcome: dict[str, Any] | None = None) -> None:
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(
             state=JobState.FAILED,
             stage=gettext_noop("failed"),
             errors=errors,
+            outcome=outcome or {},
             finished_at=timezone.now(),
         )
         audit_record(

@@ -18,9 +18,12 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jixiao.appraisals.models import Appraisal, Cycle
 from jixiao.appraisals.selectors import appraisal_list
@@ -36,6 +39,9 @@ from jixiao.appraisals.services.pipeline import (
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.progress import progress_report
+from jixiao.jobs.models import Job
+from jixiao.jobs.services import JobRefused, job_enqueue, job_outcome
 from jixiao.schemes.models import SchemeVersion
 from jixiao.schemes.services import SchemeInvalid, scheme_check
 from jixiao.spreadsheets import access
@@ -46,7 +52,13 @@ from jixiao.spreadsheets.fact_template import template_workbook
 from jixiao.spreadsheets.facts import read_facts
 from jixiao.spreadsheets.models import ImportBatch, ImportKind
 from jixiao.spreadsheets.pdf import pdf_from_xlsx
-from jixiao.spreadsheets.readers import SpreadsheetRefused, Upload, open_workbook, upload_from
+from jixiao.spreadsheets.readers import (
+    SpreadsheetRefused,
+    Upload,
+    check_archive,
+    open_workbook,
+    upload_from,
+)
 from jixiao.spreadsheets.results import results_workbook
 from jixiao.spreadsheets.roster import plan_roster, roster_workbook
 from jixiao.spreadsheets.scheme_form import FormError, read_form, scheme_workbook
@@ -115,20 +127,26 @@ def _annotated(upload: Upload, problems: list[CellProblem]) -> bytes:
     )
 
 
-def import_facts(
-    *, file: Any, actor: Any, cycle: Cycle, reason: str = "", name: str | None = None
-) -> ImportOutcome:
-    """Import facts in the long or the wide format into a running cycle."""
+def _may_import_facts(actor: Any, cycle: Cycle) -> None:
     if not access.can_import_facts(actor):
         raise NotAllowed(_("only HR and data owners may import facts"))
     if CycleState(cycle.state) in CLOSED_CYCLE_STATES:
         raise ServiceError(_("facts can no longer be recorded for this cycle"))
+
+
+def import_facts(
+    *, file: Any, actor: Any, cycle: Cycle, reason: str = "", name: str | None = None
+) -> ImportOutcome:
+    """Import facts in the long or the wide format into a running cycle."""
+    _may_import_facts(actor, cycle)
     upload = upload_from(file, name)
+    progress_report(stage=gettext_noop("reading the workbook"))
     workbook = open_workbook(upload)
     try:
         rows, problems, count = read_facts(workbook)
     finally:
         workbook.close()
+    progress_report(stage=gettext_noop("checking the rows"), done=0, total=count)
     context = CycleFacts(cycle, actor)
     plan = plan_facts(rows, context, reason=reason, file_name=upload.name)
     outcome = ImportOutcome(
@@ -158,6 +176,79 @@ def import_facts(
     except FactsRefused as exc:  # changed since it was read: nothing was written
         return _refused(outcome, upload, plan.cell_problems(exc.problems))
     return outcome
+
+
+# -- a facts import as a background job ---------------------------------------------
+FACTS_IMPORT_JOB = "facts_import"
+FACTS_IMPORT_TARGET = "spreadsheets.facts_import"
+SHOWN_PROBLEMS = 200  # the problems a page lists; the marked workbook has them all
+
+
+def facts_import_queue(
+    *, file: Any, actor: Any, cycle: Cycle, reason: str = "", name: str | None = None
+) -> Job:
+    """Take an upload of facts (refused at once when too big, or when the person or the
+    cycle may not take facts) and queue its import (`facts_import_run`). The same file
+    for the same cycle, asked again while its job is queued or running, is that job."""
+    _may_import_facts(actor, cycle)
+    upload = upload_from(file, name)
+    check_archive(upload.data)  # no workbook, or one inflating too far: at once
+    stored = f"imports/{upload.sha256}.xlsx"
+    if not default_storage.exists(stored):
+        stored = default_storage.save(stored, ContentFile(upload.data))
+    return job_enqueue(
+        kind=FACTS_IMPORT_JOB,
+        target=(FACTS_IMPORT_TARGET, f"{cycle.pk}:{upload.sha256}"),
+        actor=actor,
+        arguments={"cycle": cycle.pk, "file": stored, "name": upload.name, "reason": reason},
+    )
+
+
+def facts_import_run(*, job: Job, actor: Any) -> Cycle:
+    """The job's work: the stored upload imported by `import_facts`, all or nothing.
+    With problems nothing is written, the job fails listing them (`Job.outcome`), and
+    the workbook with each bad cell marked is kept for the person who asked."""
+    options = job.arguments
+    cycle = Cycle.objects.get(pk=options["cycle"])
+    with default_storage.open(options["file"], "rb") as stored:
+        data = stored.read()
+    outcome = import_facts(
+        file=data, actor=actor, cycle=cycle, reason=options.get("reason", ""), name=options["name"]
+    )
+    found = _outcome_of(outcome)
+    if not outcome.ok:
+        if outcome.annotated:
+            found["annotated"] = default_storage.save(
+                facts_import_problems_path(job.pk), ContentFile(outcome.annotated)
+            )
+        raise JobRefused(
+            outcome.summary(),
+            details=[str(problem) for problem in outcome.problems[:20]],
+            outcome=found,
+        )
+    job_outcome(job=job, outcome=found)
+    return cycle
+
+
+def facts_import_problems_path(job_id: int) -> str:
+    return f"imports/problems/job-{job_id}.xlsx"
+
+
+def _outcome_of(outcome: ImportOutcome) -> dict[str, Any]:
+    return {
+        "ok": outcome.ok,
+        "summary": outcome.summary(),
+        "file": outcome.file_name,
+        "rows": outcome.rows,
+        "added": outcome.added,
+        "changed": outcome.changed,
+        "unchanged": outcome.unchanged,
+        "problem_count": len(outcome.problems),
+        "problems": [
+            {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}
+            for p in outcome.problems[:SHOWN_PROBLEMS]
+        ],
+    }
 
 
 def _refused(outcome: ImportOutcome, upload: Upload, problems: list[CellProblem]) -> ImportOutcome:
@@ -370,6 +461,8 @@ __all__ = [
     "export_results",
     "export_roster",
     "export_scheme_form",
+    "facts_import_queue",
+    "facts_import_run",
     "import_dictionary",
     "import_facts",
     "import_roster",

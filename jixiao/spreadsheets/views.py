@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,11 +32,15 @@ from django.views.decorators.http import require_POST
 from jixiao.appraisals.access import appraisals_visible_to, cycles_visible_to
 from jixiao.appraisals.models import Appraisal, Cycle
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.jobs.kinds import KINDS
+from jixiao.jobs.models import Job, JobState
+from jixiao.jobs.selectors import job_get
 from jixiao.schemes.models import Scheme
 from jixiao.schemes.services import SchemeInvalid, scheme_save
 from jixiao.spreadsheets import access, services
 from jixiao.spreadsheets.models import ImportBatch
 from jixiao.spreadsheets.pdf import pdf_available
+from jixiao.spreadsheets.writers import CellProblem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "spreadsheets_annotated"
@@ -98,10 +105,21 @@ def _keep_annotated(request: HttpRequest, data: bytes) -> str:
 def annotated_download(request: HttpRequest, token: str) -> FileResponse:
     if token not in request.session.get(SESSION_KEY, []):
         raise Http404
+    name = _("problems") + ".xlsx"
+    if token.startswith("job-"):  # an import job's, kept in the storage workers share
+        job = Job.objects.filter(pk=token[4:], requested_by_id=request.user.pk).first()
+        stored = (job.outcome or {}).get("annotated") if job is not None else None
+        if not stored or not default_storage.exists(stored):
+            raise Http404
+        return FileResponse(
+            default_storage.open(stored, "rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=XLSX,
+        )
     path = _annotated_dir() / f"{token}.xlsx"
     if not path.is_file():
         raise Http404
-    name = _("problems") + ".xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
 
 
@@ -160,24 +178,117 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "spreadsheets/index.html", context)
 
 
-# -- facts ---------------------------------------------------------------------------
+# -- facts: an import is a background job ---------------------------------------------
 @login_required(login_url="login")
 def facts_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The upload is taken at once (or refused: too big, not allowed) and imported by a
+    job; the page follows its progress and then shows what it did, or the problems."""
     _require(access.can_import_facts(request.user))
     cycle = _visible_cycle(request, pk)
-
-    def run(*, form: Any, file: Any, name: str) -> services.ImportOutcome:
-        reason = form.cleaned_data.get("reason", "")
-        return services.import_facts(
-            file=file, actor=request.user, cycle=cycle, reason=reason, name=name
-        )
-
-    context = {
+    form = FactsUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
         "title": _("Import facts: %(cycle)s") % {"cycle": cycle.name},
         "kind": "facts",
         "cycle": cycle,
+        "form": form,
+        "recent": [],
     }
-    return _import_page(request, context, run, FactsUploadForm)
+    job = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.facts_import_queue(
+                file=upload,
+                actor=request.user,
+                cycle=cycle,
+                reason=form.cleaned_data.get("reason", ""),
+                name=upload.name,
+            )
+        except NotAllowed:
+            raise Http404 from None
+        except ServiceError as error:  # the whole file refused (too big …)
+            messages.error(request, str(error.message))
+            context["refused"] = True
+    elif request.GET.get("job", "").isdigit():
+        job = _import_job(request, cycle, int(request.GET["job"]))
+    if job is not None:
+        context.update(_import_job_context(request, job_get(pk=job.pk) or job))
+    posted = request.method == "POST"
+    status = 400 if context.get("refused") or (posted and form.errors) else 200
+    return render(request, "spreadsheets/import.html", context, status=status)
+
+
+@login_required(login_url="login")
+def facts_import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """The progress of an import, polled by its page; once finished, the page reloads
+    with what the import did."""
+    _require(access.can_import_facts(request.user))
+    cycle = _visible_cycle(request, pk)
+    found = _import_job(request, cycle, job)
+    if found.finished:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("spreadsheets:facts_import", args=[cycle.pk]) + (
+            f"?job={found.pk}"
+        )
+        return response
+    return render(request, "spreadsheets/_import_job.html", _import_job_context(request, found))
+
+
+def _import_job(request: HttpRequest, cycle: Cycle, pk: int) -> Job:
+    """An import job of this cycle asked for by this person (anyone else: 404)."""
+    job = job_get(pk=pk)
+    if (
+        job is None
+        or job.kind != services.FACTS_IMPORT_JOB
+        or job.requested_by_id != request.user.pk
+        or job.arguments.get("cycle") != cycle.pk
+    ):
+        raise Http404
+    return job
+
+
+@dataclass
+class _Shown:
+    """An import job's outcome as the import page shows an `ImportOutcome`."""
+
+    ok: bool
+    summary: str
+    rows: int
+    added: int
+    changed: int
+    unchanged: int
+    problems: list[CellProblem]
+
+    @property
+    def nothing_changed(self) -> bool:
+        return self.ok and self.added == 0 and self.changed == 0
+
+
+def _import_job_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    kind = KINDS.get(job.kind)
+    context: dict[str, Any] = {"job": job, "job_label": kind.label if kind else job.kind}
+    found = job.outcome or {}
+    if not job.finished or "summary" not in found:
+        context["refused"] = job.state == JobState.FAILED
+        return context
+    problems = [CellProblem(**problem) for problem in found.get("problems", [])]
+    shown = _Shown(
+        ok=bool(found.get("ok")),
+        summary=str(found["summary"]),
+        rows=int(found.get("rows", 0)),
+        added=int(found.get("added", 0)),
+        changed=int(found.get("changed", 0)),
+        unchanged=int(found.get("unchanged", 0)),
+        problems=problems,
+    )
+    context.update(outcome=shown, problems=problems, refused=not shown.ok)
+    context["problem_count"] = int(found.get("problem_count", len(problems)))
+    if found.get("annotated"):
+        token = f"job-{job.pk}"
+        tokens = [t for t in request.session.get(SESSION_KEY, []) if t != token][-19:]
+        request.session[SESSION_KEY] = [*tokens, token]
+        context["token"] = token
+    return context
 
 
 @login_required(login_url="login")

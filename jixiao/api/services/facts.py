@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jixiao.api.access import Principal, appraisals_in_scope, service_may_record
-from jixiao.api.models import IdempotencyKey
+from jixiao.api.models import IdempotencyKey, Token
 from jixiao.appraisals.models import Appraisal, FactSource
 from jixiao.appraisals.services import recompute_once
 from jixiao.appraisals.services.pipeline import (
@@ -44,6 +44,8 @@ from jixiao.appraisals.services.pipeline import (
 )
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import ServiceError
+from jixiao.jobs.models import Job
+from jixiao.jobs.services import job_enqueue
 from jixiao.schemes.models import SchemeItem
 
 KINDS = ("value", "input", "score", "event", "rating")
@@ -69,6 +71,19 @@ class FactRow:
     description: str = ""
     reason: str = ""
     note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as JSON (a job's arguments); `FactRow.from_json` reads it back."""
+        data = asdict(self)
+        if self.occurred_on is not None:
+            data["occurred_on"] = self.occurred_on.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FactRow:
+        occurred = data.get("occurred_on")
+        date = datetime.date.fromisoformat(occurred) if occurred else None
+        return cls(**{**data, "occurred_on": date})
 
     def fingerprint(self) -> str:
         content = {k: v for k, v in asdict(self).items() if k != "idempotency_key"}
@@ -112,6 +127,22 @@ class _Plan:
 def facts_upsert(*, principal: Principal, rows: Sequence[FactRow]) -> list[str]:
     """Record a batch of facts, all or nothing; returns each row's outcome:
     `recorded`, `changed` or `unchanged`."""
+    plans, commands, command_rows = _checked(principal, rows, whole=False)
+    return _write(principal, plans, commands, command_rows)
+
+
+def facts_upload_check(*, principal: Principal, rows: Sequence[FactRow]) -> None:
+    """Check a whole batch at once — every row's shape, key and appraisal here, then
+    every command by the fact pipeline's check — and refuse it with every problem
+    (`FactsRejected`) before anything is queued."""
+    _checked(principal, rows, whole=True)
+
+
+def _checked(
+    principal: Principal, rows: Sequence[FactRow], *, whole: bool
+) -> tuple[list[_Plan], list[Command], list[int]]:
+    """The rows checked; `whole`: by the pipeline too even when the rows' own checks
+    pass (otherwise `facts_apply` checks them as it writes)."""
     if len(rows) > MAX_ROWS:
         raise ServiceError(
             _("at most %(count)s rows per request") % {"count": MAX_ROWS},
@@ -119,11 +150,12 @@ def facts_upsert(*, principal: Principal, rows: Sequence[FactRow]) -> list[str]:
     plans = _check(principal, rows)
     commands, command_rows = _commands(principal, plans)
     errors = [error for plan in plans for error in plan.errors]
-    if errors:  # the pipeline's word on the other rows too, all in one answer
+    if errors or whole:  # the pipeline's word on the other rows too, all in one answer
         problems = facts_check(commands=commands, actor=principal.user)
         errors += _row_errors(problems, command_rows)
+    if errors:
         raise FactsRejected(sorted(errors, key=lambda error: error.row))
-    return _write(principal, plans, commands, command_rows)
+    return plans, commands, command_rows
 
 
 # -- the check -----------------------------------------------------------------
@@ -341,3 +373,54 @@ def _write(
 def _upload_reason(principal: Principal) -> str:
     token = principal.token
     return f"API ({token.name})" if token is not None else "API"
+
+
+# -- the upload as a job ---------------------------------------------------------------
+UPLOAD_JOB = "facts_upload"
+UPLOAD_TARGET = "api.facts_upload"
+
+
+def facts_upload(*, principal: Principal, rows: Sequence[FactRow]) -> Job:
+    """Check the batch at once (`FactsRejected` with every problem), then queue its
+    writing as a job (`facts_upload_task`), all or nothing. The same batch sent again
+    by the same sender while its job is queued or running gets that job."""
+    facts_upload_check(principal=principal, rows=rows)
+    token = principal.token
+    payload = [row.as_json() for row in rows]
+    sender = f"token:{token.pk}" if token is not None else f"user:{principal.user.pk}"
+    text = json.dumps([sender, payload], sort_keys=True, ensure_ascii=False, default=str)
+    return job_enqueue(
+        kind=UPLOAD_JOB,
+        target=(UPLOAD_TARGET, hashlib.sha256(text.encode("utf-8")).hexdigest()),
+        actor=principal.user,
+        arguments={
+            "token": token.pk if token is not None else None,
+            "service": principal.service is not None,
+            "rows": payload,
+        },
+    )
+
+
+def facts_upload_run(*, job: Job, actor: Any) -> dict[str, int]:
+    """The job's work: the batch checked again and written (`facts_upsert`); what it
+    did, counted. A batch refused now (the facts changed since it was checked) fails
+    the job with each row's problem and writes nothing."""
+    token_pk = job.arguments.get("token")
+    token = Token.objects.get(pk=token_pk) if token_pk else None
+    principal = Principal(user=actor, token=token)
+    rows = [FactRow.from_json(row) for row in job.arguments.get("rows", [])]
+    try:
+        outcomes = facts_upsert(principal=principal, rows=rows)
+    except FactsRejected as exc:
+        raise ServiceError(
+            exc.message,
+            details=[
+                _("row %(row)s, %(field)s: %(message)s")
+                % {"row": error.row, "field": error.field or "—", "message": error.message}
+                for error in exc.errors
+            ],
+        ) from None
+    return {
+        "rows": len(rows),
+        **{name: outcomes.count(name) for name in (RECORDED, CHANGED, UNCHANGED)},
+    }

@@ -4,37 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from jixiao.api.services import FactRow, facts_upsert
+from jixiao.api.services.facts import FactRow, facts_upload
 from jixiao.api.v1.auth import principal
 from jixiao.api.v1.common import ERRORS
-from jixiao.api.v1.schemas import FactsIn, FactsOut
+from jixiao.api.v1.jobs import JobOut, job_accepted
+from jixiao.api.v1.schemas import FactsIn
 
 router = Router(tags=["facts"])
 
 
 @router.post(
     "/facts/bulk",
-    response={200: FactsOut, **ERRORS},
+    response={202: JobOut, **ERRORS},
     summary="Record many facts at once, all or nothing, each row with an idempotency key",
     description=(
-        "The whole batch is checked first; if any row is wrong nothing is recorded and the"
-        " answer (422, code `invalid_rows`) lists every problem by row. A row whose"
-        " idempotency key was sent before with the same content records nothing and is"
-        " reported `unchanged`. Each group of appraisals touched is recomputed once."
+        "The whole batch is checked at once; if any row is wrong nothing is recorded and"
+        " the answer (422, code `invalid_rows`) lists every problem by row. An accepted"
+        " batch is answered 202 with the job that records it (`Location: /api/v1/jobs/{id}`;"
+        " follow it with `GET /jobs/{id}`: when it is `done`, its `outcome` counts the rows"
+        " `recorded`, `changed` and `unchanged`). The job writes the whole batch or, should"
+        " the facts have changed since the check so that a row is now refused, nothing (the"
+        " job is `failed` with each row's problem in `errors`). A row whose idempotency key"
+        " was sent before with the same content records nothing and is counted `unchanged`."
+        " The same batch sent again while its job is queued or running gets the same job."
+        " Each group of appraisals touched is recomputed once."
     ),
 )
-def facts_bulk(request: HttpRequest, body: FactsIn) -> dict[str, Any]:
+def facts_bulk(request: HttpRequest, response: HttpResponse, body: FactsIn) -> Any:
     rows = [FactRow(**row.dict()) for row in body.rows]
-    outcomes = facts_upsert(principal=principal(request), rows=rows)
-    return {
-        "recorded": outcomes.count("recorded"),
-        "changed": outcomes.count("changed"),
-        "unchanged": outcomes.count("unchanged"),
-        "rows": [
-            {"row": index, "idempotency_key": row.idempotency_key, "outcome": outcome}
-            for index, (row, outcome) in enumerate(zip(rows, outcomes, strict=True))
-        ],
-    }
+    job = facts_upload(principal=principal(request), rows=rows)
+    return job_accepted(request, response, job)

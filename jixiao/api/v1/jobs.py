@@ -32,6 +32,7 @@ class JobOut(Schema):
     done: int
     total: int | None
     errors: list[str]
+    outcome: dict[str, Any]
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -42,14 +43,29 @@ class JobOut(Schema):
 # bulk upload) adds its target type here.
 TARGET_ACCESS: dict[str, Callable[[Principal, str], bool]] = {
     "appraisals.cycle": lambda caller, pk: cycles_in_scope(caller).filter(pk=pk).exists(),
+    # a group's job (its cycle and scheme version): whoever may see the cycle
+    "appraisals.group": lambda caller, key: (
+        cycles_in_scope(caller).filter(pk=key.split(":", 1)[0]).exists()
+    ),
 }
 
 
 def job_visible(caller: Principal, job: Job) -> bool:
+    if job.target_type == "api.facts_upload":  # an upload: its sender's (token or person)
+        return _sent_by(caller, job)
     if not job.target_type:
         return caller.service is None and job.requested_by_id == caller.user.pk
     check = TARGET_ACCESS.get(job.target_type)
     return check is not None and check(caller, job.target_id)
+
+
+def _sent_by(caller: Principal, job: Job) -> bool:
+    """A data system sees the uploads of its own token; a person those they sent."""
+    if caller.service is not None:
+        return bool(job.arguments.get("service")) and job.arguments.get("token") == (
+            caller.service.pk
+        )
+    return job.requested_by_id == caller.user.pk and not job.arguments.get("service")
 
 
 def job_out(request: HttpRequest, job: Job) -> dict[str, Any]:
@@ -64,6 +80,7 @@ def job_out(request: HttpRequest, job: Job) -> dict[str, Any]:
         "done": job.done,
         "total": job.total,
         "errors": [str(error) for error in job.errors],
+        "outcome": dict(job.outcome or {}),
         "created_at": job.created_at,
         "started_at": job.started_at,
         "finished_at": job.finished_at,

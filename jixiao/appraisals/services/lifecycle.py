@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from jixiao.appraisals.eligibility import AbsenceSpan, default_exclusions, no_scheme
+from jixiao.appraisals.eligibility import (
+    AbsenceSpan,
+    Assignment,
+    SchemeChooser,
+    ancestors,
+    default_exclusions,
+    no_scheme,
+)
 from jixiao.appraisals.models import (
     Appraisal,
     Cycle,
@@ -28,25 +35,34 @@ from jixiao.appraisals.workflow import AppraisalState, CycleState, check_transit
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import ServiceError
 from jixiao.core.progress import progress_report
-from jixiao.organization.models import Employee, Unit
+from jixiao.organization.models import Absence, Employee, Unit, UnitKind
 from jixiao.organization.selectors import unit_department
-from jixiao.schemes.models import Scheme
-from jixiao.schemes.selectors import scheme_for_employee, scheme_for_unit
+from jixiao.schemes.models import Scheme, SchemeAssignment
 
 # How the engine sees a position's tier: the words the forms use (`level: 中层`).
 LEVEL_WORDS = {"senior": "高层", "middle": "中层", "junior": "基层", "staff": "员工"}
 
 
 def appraisee_attributes(
-    *, employee: Employee | None = None, unit: Unit | None = None, period_kind: str = "month"
+    *,
+    employee: Employee | None = None,
+    unit: Unit | None = None,
+    period_kind: str = "month",
+    departments: dict[int, str] | None = None,
 ) -> dict[str, str]:
     """The attributes an appraisee is ranked, normalised and paid by (§9–§12); a
     provider with a contract start also `since`, the period its contract's adaptation
-    months and triggers are counted from (§12)."""
+    months and triggers are counted from (§12). `departments`: each unit's department
+    name, read once for many appraisees (`department_names`)."""
     if employee is not None:
         position = employee.position
+        department = (
+            departments[employee.unit_id]
+            if departments is not None
+            else unit_department(employee.unit).name
+        )
         return {
-            "department": unit_department(employee.unit).name,
+            "department": department,
             "unit": employee.unit.name,
             "position": position.title if position else "",
             "level": LEVEL_WORDS.get(position.tier, "") if position else "",
@@ -56,6 +72,24 @@ def appraisee_attributes(
     if unit.contract_start is not None:
         attributes["since"] = period_of(period_kind, unit.contract_start)
     return attributes
+
+
+def department_names() -> dict[int, str]:
+    """Every unit's department name (as `unit_department` finds it), in one query."""
+    rows = {pk: (parent, kind, name) for pk, parent, kind, name in Unit.objects.values_list(
+        "pk", "parent_id", "kind", "name"
+    )}  # fmt: skip
+    parents = {pk: row[0] for pk, row in rows.items()}
+    found: dict[int, str] = {}
+    for pk, (_parent, kind, name) in rows.items():
+        found[pk] = name
+        if kind in (UnitKind.DEPARTMENT, UnitKind.PROVIDER):
+            continue
+        for above in ancestors(parents, pk):
+            if rows[above][1] == UnitKind.DEPARTMENT:
+                found[pk] = rows[above][2]
+                break
+    return found
 
 
 # -- eligibility ---------------------------------------------------------------
@@ -69,31 +103,45 @@ def cycle_eligibility_compute(*, cycle: Cycle, actor: Any) -> list[Eligibility]:
 
 
 def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
+    """Everyone's eligibility in a constant number of queries, whatever the company's
+    size: the candidates, their absences, the schemes' assignments and the unit tree,
+    the stored entries — then one insert, one update and one delete."""
     schemes = [link.scheme for link in cycle.cycle_schemes.select_related("scheme")]
     employees, units = cycle_candidates(cycle)
-    found: list[Eligibility] = []
     stage = gettext_noop("checking eligibility")
     total = len(employees) + len(units)
     progress_report(stage=stage, done=0, total=total)
+    chooser = _scheme_chooser(schemes)
+    absences = _absences(cycle, employees)
+    by_pk = {scheme.pk: scheme for scheme in schemes}
+    stored: dict[tuple[int | None, int | None], Eligibility] = {
+        (entry.employee_id, entry.unit_id): entry for entry in cycle.eligibilities.all()
+    }
+    found: list[Eligibility] = []
     for employee in employees:
-        progress_report(stage=stage, done=len(found), total=total)
-        spans = [AbsenceSpan(a.kind, a.start, a.end) for a in employee.absences.all()]
         reasons = default_exclusions(
             period_start=cycle.start,
             period_end=cycle.end,
             appraisal_date=cycle.appraisal_date,
             hire_date=employee.hire_date,
             leave_date=employee.leave_date,
-            absences=spans,
+            absences=absences.get(employee.pk, []),
         )
-        scheme = scheme_for_employee(employee, schemes)
-        found.append(_save_eligibility(cycle, {"employee": employee}, scheme, reasons))
+        position = employee.position
+        scheme = chooser.for_employee(
+            position=employee.position_id,
+            default_scheme=position.default_scheme_id if position is not None else None,
+            unit=employee.unit_id,
+        )
+        entry = stored.pop((employee.pk, None), Eligibility(cycle=cycle))
+        entry.employee = employee
+        found.append(_eligibility_entry(entry, by_pk.get(scheme or 0), reasons))
     for unit in units:
-        scheme = scheme_for_unit(unit, schemes)
-        found.append(_save_eligibility(cycle, {"unit": unit}, scheme, []))
-    kept = {entry.pk for entry in found}
-    stale = cycle.eligibilities.exclude(pk__in=kept)
-    stale.delete()
+        entry = stored.pop((None, unit.pk), Eligibility(cycle=cycle))
+        entry.unit = unit
+        found.append(_eligibility_entry(entry, by_pk.get(chooser.for_unit(unit.pk) or 0), []))
+    _eligibility_save(found, stale=list(stored.values()))
+    progress_report(stage=stage, done=total, total=total)
     audit_record(
         actor=actor,
         action="cycle.eligibility_checked",
@@ -106,21 +154,56 @@ def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
     return found
 
 
-def _save_eligibility(
-    cycle: Cycle, candidate: dict[str, Any], scheme: Scheme | None, reasons: list[Any]
+def _scheme_chooser(schemes: list[Scheme]) -> SchemeChooser:
+    ids = [scheme.pk for scheme in schemes]
+    assignments = [
+        Assignment(*row)
+        for row in SchemeAssignment.objects.filter(scheme_id__in=ids).values_list(
+            "pk", "scheme_id", "position_id", "unit_id", "scope"
+        )
+    ]
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    return SchemeChooser(schemes=ids, assignments=assignments, parents=parents)
+
+
+def _absences(cycle: Cycle, employees: list[Employee]) -> dict[int, list[AbsenceSpan]]:
+    """The absences of the candidates that touch the period, by employee."""
+    found: dict[int, list[AbsenceSpan]] = {}
+    wanted = {employee.pk for employee in employees}
+    rows = Absence.objects.filter(start__lte=cycle.end, end__gte=cycle.start).values_list(
+        "employee_id", "kind", "start", "end"
+    )
+    for employee, kind, start, end in rows:
+        if employee in wanted:
+            found.setdefault(employee, []).append(AbsenceSpan(kind, start, end))
+    return found
+
+
+def _eligibility_entry(
+    entry: Eligibility, scheme: Scheme | None, reasons: list[Any]
 ) -> Eligibility:
     if scheme is None:
         reasons = [*reasons, no_scheme()]
-    entry, _created = Eligibility.objects.update_or_create(
-        cycle=cycle,
-        **candidate,
-        defaults={
-            "excluded": bool(reasons),
-            "reasons": [reason.as_dict() for reason in reasons],
-            "scheme": scheme,
-        },
-    )
+    entry.excluded = bool(reasons)
+    entry.reasons = [reason.as_dict() for reason in reasons]
+    entry.scheme = scheme
     return entry
+
+
+def _eligibility_save(entries: list[Eligibility], *, stale: list[Eligibility]) -> None:
+    """The entries written in bulk (HR's decisions on stored ones kept), stale ones gone."""
+    now = timezone.now()
+    for entry in entries:
+        entry.checked_at = now
+    Eligibility.objects.filter(pk__in=[entry.pk for entry in stale]).delete()
+    Eligibility.objects.bulk_update(
+        [entry for entry in entries if entry.pk is not None],
+        ["excluded", "reasons", "scheme", "checked_at"],
+        batch_size=500,
+    )
+    Eligibility.objects.bulk_create(
+        [entry for entry in entries if entry.pk is None], batch_size=500
+    )
 
 
 def eligibility_override(
@@ -180,18 +263,25 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                 _("no scheme of the cycle applies to these included appraisees"),
                 details=unschemed,
             )
+        departments = department_names()
         Appraisal.objects.bulk_create(
-            Appraisal(
-                cycle=cycle,
-                employee=entry.employee,
-                unit=entry.unit,
-                scheme_version=versions[entry.scheme_id or 0],
-                state=AppraisalState.TARGETS,
-                attributes=appraisee_attributes(
-                    employee=entry.employee, unit=entry.unit, period_kind=cycle.period_kind
-                ),
-            )
-            for entry in entries
+            (
+                Appraisal(
+                    cycle=cycle,
+                    employee=entry.employee,
+                    unit=entry.unit,
+                    scheme_version=versions[entry.scheme_id or 0],
+                    state=AppraisalState.TARGETS,
+                    attributes=appraisee_attributes(
+                        employee=entry.employee,
+                        unit=entry.unit,
+                        period_kind=cycle.period_kind,
+                        departments=departments,
+                    ),
+                )
+                for entry in entries
+            ),
+            batch_size=1000,
         )
         cycle.state = CycleState.TARGETS
         cycle.opened_at = timezone.now()

@@ -15,30 +15,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
-from django.db import connections, transaction
-from django.db.models import Field
+from django.db import connection, connections, transaction
+from django.db.models import F, Field
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from jixiao.appraisals.groups import results_group_queue
 from jixiao.appraisals.models import Appraisal, Cycle, Result
 from jixiao.appraisals.models.results import CALIBRATED_FLAG
-from jixiao.appraisals.scoring import Scored, score_group, with_facts
-from jixiao.appraisals.services.rollups import rollups_refresh
+from jixiao.appraisals.scoring import GROUP_FIELDS, GROUP_FLAGS, Scored, score_group, with_facts
 from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, AppraisalState, CycleState
 from jixiao.core.audit import audit_record, audit_record_many
+from jixiao.core.progress import progress_report
+from jixiao.jobs.services import jobs_mode
 from jixiao.schemes.models import SchemeVersion
 
-# Groups waiting to be recomputed inside `recompute_once` (None: recompute at once).
-_pending: ContextVar[dict[tuple[int, int], Appraisal] | None] = ContextVar(
+# The appraisals recorded facts touched inside `recompute_once`, by group (None: at once).
+_pending: ContextVar[dict[tuple[int, int], dict[int, Appraisal]] | None] = ContextVar(
     "jixiao_pending_recompute", default=None
 )
+
+# A change touching more of a group than this recomputes the whole group at once (an
+# import, a bulk upload: one pass over the group costs less than many alone).
+ALONE_LIMIT = 50
 
 
 @contextmanager
 def recompute_once(*, actor: Any, reason: str = "") -> Iterator[None]:
-    """Record many facts, then recompute each group they touched once, at the end
-    (an import, the demo company). Nothing is recomputed if the block fails."""
+    """Record many facts, then rescore what they touched once, at the end (an import,
+    the demo company). Nothing is recomputed if the block fails."""
     if _pending.get() is not None:  # already inside one: the outer block recomputes
         yield
         return
@@ -48,8 +56,10 @@ def recompute_once(*, actor: Any, reason: str = "") -> Iterator[None]:
         pending = _pending.get() or {}
     finally:
         _pending.reset(token)
-    for appraisal in pending.values():
-        appraisal_recompute(appraisal=appraisal, actor=actor, reason=reason)
+    if pending:
+        progress_report(stage=gettext_noop("computing results"))
+    for members in pending.values():
+        _rescore(list(members.values()), actor=actor, reason=reason)
 
 
 def results_recompute(
@@ -60,12 +70,10 @@ def results_recompute(
 
     One recomputation of a cycle at a time: the cycle's row stays locked until the
     change that asked for it commits, and the facts are read after the lock is taken,
-    so two people recording facts at once are both counted (the second one's result
-    is computed from both facts, not from its own only)."""
+    so a fact recorded meanwhile (which holds the row shared, `_rescore`) is either
+    counted here or waits until this commits and then asks for its group again."""
     with transaction.atomic():
-        cycle.state = (
-            Cycle.objects.select_for_update().values_list("state", flat=True).get(pk=cycle.pk)
-        )
+        cycle.state = cycle_lock(cycle.pk)
         if CycleState(cycle.state) not in SCORING_CYCLE_STATES:
             return 0
         appraisals = Appraisal.objects.filter(cycle=cycle).exclude(state=AppraisalState.WITHDRAWN)
@@ -82,15 +90,58 @@ def results_recompute(
 
 
 def appraisal_recompute(*, appraisal: Appraisal, actor: Any, reason: str = "") -> int:
-    """Recompute after a change to one appraisal: its whole group is scored again,
-    since ranks and distributions depend on everyone in it."""
+    """Rescore after a change to one appraisal: the appraisal alone at once, and its
+    group's ranks, distribution, normalisation and pay shares by the group's job
+    (`results_group`), one job however many changes come before it runs."""
     pending = _pending.get()
     if pending is not None:
-        pending.setdefault((appraisal.cycle_id, appraisal.scheme_version_id), appraisal)
+        group = (appraisal.cycle_id, appraisal.scheme_version_id)
+        pending.setdefault(group, {}).setdefault(appraisal.pk, appraisal)
         return 0
-    return results_recompute(
-        cycle=appraisal.cycle, actor=actor, scheme_version=appraisal.scheme_version, reason=reason
-    )
+    return _rescore([appraisal], actor=actor, reason=reason)
+
+
+def _rescore(members: list[Appraisal], *, actor: Any, reason: str) -> int:
+    """Members of one group changed. Under the immediate job runner (the tests) or when
+    many changed, the whole group is recomputed now; otherwise each is scored alone and
+    the group's steps are queued (`results_group_queue`)."""
+    cycle, version = members[0].cycle, members[0].scheme_version
+    if len(members) > ALONE_LIMIT or jobs_mode() == "immediate":
+        return results_recompute(cycle=cycle, actor=actor, scheme_version=version, reason=reason)
+    with transaction.atomic():
+        state = cycle_lock(cycle.pk, shared=True)
+        if CycleState(state) not in SCORING_CYCLE_STATES:
+            return 0
+        # Each appraisal's row locked, then its facts read: two people writing on one
+        # appraisal at once are both counted by the one who stores last.
+        alone = list(
+            with_facts(
+                Appraisal.objects.select_for_update(of=("self",))
+                .filter(pk__in=sorted(member.pk for member in members))
+                .exclude(state=AppraisalState.WITHDRAWN)
+            ).order_by("pk")
+        )
+        changed = 0
+        if alone:
+            scored, warnings = score_group(cycle, version, alone, alone=True)
+            changed = _store_group(scored, warnings, actor=actor, reason=reason, alone=True)
+        results_group_queue(cycle_id=cycle.pk, version_id=version.pk, actor=actor)
+    return changed
+
+
+def cycle_lock(cycle_id: int, *, shared: bool = False) -> str:
+    """Lock the cycle's row for this transaction and return its state: exclusively for a
+    recomputation of its groups, shared for a change that rescores a few appraisals
+    (PostgreSQL `FOR SHARE`: such changes run side by side, and wait for a recompute).
+    SQLite has one writer at a time: the exclusive lock is taken by writing at once."""
+    if connection.vendor == "postgresql" and shared:
+        table = connection.ops.quote_name(Cycle._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT state FROM {table} WHERE id = %s FOR SHARE", [cycle_id])
+            return str(cursor.fetchone()[0])
+    if connection.vendor == "sqlite" and not shared:
+        Cycle.objects.filter(pk=cycle_id).update(state=F("state"))
+    return str(Cycle.objects.select_for_update().values_list("state", flat=True).get(pk=cycle_id))
 
 
 def _summary(result: Result | None) -> dict[str, Any] | None:
@@ -181,11 +232,14 @@ def _unchanged(existing: Result, one: Scored) -> bool:
     )
 
 
-def _store_group(scored: list[Scored], warnings: list[str], *, actor: Any, reason: str) -> int:
+def _store_group(
+    scored: list[Scored], warnings: list[str], *, actor: Any, reason: str, alone: bool = False
+) -> int:
     """Store a scored group in a few statements (an import recomputes thousands at once):
     the group's results are read and locked in one query, new ones inserted and changed
     ones updated in bulk, each change with its audit event. Frozen results stay as they
-    are; an unchanged result is not written again."""
+    are; an unchanged result is not written again. `alone`: the appraisals were scored
+    without their group, which keeps deciding their rank, grade and pay (`_with_group`)."""
     if not scored:
         return 0
     now = timezone.now()
@@ -201,13 +255,15 @@ def _store_group(scored: list[Scored], warnings: list[str], *, actor: Any, reaso
     reviews: list[tuple[Any, Any, Any]] = []
     for one in scored:
         found = existing.get(one.appraisal.pk)
+        if alone:
+            one = _with_group(one, found)
         if found is not None and (found.frozen or _unchanged(found, one)):
             continue
         result = found if found is not None else Result(appraisal=one.appraisal)
         written.append((result, _summary(found)))
         was_waiting = found is not None and found.needs_review
         result.appraisal = one.appraisal  # already loaded: its label needs no query
-        _fill(result, one, warnings, now)
+        _fill(result, one, found.warnings if alone and found is not None else warnings, now)
         if result.needs_review and not was_waiting:
             reviews.append(_review_change(result))
         (updated if found is not None else created).append(result)
@@ -221,6 +277,19 @@ def _store_group(scored: list[Scored], warnings: list[str], *, actor: Any, reaso
     )
     audit_record_many(actor=actor, action="result.review_needed", changes=reviews, reason=reason)
     return len(written)
+
+
+def _with_group(one: Scored, found: Result | None) -> Scored:
+    """A result scored alone, with what its group decided last (rank, grade, normalised
+    total, pay and salary, a quota tie) until the group's job decides again."""
+    before = found.data if found is not None and found.data else {}
+    data = dict(one.result)
+    for name in GROUP_FIELDS:
+        data[name] = before.get(name)
+    data["outcomes"] = {**(before.get("outcomes") or {}), **data["outcomes"]}
+    kept = [flag for flag in before.get("flags") or [] if flag in GROUP_FLAGS]
+    data["flags"] = [*data["flags"], *kept]
+    return replace(one, result=data)
 
 
 def _update_rows(results: list[Result]) -> None:
@@ -271,8 +340,6 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         now = timezone.now()
         for one in scored:
             changed += _store_corrected(one, warnings, now, actor, reason)
-    if changed:  # the roll-ups that used this result (v1.1 §15): recomputed, or HR told
-        rollups_refresh(appraisal=appraisal, actor=actor, reason=reason)
     return changed
 
 

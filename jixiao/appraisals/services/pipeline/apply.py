@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jixiao.appraisals.models import AdjustmentEntry, Appraisal, Event, Fact, Rating
 from jixiao.appraisals.services.pipeline.book import SINGLE_RATER_ROLES, FactBook
@@ -39,8 +40,10 @@ from jixiao.appraisals.services.pipeline.commands import (
 from jixiao.appraisals.services.results import appraisal_recompute, recompute_once
 from jixiao.core.audit import audit_record, audit_record_many, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.progress import progress_report
 from jixiao.core.uploads import upload_store
 
+RECORDING = gettext_noop("recording the facts")
 BULK = 20  # from this many new rows of a kind on, one insert per 1,000 rows
 FACT_FIELDS = ["value", "source", "note", "recorded_by"]
 RATING_FIELDS = ["value", "rater", "comment"]
@@ -85,7 +88,9 @@ def facts_apply(
         review = facts_review(commands=commands, actor=actor, reason=reason, book=book)
         if review.problems:
             refuse(review.problems)
+        progress_report(stage=RECORDING, done=0, total=len(commands))
         written = _Writer(commands, review, actor, reason).write()
+        progress_report(stage=RECORDING, done=len(commands), total=len(commands))
         touched: dict[int, Appraisal] = {}
         for command, done in zip(commands, written, strict=True):
             if done.outcome != UNCHANGED:
