@@ -32,6 +32,7 @@ from jixiao.hr.selectors import (
     group_of,
     group_results,
     results_awaiting_review,
+    results_in_order,
 )
 from jixiao.hr.services import result_calibrate, result_review_confirm
 from jixiao.hr.views.base import refused, signed_in
@@ -78,12 +79,12 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     if group is not None:
         rows = listing(
             request,
-            group_results(cycle, group, flag=flag, grade=grade),
+            group_results(cycle, group, flag=flag, grade=grade).values_list("pk", flat=True),
             search=SEARCH,
             sorts=SORTS,
             per_page=per_page,
         )
-        members = group_members(group, rows.rows)
+        members = group_members(group, results_in_order(list(rows.rows)))
     may_calibrate = can_calibrate(request.user, cycle)
     awaiting_count, awaiting = results_awaiting_review(cycle)
     in_calibration = cycle.state == CycleState.CALIBRATION
