@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from jixiao.accounts.access import can_manage_accounts
@@ -197,3 +203,49 @@ def login_lockout_clear(
             reason=reason,
         )
     return len(found)
+
+
+# -- invitations and password resets --------------------------------------------
+def password_link(user: User) -> str:
+    """The one-time address where `user` sets a password (Django's signed token: it
+    stops working once the password changes, and after PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.JIXIAO_BASE_URL.rstrip('/')}{path}"
+
+
+def user_send_password_link(*, user: User, actor: Any, invitation: bool) -> str:
+    """Invite a new account, or reset a forgotten password: the account's own password
+    stops working (a reset), and a link to set one is e-mailed where the account has
+    an address. Returns the link, for HR to hand over where there is no e-mail."""
+    _require_hr(actor)
+    if not user.is_active:
+        raise ServiceError(_("the account %(username)s is disabled") % {"username": user})
+    with transaction.atomic():
+        if not invitation:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        link = password_link(user)
+        audit_record(
+            actor=actor,
+            action="user.invited" if invitation else "user.password_reset",
+            target=user,
+            after={"email": user.email or None},
+        )
+    if user.email:
+        subject = (
+            _("Your jixiao account: set your password")
+            if invitation
+            else _("jixiao: set a new password")
+        )
+        body = _(
+            "Hello %(name)s,\n\nYour login name is %(username)s. Set your password here"
+            " (the link works once):\n%(link)s\n"
+        ) % {"name": user, "username": user.username, "link": link}
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    return link

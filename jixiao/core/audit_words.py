@@ -95,7 +95,6 @@ ACTIONS: Mapping[str, Promise] = {
     "result.review_confirmed": _("calibration confirmed on review"),
     "result.review_needed": _("calibration needs review"),
     "result.rollup_source_changed": _("a result the roll-up used changed"),
-    "result.rollup_source_changed": _("a result the roll-up used changed"),
     "robot.created": _("group robot added"),
     "robot.updated": _("group robot changed"),
     "scheme.activated": _("form version put in use"),
@@ -119,6 +118,8 @@ ACTIONS: Mapping[str, Promise] = {
     "unit.created": _("unit created"),
     "unit.updated": _("unit changed"),
     "user.created": _("login created"),
+    "user.invited": _("login invitation sent"),
+    "user.password_reset": _("password reset"),
     "user.roles_changed": _("roles changed"),
     "user.updated": _("login changed"),
 }

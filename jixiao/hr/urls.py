@@ -13,6 +13,7 @@ from jixiao.hr.views import (
     home,
     jobs,
     lockouts,
+    logins,
     organisation,
     schemes,
 )
@@ -31,6 +32,7 @@ urlpatterns = [
     path("employees/", organisation.employee_list, name="employee_list"),
     path("employees/new/", organisation.employee_edit, name="employee_new"),
     path("employees/<int:pk>/", organisation.employee_edit, name="employee_edit"),
+    path("employees/<int:pk>/login/", logins.employee_login, name="employee_login"),
     # the KPI dictionary
     path("indicators/", dictionary.indicator_list, name="indicator_list"),
     path("indicators/new/", dictionary.indicator_edit, name="indicator_new"),

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jixiao.accounts.models import User
+from jixiao.accounts.services import user_create
 from jixiao.core.audit import audit_record, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.services import audited_create, audited_update
@@ -280,3 +282,25 @@ def absence_delete(*, absence: Absence, actor: Any, reason: str) -> None:
             reason=reason,
         )
         absence.delete()
+
+
+def employee_login_create(*, employee: Employee, actor: Any, email: str = "") -> Any:
+    """Give an employee a login: the user name is the 工号, the display name the
+    employee's name; no password until the person sets one from the invitation
+    (`user_send_password_link`). Refused when the employee already has one."""
+    _require_hr(actor)
+    if employee.user_id is not None:
+        raise ServiceError(
+            _("%(employee)s already has a login: %(username)s")
+            % {"employee": employee, "username": employee.user}
+        )
+    username = str(employee.number)
+    if User.objects.filter(username=username).exists():
+        raise ServiceError(
+            _("the login name %(username)s is taken: link that account instead")
+            % {"username": username}
+        )
+    with transaction.atomic():
+        user = user_create(actor=actor, username=username, display_name=employee.name, email=email)
+        employee_link_user(employee=employee, user=user, actor=actor)
+    return user
