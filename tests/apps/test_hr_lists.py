@@ -92,3 +92,19 @@ def test_the_progress_drills_down_to_a_department_and_to_the_overdue(
 def test_employees_are_found_by_department(hr: Any, company: SimpleNamespace) -> None:
     page = signed_in(hr).get("/hr/employees/", {"q": "一车间"}).content.decode()
     assert "赵六" in page and "李强" not in page
+
+
+def test_an_eligibility_decision_returns_to_the_same_page_of_the_list(
+    hr: Any, company: SimpleNamespace, draft_cycle: Cycle
+) -> None:
+    client = signed_in(hr)
+    client.post(f"/hr/cycles/{draft_cycle.pk}/eligibility/")
+    url = f"/hr/cycles/{draft_cycle.pk}/eligibility/"
+    page = client.get(url, {"q": "王芳"}).content.decode()
+    assert 'name="back" value="q=%E7%8E%8B%E8%8A%B3"' in page
+    entry = draft_cycle.eligibilities.get(employee=company.clerks[1])
+    answer = client.post(
+        f"{url}{entry.pk}/",
+        {"decision": "exclude", "reason": "借调", "back": "q=王芳&evil=1"},
+    )
+    assert answer["Location"] == f"{url}?q=%E7%8E%8B%E8%8A%B3#eligibility-{entry.pk}"

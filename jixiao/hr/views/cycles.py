@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -416,7 +418,11 @@ def eligibility_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResp
             ),
             _("decision recorded for %(who)s") % {"who": entry.employee or entry.unit},
         )
-    return redirect("hr:cycle_eligibility", pk=cycle.pk)
+    # back to the same page of the list (its search, filter and page; nothing else)
+    back = QueryDict(request.POST.get("back", "")).copy()
+    kept = {key: back[key] for key in ("q", "show", "sort", "page") if back.get(key)}
+    url = reverse("hr:cycle_eligibility", args=[cycle.pk])
+    return redirect(f"{url}?{urlencode(kept)}#eligibility-{entry.pk}" if kept else url)
 
 
 # The moves that are background jobs (they touch every appraisal of the cycle).
