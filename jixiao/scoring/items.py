@@ -341,6 +341,10 @@ def with_default(item: Item, own: ItemFacts, n: int) -> ItemFacts:
                 for k, v in default.ratings.items()
             },
         },
+        lists={
+            **own.lists,
+            **{k: _fill_input_list(own.lists.get(k), v, bare, n) for k, v in default.lists.items()},
+        },
     )
 
 
@@ -354,6 +358,9 @@ def _has_facts(own: ItemFacts, n: int) -> npt.NDArray[np.bool_]:
         has |= events.listed
     for ratings in own.ratings.values():
         has[ratings.owner] = True
+    for given in own.lists.values():  # list inputs (v1.1 §3), an empty list too
+        has |= given.listed
+        has[given.entries.owner] = True
     return has
 
 
@@ -371,6 +378,14 @@ def _fill_lists(lists: Lists, one: Lists, rows: IntArray) -> Lists:
     owner = np.concatenate([lists.owner, np.repeat(rows, len(one.values))])
     values = np.concatenate([lists.values, np.tile(one.values, len(rows))])
     return Lists(owner.astype(np.int64), values.astype(object))
+
+
+def _fill_input_list(lists: InputList | None, one: InputList, rows: IntArray, n: int) -> InputList:
+    """A default list input (v1.1 §3) for the appraisees without facts for the item."""
+    listed = np.zeros(n, dtype=bool) if lists is None else lists.listed.copy()
+    listed[rows] = one.listed[0]
+    entries = _fill_lists(lists.entries if lists is not None else Lists.empty(), one.entries, rows)
+    return InputList(entries, listed)
 
 
 def _fill_events(events: Events, one: Events, rows: IntArray) -> Events:

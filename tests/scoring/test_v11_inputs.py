@@ -573,3 +573,70 @@ def test_describe_says_history_inputs_and_points_lines_in_both_languages() -> No
     assert chinese[2].startswith(
         "质量奖罚：所得分数直接加入总分，负分即扣分：数值 = 合格率 - 目标合格率；"
     )
+
+
+@pytest.mark.parametrize(
+    ("item_facts", "total"),
+    [
+        ("{inputs: {stage_ratios: [1, 0]}}", 50),
+        ("{inputs: {other: 1}}", 50),  # facts of its own, but not this list: no default
+        (None, 80),  # no facts for the item: the default list
+    ],
+)
+def test_a_default_may_be_a_list_input(item_facts: str | None, total: float) -> None:
+    form = FORM.replace(
+        "    rule: {interpolate:",
+        "    default: {inputs: {stage_ratios: [0.6, 1]}}\n    rule: {interpolate:",
+    )
+    facts = (
+        f"appraisees:\n  - {{id: A, facts: {{阶段完成: {item_facts}}}}}\n"
+        if item_facts
+        else ("appraisees:\n  - {id: A}\n")
+    )
+    found = results(form, facts)[0]
+    if item_facts == "{inputs: {other: 1}}":
+        assert found["total"] is None  # the item's own facts lack the list: no entries
+    else:
+        assert found["total"] == pytest.approx(total)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("count(late_day)", [2, 3, 0]),  # sizes [3, 1]; a count of 3 is 3 sizes of 1
+        ("sum(late_day)", [4, 3, 0]),
+        ("max(late_day, 0)", [3, 1, 0]),
+        ("late_day", [2, 3, 0]),  # outside the five functions: its count
+    ],
+)
+def test_an_event_in_an_aggregate_is_the_list_of_its_sizes(text: str, values: list[float]) -> None:
+    form = (
+        "code: E\nname: e\nitems:\n  - name: 纪律\n    weight: 100\n"
+        f"    measure: '{text}'\n"
+        "    rule: {interpolate: [[0, 0], [100, 100]]}\n"
+        "    labels: {late_day: 延误天数}\n"
+    )
+    facts = (
+        "appraisees:\n"
+        "  - {id: A, facts: {纪律: {events: {late_day: [3, 1]}}}}\n"
+        "  - {id: B, facts: {纪律: {events: {late_day: 3}}}}\n"
+        "  - {id: C, facts: {纪律: {events: {late_day: 0}}}}\n"
+    )
+    found = by_id(results(form, facts))
+    assert [found[k]["total"] for k in "ABC"] == values
+
+
+def test_a_history_input_given_in_one_csv_row_is_a_list_of_one() -> None:
+    scheme = scheme_of(ANNUAL % ", missing: error")
+    facts = facts_from_csv(CSV + "A,,input,monthly_totals,88\n", period="2026").periods[0]
+    assert score(scheme, facts).result(0)["errors"] == ["monthly_totals: 1 of 12 months"]
+    rows = "".join(f"A,,input,monthly_totals,{80 + month}\n" for month in range(12))
+    facts = facts_from_csv(CSV + rows, period="2026").periods[0]
+    assert score(scheme, facts).result(0)["total"] == pytest.approx(85.5)
+
+
+def test_the_place_of_a_label_problem_in_chinese() -> None:
+    with language("zh"), pytest.raises(SchemeError) as raised:
+        scheme_from_text(LABELLED % "{actual: ''}")
+    [problem] = raised.value.problems
+    assert problem.place == "第 1 项「预算」的名称说明"
