@@ -15,6 +15,12 @@ reported with its cause.
 
     .venv/bin/python bench/spreadsheet.py [--sizes 1000 10000 100000] [--runs 5]
         [--office-runs 3] [--office-runs-large 1] [--workdir var/bench-spreadsheet]
+        [--formats csv json xlsx] [--reuse-office]
+
+Besides the CSV, `jixiao score` is timed writing JSON with every trace and an .xlsx
+workbook (fewer runs: `--other-runs`). Each time is the median wall time of whole
+processes and, beside it, their CPU time (user + system): on a shared machine the wall
+time grows with the load (printed) while the CPU time stays close to the work done.
 """
 
 from __future__ import annotations
@@ -195,6 +201,7 @@ def office_profile(workdir: Path) -> Path:
 class Timed:
     seconds: float
     peak_mb: float
+    cpu: float = 0.0  # user + system seconds
 
 
 def timed(command: list[str]) -> Timed:
@@ -206,13 +213,20 @@ def timed(command: list[str]) -> Timed:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
     process.returncode = 0
-    return Timed(seconds, usage.ru_maxrss / 1024)
+    return Timed(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def median(runs: list[Timed]) -> Timed:
     return Timed(
-        statistics.median(r.seconds for r in runs), statistics.median(r.peak_mb for r in runs)
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.peak_mb for r in runs),
+        statistics.median(r.cpu for r in runs),
     )
+
+
+def said(timed: Timed) -> str:
+    cpu = f"CPU {timed.cpu:.2f} s" if timed.cpu else "CPU not recorded"
+    return f"{timed.seconds:8.2f} s {timed.peak_mb:7.0f} MB  ({cpu})"
 
 
 def run_office(workbook: Path, outdir: Path, profile: Path) -> Timed:
@@ -231,8 +245,8 @@ def run_office(workbook: Path, outdir: Path, profile: Path) -> Timed:
     )
 
 
-def run_jixiao(scheme: Path, facts: Path, output: Path) -> Timed:
-    command = [str(JIXIAO), "score", str(scheme), str(facts), "--format", "csv"]
+def run_jixiao(scheme: Path, facts: Path, output: Path, format: str = "csv") -> Timed:
+    command = [str(JIXIAO), "score", str(scheme), str(facts), "--format", format]
     return timed([*command, "--output", str(output)])
 
 
@@ -331,6 +345,12 @@ def main() -> None:
         "--office-runs-large", type=int, default=1, help="LibreOffice runs at 100,000 and above"
     )
     parser.add_argument("--workdir", default="var/bench-spreadsheet")
+    parser.add_argument(
+        "--formats", nargs="+", default=["csv", "json", "xlsx"], help="jixiao's outputs timed"
+    )
+    parser.add_argument(
+        "--other-runs", type=int, default=3, help="runs of JSON and xlsx (1 at 100,000)"
+    )
     parser.add_argument("--no-office", action="store_true", help="only write the files")
     parser.add_argument(
         "--reuse-office",
@@ -346,9 +366,14 @@ def main() -> None:
     if office is None and not args.no_office:
         print("LibreOffice (soffice) is not installed: writing the files only")
     profile = office_profile(workdir)
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
     table = [
-        "| appraisees | LibreOffice | jixiao | ratio | disagreements |",
+        "| appraisees | LibreOffice | jixiao CSV | ratio | disagreements |",
         "|---|---|---|---|---|",
+    ]
+    others = [
+        "| appraisees | jixiao JSON with every trace | jixiao xlsx |",
+        "|---|---|---|",
     ]
     for size in args.sizes:
         facts = workdir / f"facts-{size}.csv"
@@ -359,39 +384,53 @@ def main() -> None:
         print(f"== {size:,} appraisees: {workbook.name} and {facts.name}")
         output = workdir / f"jixiao-{size}.csv"
         engine = median([run_jixiao(scheme, facts, output) for _ in range(args.runs)])
-        print(
-            f"jixiao       {engine.seconds:8.2f} s {engine.peak_mb:7.0f} MB (median of {args.runs})"
-        )
+        print(f"jixiao csv   {said(engine)} (median of {args.runs})")
+        shown = {}
+        for format in ("json", "xlsx"):
+            if format not in args.formats:
+                continue
+            runs = 1 if size >= 100_000 else args.other_runs
+            written = workdir / f"jixiao-{size}.{format}"
+            found = median([run_jixiao(scheme, facts, written, format) for _ in range(runs)])
+            print(f"jixiao {format:5} {said(found)} (median of {runs})")
+            shown[format] = f"{found.seconds:.2f} s, {found.peak_mb:.0f} MB (CPU {found.cpu:.2f} s)"
+        others.append(f"| {size:,} | {shown.get('json', '—')} | {shown.get('xlsx', '—')} |")
         if office is None:
+            table.append(
+                f"| {size:,} | — | {engine.seconds:.2f} s, {engine.peak_mb:.0f} MB "
+                f"(CPU {engine.cpu:.2f} s) | — | — |"
+            )
             continue
         runs = args.office_runs_large if size >= 100_000 else args.office_runs
         kept, times = workdir / f"office-{size}.csv", workdir / f"office-{size}.txt"
         if args.reuse_office and kept.exists() and times.exists():
-            seconds, peak, runs = (float(x) for x in times.read_text().split())
-            measured, runs = Timed(seconds, peak), int(runs)
+            seconds, peak, runs, *cpu = (float(x) for x in times.read_text().split())
+            measured, runs = Timed(seconds, peak, *cpu), int(runs)
         else:
             with tempfile.TemporaryDirectory(dir=workdir) as outdir:
                 measured = median(
                     [run_office(workbook, Path(outdir), profile) for _ in range(runs)]
                 )
                 shutil.copyfile(Path(outdir) / f"form-{size}.csv", kept)
-            times.write_text(f"{measured.seconds} {measured.peak_mb} {runs}\n")
-        print(
-            f"LibreOffice  {measured.seconds:8.2f} s {measured.peak_mb:7.0f} MB (median of {runs})"
-        )
+            times.write_text(f"{measured.seconds} {measured.peak_mb} {runs} {measured.cpu}\n")
+        print(f"LibreOffice  {said(measured)} (median of {runs})")
         notes = compare(office_answers(kept), jixiao_answers(output), records)
         for note in notes:
             print(f"  disagreement: {note}")
         if not notes:
             print("  every appraisee's total, rank and grade agree")
         table.append(
-            f"| {size:,} | {measured.seconds:.2f} s, {measured.peak_mb:.0f} MB | "
-            f"{engine.seconds:.2f} s, {engine.peak_mb:.0f} MB | "
-            f"{measured.seconds / engine.seconds:.1f}× | {len(notes)} |"
+            f"| {size:,} | {measured.seconds:.2f} s, {measured.peak_mb:.0f} MB "
+            f"({said(measured).split('(')[1]} | {engine.seconds:.2f} s, {engine.peak_mb:.0f} MB "
+            f"(CPU {engine.cpu:.2f} s) | {measured.seconds / engine.seconds:.1f}×"
+            + (f" (CPU {measured.cpu / engine.cpu:.1f}×)" if measured.cpu else "")
+            + f" | {len(notes)} |"
         )
     print()
     print("\n".join(table))
-    print(f"load average {os.getloadavg()[0]:.1f} (2 cores)")
+    print()
+    print("\n".join(others))
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
