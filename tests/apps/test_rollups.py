@@ -21,6 +21,7 @@ from jixiao.organization.models import Unit, UnitKind
 from jixiao.organization.services import unit_create
 from jixiao.schemes.models import AssignmentScope, Scheme
 from jixiao.schemes.services import scheme_assign, scheme_save
+from tests.apps.portal_world import client_for
 from tests.apps.test_provider_access import _publish as publish
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,22 @@ def test_an_upheld_appeal_on_a_month_recomputes_the_open_year(
     assert result_of(january).total == 100
     assert result_of(year).total == pytest.approx(40 + 30)
     assert result_of(year).facts["rollup"]["monthly_totals"][0]["value"] == 100
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Earlier results rolled up"), ("zh-hans", "汇总的往期结果")]
+)
+def test_the_result_page_links_the_results_it_rolled_up(
+    hr: Any, world: dict[str, Any], language: str, heading: str
+) -> None:
+    january = cycle_of(hr, world["unit"], world["monthly"], "month", "2026-01", 80)
+    publish(january, hr)
+    year = cycle_of(hr, world["unit"], world["annual"], "year", "2026", 50)
+    client = client_for(hr)
+    client.cookies["django_language"] = language
+    page = client.get(f"/appraisals/{Appraisal.objects.get(cycle=year).pk}/result/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    shown = content.split(heading, 1)[1].split("</ul>", 1)[0]
+    link = f'href="/appraisals/{Appraisal.objects.get(cycle=january).pk}/result/"'
+    assert link in shown and "2026-01 考核</a> (2026-01): 80" in shown

@@ -21,6 +21,7 @@ from jixiao.appraisals.access import (
     interviews_visible_to,
 )
 from jixiao.appraisals.models import Appraisal, Result
+from jixiao.appraisals.rollups import rollup_results
 from jixiao.appraisals.scoring import items_info, lowest_grade
 from jixiao.appraisals.selectors import result_get, result_list
 from jixiao.portal.forms import AppealForm, ImprovementPlanForm, InterviewForm
@@ -109,6 +110,32 @@ def history(request: HttpRequest, appraisal: Appraisal) -> list[dict[str, Any]]:
     ]
 
 
+def rolled_up(request: HttpRequest, result: Result) -> list[dict[str, Any]]:
+    """The earlier results a roll-up result used (scheme-language v1.1 §15), oldest
+    first, each with its value and a link where the reader may see it."""
+    used = rollup_results(result)
+    if not used:
+        return []
+    ids = [one.pk for one in used]
+    visible = set(
+        result_list(visible_to=request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    values = {
+        one["result"]: one["value"]
+        for listed in ((result.facts or {}).get("rollup") or {}).values()
+        for one in listed
+    }
+    return [
+        {
+            "period": one.appraisal.cycle.period,
+            "cycle": one.appraisal.cycle.name,
+            "value": "—" if values.get(one.pk) is None else fmt(float(values[one.pk])),
+            "appraisal": one.appraisal_id if one.pk in visible else None,
+        }
+        for one in used
+    ]
+
+
 @login_required
 def appraisal_result(request: HttpRequest, pk: int) -> HttpResponse:
     return result_page(request, get_appraisal(request, pk))
@@ -132,6 +159,7 @@ def result_page(
         or (result.grade or None) != (result.data.get("grade") or None),
         sections=section_scores(appraisal, result),
         history=history(request, appraisal),
+        rolled_up=rolled_up(request, result),
         appeals=visible_appeals(request, appraisal).order_by("-received_at"),
         appeal_form=(appeal_form or AppealForm(items=appeal_items(appraisal)))
         if may_appeal(request, appraisal)
