@@ -6,6 +6,7 @@ person who may not see an object is told it does not exist (selectors).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -54,22 +55,69 @@ def owned_sources(employee: Employee) -> set[str]:
 
 def relations(user: Any, appraisal: Appraisal) -> set[str]:
     """How a user stands to an appraisal: hr, appraisee, supervisor, skip_level, committee."""
-    found: set[str] = set()
-    if roles.is_hr(user):
-        found.add(HR)
-    if roles.is_active_user(user) and appraisal.cycle.committee.filter(pk=user.pk).exists():
-        found.add(COMMITTEE)
+    return relations_by_appraisal(user, [appraisal])[appraisal.pk]
+
+
+def relations_by_appraisal(user: Any, appraisals: Sequence[Appraisal]) -> dict[int, set[str]]:
+    """`relations()` of many appraisals at once, by appraisal id, in three queries
+    whatever their number (the committees, the person, the appraisees' managers)."""
+    committee_cycles = _committee_cycles(user, {appraisal.cycle_id for appraisal in appraisals})
     me = employee_of(user)
-    appraisee = appraisal.employee
-    if me is None or appraisee is None:
-        return found
-    if appraisee.pk == me.pk:
+    managers = _managers(appraisals) if me is not None else {}
+    found: dict[int, set[str]] = {}
+    for appraisal in appraisals:
+        standing: set[str] = set()
+        if roles.is_hr(user):
+            standing.add(HR)
+        if appraisal.cycle_id in committee_cycles:
+            standing.add(COMMITTEE)
+        if me is not None and appraisal.employee_id is not None:
+            supervisor, skip_level = managers.get(appraisal.employee_id, (None, None))
+            standing |= _personal(me.pk, appraisal.employee_id, supervisor, skip_level)
+        found[appraisal.pk] = standing
+    return found
+
+
+def _personal(me: int, appraisee: int, supervisor: int | None, skip_level: int | None) -> set[str]:
+    found: set[str] = set()
+    if appraisee == me:
         found.add(APPRAISEE)
-    if appraisee.supervisor_id == me.pk:
+    if supervisor == me:
         found.add(SUPERVISOR)
-    if appraisee.supervisor is not None and appraisee.supervisor.supervisor_id == me.pk:
+    if skip_level == me:
         found.add(SKIP_LEVEL)
     return found
+
+
+def _committee_cycles(user: Any, cycle_ids: set[int]) -> set[int]:
+    """Of these cycles, those whose committee the user sits on."""
+    if not roles.is_active_user(user) or not cycle_ids:
+        return set()
+    sits = Cycle.committee.through.objects.filter(user_id=user.pk, cycle_id__in=cycle_ids)
+    return set(sits.values_list("cycle_id", flat=True))
+
+
+def _managers(appraisals: Sequence[Appraisal]) -> dict[int, tuple[int | None, int | None]]:
+    """By appraisee: their supervisor and their supervisor's supervisor."""
+    ids = {appraisal.employee_id for appraisal in appraisals if appraisal.employee_id}
+    if not ids:
+        return {}
+    rows = Employee.objects.filter(pk__in=ids).values_list(
+        "pk", "supervisor_id", "supervisor__supervisor_id"
+    )
+    return {pk: (supervisor, skip_level) for pk, supervisor, skip_level in rows}
+
+
+def appraisals_related_to(user: Any) -> QuerySet[Appraisal]:
+    """The appraisals in which the user stands as appraisee, supervisor or skip-level
+    (the query form of `relations()` without HR and the committee)."""
+    me = employee_of(user)
+    if me is None:
+        return Appraisal.objects.none()
+    related = Q(employee=me)  # oneself
+    related |= Q(employee__supervisor=me)  # one's direct reports
+    related |= Q(employee__supervisor__supervisor=me)  # their reports (skip-level)
+    return Appraisal.objects.filter(related)
 
 
 def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
@@ -134,21 +182,35 @@ def can_manage_cycles(user: Any) -> bool:
 
 def can_record_facts(user: Any, appraisal: Appraisal, item: str) -> bool:
     """Values, inputs, events, direct scores, adjustments of one item (or '' for the appraisee)."""
+    return appraisal.pk in facts_recordable_by(user, [appraisal], item)
+
+
+def facts_recordable_by(user: Any, appraisals: Sequence[Appraisal], item: str) -> set[int]:
+    """`can_record_facts()` of many appraisals at once: the ids of those in which the
+    user may record `item`, in a constant number of queries."""
     if roles.is_hr(user):
-        return True
+        return {appraisal.pk for appraisal in appraisals}
     me = employee_of(user)
     if me is None:
-        return False
-    if appraisal.employee_id is not None and appraisal.employee_id in subordinate_ids(me):
-        return True  # managers, for the people below them
-    if item and _item_source(appraisal, item) in owned_sources(me):  # noqa: SIM103
-        return True  # data owners, for the items they are the source of
-    return False
+        return set()
+    below = subordinate_ids(me)
+    sources = owned_sources(me) if item else set()
+    sourced = _versions_with_item_from(item, sources, {a.scheme_version_id for a in appraisals})
+    found = set()
+    for appraisal in appraisals:
+        if appraisal.employee_id is not None and appraisal.employee_id in below:
+            found.add(appraisal.pk)  # managers, for the people below them
+        elif appraisal.scheme_version_id in sourced:
+            found.add(appraisal.pk)  # data owners, for the items they are the source of
+    return found
 
 
-def _item_source(appraisal: Appraisal, item: str) -> str | None:
-    found = appraisal.scheme_version.items.filter(code=item).values_list("source", flat=True)
-    return next(iter(found), None)
+def _versions_with_item_from(item: str, sources: set[str], versions: set[int]) -> set[int]:
+    """Of these scheme versions, those whose `item` has one of `sources` as its source."""
+    if not item or not sources or not versions:
+        return set()
+    rows = SchemeItem.objects.filter(version_id__in=versions, code=item, source__in=sources)
+    return set(rows.values_list("version_id", flat=True))
 
 
 def can_rate(user: Any, appraisal: Appraisal, role: str) -> bool:
@@ -322,11 +384,15 @@ def can_file_appeal(user: Any, appraisal: Appraisal) -> bool:
 
 def can_decide_appeal(user: Any, appeal: Appeal) -> bool:
     """Accept, reject and answer: HR, and the committee of the appeal's cycle."""
+    return appeal.pk in appeals_decidable_by(user, [appeal])
+
+
+def appeals_decidable_by(user: Any, appeals: Sequence[Appeal]) -> set[int]:
+    """`can_decide_appeal()` of many appeals at once: the ids the user may decide."""
     if roles.is_hr(user):
-        return True
-    if not roles.is_active_user(user):
-        return False
-    return bool(appeal.appraisal.cycle.committee.filter(pk=user.pk).exists())
+        return {appeal.pk for appeal in appeals}
+    cycles = _committee_cycles(user, {appeal.appraisal.cycle_id for appeal in appeals})
+    return {appeal.pk for appeal in appeals if appeal.appraisal.cycle_id in cycles}
 
 
 def can_record_interview(user: Any, appraisal: Appraisal) -> bool:

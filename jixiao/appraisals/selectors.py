@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from jixiao.appraisals.access import (
     appraisals_visible_to,
@@ -12,7 +13,8 @@ from jixiao.appraisals.access import (
     eligibilities_visible_to,
     results_visible_to,
 )
-from jixiao.appraisals.models import Appraisal, Cycle, Eligibility, PopulationKind, Result
+from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Eligibility, PopulationKind, Result
+from jixiao.appraisals.workflow import OPEN_APPEAL_STATES, AppealState
 from jixiao.core.errors import NotFound
 from jixiao.organization.models import Employee, Unit
 from jixiao.organization.selectors import unit_descendant_ids
@@ -65,6 +67,15 @@ def result_get(*, visible_to: Any, appraisal: Appraisal) -> Result:
     if found is None:
         raise NotFound("result")
     return found
+
+
+def appeals_overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """The overdue ones of these appeals, in SQL (`Appeal.overdue` row by row): past the
+    day to accept or reject and still received, or past the day to answer and open."""
+    today = timezone.localdate()
+    late = Q(state=AppealState.RECEIVED, decide_by__lt=today)
+    late |= Q(state__in=OPEN_APPEAL_STATES, answer_by__lt=today)
+    return appeals.filter(late)
 
 
 def eligibility_list(*, visible_to: Any, cycle: Cycle) -> QuerySet[Eligibility]:

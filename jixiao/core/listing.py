@@ -17,7 +17,8 @@ the same way; its search is the caller's (`matches`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,48 @@ class Sort:
     key: str
     label: str | Promise
     order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A picker above the list: `?key=value` keeps the rows whose `field` is `value`
+    (or that meet `conditions[value]`).
+    With `everything` (its label) the picker offers all rows; without it, one of
+    `choices` is always chosen (`default`, else the first)."""
+
+    key: str
+    label: str | Promise
+    field: str
+    choices: Sequence[tuple[Any, str | Promise]]
+    everything: str | Promise | None = None
+    default: Any = None
+    conditions: Mapping[str, Q] = dataclasses.field(default_factory=dict)  # instead of `field`
+
+    def condition(self, value: str) -> Q:
+        return self.conditions.get(value) or Q(**{self.field: value})
+
+    def chosen(self, request: HttpRequest) -> str:
+        asked = request.GET.get(self.key)
+        values = [str(value) for value, _label in self.choices]
+        if asked in values:
+            return str(asked)
+        if asked == "" and self.everything is not None:
+            return ""  # all rows, asked for
+        if self.default is not None:
+            return str(self.default)
+        if self.everything is not None or not values:
+            return ""
+        return values[0]
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A filter as the template shows it: its options and the one chosen."""
+
+    key: str
+    label: str | Promise
+    value: str
+    options: list[tuple[str, str | Promise, bool]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +111,11 @@ class Listing:
     sort: str  # the key, "-key" when descending
     sorts: Sequence[Sort]
     params: QueryDict = field(repr=False)  # the address's other parameters (a chosen cycle …)
+    filters: Sequence[Picked] = ()
+
+    def value(self, key: str) -> str:
+        """The value chosen for the filter `key` ('' for all)."""
+        return next((picked.value for picked in self.filters if picked.key == key), "")
 
     @property
     def rows(self) -> Any:
@@ -83,7 +131,7 @@ class Listing:
         return [
             (key, value)
             for key, values in self.params.lists()
-            if key not in ("q", "sort", "page")
+            if key not in ("q", "sort", "page", *(picked.key for picked in self.filters))
             for value in values
         ]
 
@@ -177,6 +225,7 @@ def listing(
     *,
     search: Sequence[str] = (),
     sorts: Sequence[Sort] = (),
+    filters: Sequence[Filter] = (),
     default_sort: str = "",
     matches: Callable[[Any, str], bool] | None = None,
     per_page: int = PER_PAGE,
@@ -186,6 +235,14 @@ def listing(
     and kept in its own order."""
     text = search_text(request)
     sort = chosen_sort(request, sorts, default_sort)
+    picked = []
+    for one in filters:
+        value = one.chosen(request)
+        options = [("", one.everything, value == "")] if one.everything is not None else []
+        options += [(str(v), label, str(v) == value) for v, label in one.choices]
+        picked.append(Picked(one.key, one.label, value, options))
+        if value and isinstance(rows, QuerySet):
+            rows = rows.filter(one.condition(value))
     if isinstance(rows, QuerySet):
         if text and search:
             rows = rows.filter(search_filter(text, search))
@@ -196,7 +253,9 @@ def listing(
     elif text and matches is not None:
         rows = [row for row in rows if matches(row, text)]
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    return Listing(page=page, query=text, sort=sort, sorts=sorts, params=request.GET.copy())
+    return Listing(
+        page=page, query=text, sort=sort, sorts=sorts, params=request.GET.copy(), filters=picked
+    )
 
 
 def _signed(name: str, sign: str) -> str:

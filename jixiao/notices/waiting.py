@@ -9,21 +9,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals.access import (
+    appeals_decidable_by,
     appeals_visible_to,
+    appraisals_related_to,
     appraisals_visible_to,
-    can_decide_appeal,
     owned_sources,
-    relations,
+    relations_by_appraisal,
     target_change_requests_visible_to,
 )
-from jixiao.appraisals.models import Appraisal, Fact, Result, Stage, StageDeadline
+from jixiao.appraisals.models import Appraisal, Stage, StageDeadline
 from jixiao.appraisals.scoring import items_info, lowest_grade
 from jixiao.appraisals.workflow import (
     APPRAISEE,
@@ -36,6 +37,7 @@ from jixiao.appraisals.workflow import (
 )
 from jixiao.core import roles
 from jixiao.organization.access import employee_of
+from jixiao.schemes.models import SchemeVersion
 
 A = AppraisalState
 
@@ -51,6 +53,7 @@ KINDS: dict[str, Promise] = {
     "improvement_plans": _("Improvement plans to write"),
     "interviews_to_acknowledge": _("Interviews to acknowledge"),
 }
+SHOWN = 10  # entries of a group listed on the home page
 NO_FACTS_RULES = frozenset({"deduct", "add"})  # events: nothing to record unless it happens
 
 
@@ -61,6 +64,7 @@ class Waiting:
     subject: str
     url: str
     due: datetime.date | None
+    words: str = ""  # what the entry is found by: name, 工号, department, cycle
 
     @property
     def overdue(self) -> bool:
@@ -82,6 +86,11 @@ class WaitingGroup:
         return len(self.entries)
 
     @property
+    def shown(self) -> list[Waiting]:
+        """The first entries, by deadline: what a home page lists (the rest, a click away)."""
+        return self.entries[:SHOWN]
+
+    @property
     def next_due(self) -> datetime.date | None:
         return min((e.due for e in self.entries if e.due is not None), default=None)
 
@@ -96,6 +105,14 @@ def _deadlines(appraisals: Iterable[Appraisal]) -> dict[tuple[int, str], datetim
     return {(row.cycle_id, row.stage): row.due for row in rows}
 
 
+def _words(appraisal: Appraisal) -> str:
+    """What a person may search an entry by: name, 工号, department, cycle."""
+    appraisee = appraisal.employee or appraisal.unit
+    number = getattr(appraisee, "number", "") or getattr(appraisee, "code", "")
+    department = (appraisal.attributes or {}).get("department", "")
+    return f"{appraisal.appraisee_name} {number} {department} {appraisal.cycle}"
+
+
 def _entry(kind: str, appraisal: Appraisal, view: str, due: datetime.date | None) -> Waiting:
     return Waiting(
         kind=kind,
@@ -103,30 +120,47 @@ def _entry(kind: str, appraisal: Appraisal, view: str, due: datetime.date | None
         subject=str(appraisal),
         url=reverse(view, args=[appraisal.pk]),
         due=due,
+        words=_words(appraisal),
     )
 
 
 def _appraisal_work(user: Any) -> list[Waiting]:
-    """Work on the appraisals the person stands in a relation to."""
+    """Work on the appraisals the person stands in a relation to, in a constant number
+    of queries whatever the size of their team."""
     found: list[Waiting] = []
     running = (
         appraisals_visible_to(user)
+        .filter(pk__in=appraisals_related_to(user).values("pk"))
         .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
-        .select_related("cycle", "employee__supervisor", "unit", "scheme_version")
-        .prefetch_related("cycle__committee")
+        .select_related("cycle", "employee", "unit", "interview", "improvement_plan", "result")
     )
     appraisals = [a for a in running if a.employee_id is not None]
     due = _deadlines(appraisals)
+    standing_by_appraisal = relations_by_appraisal(user, appraisals)
+    lowest = _lowest_grades(appraisals)
     for appraisal in appraisals:
-        standing = relations(user, appraisal) - {"hr", "committee"}
+        standing = standing_by_appraisal[appraisal.pk] - {"hr", "committee"}
         if not standing:
             continue
-        found.extend(_work_for(appraisal, standing, due))
+        found.extend(_work_for(appraisal, standing, due, lowest))
     return found
 
 
+def _lowest_grades(appraisals: Iterable[Appraisal]) -> dict[int, str | None]:
+    """By scheme version: its lowest grade (once per version, not per appraisal)."""
+    versions = {a.scheme_version_id for a in appraisals if a.state in PUBLISHED_STATES}
+    rows = SchemeVersion.objects.filter(pk__in=versions).select_related("scheme")
+    return {version.pk: lowest_grade(version) for version in rows}
+
+
+PUBLISHED_STATES = (A.PUBLISHED, A.APPEALED, A.CLOSED)
+
+
 def _work_for(
-    appraisal: Appraisal, standing: set[str], due: dict[tuple[int, str], datetime.date]
+    appraisal: Appraisal,
+    standing: set[str],
+    due: dict[tuple[int, str], datetime.date],
+    lowest: dict[int, str | None],
 ) -> list[Waiting]:
     state, cycle = appraisal.state, appraisal.cycle_id
     found: list[Waiting] = []
@@ -144,20 +178,23 @@ def _work_for(
         add("ratings", "portal:appraisal_ratings", Stage.SUPERVISOR_REVIEW)
     if state == A.SKIP_LEVEL_REVIEW and SKIP_LEVEL in standing:
         add("ratings", "portal:appraisal_ratings", Stage.SKIP_LEVEL_REVIEW)
-    if state in (A.PUBLISHED, A.APPEALED, A.CLOSED):
-        found.extend(_after_publication(appraisal, standing, due))
+    if state in PUBLISHED_STATES:
+        found.extend(_after_publication(appraisal, standing, due, lowest))
     return found
 
 
 def _after_publication(
-    appraisal: Appraisal, standing: set[str], due: dict[tuple[int, str], datetime.date]
+    appraisal: Appraisal,
+    standing: set[str],
+    due: dict[tuple[int, str], datetime.date],
+    lowest: dict[int, str | None],
 ) -> list[Waiting]:
     found: list[Waiting] = []
     interview = getattr(appraisal, "interview", None)
     deadline = due.get((appraisal.cycle_id, Stage.INTERVIEW))
     if SUPERVISOR in standing and interview is None:
         found.append(_entry("interviews", appraisal, "portal:appraisal_interview", deadline))
-    if SUPERVISOR in standing and _needs_plan(appraisal):
+    if SUPERVISOR in standing and _needs_plan(appraisal, lowest):
         found.append(_entry("improvement_plans", appraisal, "portal:appraisal_interview", deadline))
     if APPRAISEE in standing and interview is not None and interview.acknowledged_at is None:
         view = "portal:appraisal_interview"
@@ -165,20 +202,25 @@ def _after_publication(
     return found
 
 
-def _needs_plan(appraisal: Appraisal) -> bool:
+def _needs_plan(appraisal: Appraisal, lowest: dict[int, str | None]) -> bool:
     if hasattr(appraisal, "improvement_plan"):
         return False
-    result = Result.objects.filter(appraisal=appraisal).first()
+    result = getattr(appraisal, "result", None)
     if result is None or not result.grade:
         return False
-    return result.grade == lowest_grade(appraisal.scheme_version)
+    return result.grade == lowest.get(appraisal.scheme_version_id)
 
 
 def _target_changes(user: Any) -> list[Waiting]:
     found = []
-    pending = target_change_requests_visible_to(user).filter(state=ChangeRequestState.PENDING)
-    for request in pending.select_related("appraisal__cycle", "appraisal__employee__supervisor"):
-        standing = relations(user, request.appraisal)
+    pending = list(
+        target_change_requests_visible_to(user)
+        .filter(state=ChangeRequestState.PENDING)
+        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
+    )
+    standing_by_appraisal = relations_by_appraisal(user, [r.appraisal for r in pending])
+    for request in pending:
+        standing = standing_by_appraisal[request.appraisal_id]
         if request.requested_by_id == user.pk:
             continue
         if not (standing & {SUPERVISOR, SKIP_LEVEL}) and not roles.is_hr(user):
@@ -190,6 +232,7 @@ def _target_changes(user: Any) -> list[Waiting]:
                 subject=f"{request.appraisal} · {request.item}",
                 url=reverse("portal:appraisal_targets", args=[request.appraisal_id]),
                 due=None,
+                words=_words(request.appraisal),
             )
         )
     return found
@@ -197,9 +240,14 @@ def _target_changes(user: Any) -> list[Waiting]:
 
 def _appeals(user: Any) -> list[Waiting]:
     found = []
-    open_appeals = appeals_visible_to(user).filter(state__in=OPEN_APPEAL_STATES)
-    for appeal in open_appeals.select_related("appraisal__cycle", "appraisal__employee"):
-        if not can_decide_appeal(user, appeal):
+    open_appeals = list(
+        appeals_visible_to(user)
+        .filter(state__in=OPEN_APPEAL_STATES)
+        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
+    )
+    decidable = appeals_decidable_by(user, open_appeals)
+    for appeal in open_appeals:
+        if appeal.pk not in decidable:
             continue
         due = appeal.decide_by if appeal.state == "received" else appeal.answer_by
         found.append(
@@ -209,14 +257,19 @@ def _appeals(user: Any) -> list[Waiting]:
                 subject=str(appeal),
                 url=reverse("portal:appeal_detail", args=[appeal.pk]),
                 due=due,
+                words=_words(appeal.appraisal),
             )
         )
     return found
 
 
+RECORDED_KINDS = ("value", "score", "input")
+
+
 def _facts(user: Any) -> list[Waiting]:
     """Data owners: the appraisals of running cycles that still lack a figure of one of
-    the items whose source is their department."""
+    the items whose source is their department (a query per scheme version, whatever
+    the number of appraisals)."""
     me = employee_of(user)
     if me is None:
         return []
@@ -224,41 +277,46 @@ def _facts(user: Any) -> list[Waiting]:
     if not sources:
         return []
     collecting = [A.TARGETS, A.COLLECTING, A.SELF_REVIEW, A.SUPERVISOR_REVIEW, A.SKIP_LEVEL_REVIEW]
-    appraisals = (
-        Appraisal.objects.filter(state__in=collecting, scheme_version__items__source__in=sources)
-        .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
-        .select_related("cycle", "employee", "unit", "scheme_version__scheme")
-        .distinct()
+    candidates = Appraisal.objects.filter(state__in=collecting).exclude(
+        cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED]
     )
+    versions = SchemeVersion.objects.filter(
+        pk__in=candidates.filter(scheme_version__items__source__in=sources).values("scheme_version")
+    ).select_related("scheme")
     found: list[Waiting] = []
-    due = _deadlines(appraisals)
-    codes_by_version: dict[int, set[str]] = {}
-    for appraisal in appraisals:
-        codes = codes_by_version.get(appraisal.scheme_version_id)
-        if codes is None:
-            codes = {
-                info.code
-                for info in items_info(appraisal.scheme_version)
-                if info.source in sources
-                and info.rule not in NO_FACTS_RULES
-                and not info.rater_roles
-            }
-            codes_by_version[appraisal.scheme_version_id] = codes
-        recorded = set(
-            Fact.objects.filter(appraisal=appraisal, item__in=codes)
-            .filter(Q(kind="value") | Q(kind="score") | Q(kind="input"))
-            .values_list("item", flat=True)
+    missing: list[Appraisal] = []
+    for version in versions:
+        codes = {
+            info.code
+            for info in items_info(version)
+            if info.source in sources and info.rule not in NO_FACTS_RULES and not info.rater_roles
+        }
+        if not codes:
+            continue
+        recorded = Count(
+            "facts__item",
+            filter=Q(facts__item__in=codes, facts__kind__in=RECORDED_KINDS),
+            distinct=True,
         )
-        if codes - recorded:
-            found.append(
-                Waiting(
-                    kind="facts",
-                    key=f"facts:{appraisal.pk}",
-                    subject=str(appraisal),
-                    url=reverse("portal:data_owner") + f"?cycle={appraisal.cycle_id}",
-                    due=due.get((appraisal.cycle_id, Stage.COLLECTING)),
-                )
+        missing.extend(
+            candidates.filter(scheme_version=version)
+            .annotate(recorded=recorded)
+            .filter(recorded__lt=len(codes))
+            .select_related("cycle", "employee", "unit")
+            .order_by("cycle__start", "pk")
+        )
+    due = _deadlines(missing)
+    for appraisal in missing:
+        found.append(
+            Waiting(
+                kind="facts",
+                key=f"facts:{appraisal.pk}",
+                subject=str(appraisal),
+                url=reverse("portal:data_owner") + f"?cycle={appraisal.cycle_id}",
+                due=due.get((appraisal.cycle_id, Stage.COLLECTING)),
+                words=_words(appraisal),
             )
+        )
     return found
 
 

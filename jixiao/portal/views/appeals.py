@@ -9,17 +9,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.appraisals import services
 from jixiao.appraisals.access import appeals_visible_to, can_decide_appeal
 from jixiao.appraisals.models import Appeal, FactKind
+from jixiao.appraisals.selectors import appeals_overdue
 from jixiao.appraisals.workflow import OPEN_APPEAL_STATES, AppealState
 from jixiao.core import roles
+from jixiao.core.listing import Filter, Sort, listing
 from jixiao.core.models import AuditEvent
 from jixiao.portal.forms import (
     AppealAnswerForm,
@@ -60,22 +65,51 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:appraisal_result", pk=pk)
 
 
+APPEAL_SORTS = (
+    Sort("received", _lazy("Received"), ("-received_at",)),
+    Sort("answer_by", _lazy("Answer by"), ("answer_by",)),
+    Sort("name", _lazy("Name"), ("appraisal__employee__name", "appraisal__unit__name")),
+)
+APPEAL_SEARCH = (
+    "appraisal__employee__name",
+    "appraisal__employee__number",
+    "appraisal__employee__unit__name",
+    "appraisal__unit__name",
+    "appraisal__attributes__department",
+)
+
+
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    appeals = list(
-        appeals_visible_to(request.user)
-        .select_related("appraisal__cycle", "appraisal__employee", "filed_by")
-        .order_by("-received_at")
+    """The appeals a person may see, a page at a time: the open ones first (with how
+    many are overdue), searched by the appellant's name, 工号 or department."""
+    appeals = appeals_visible_to(request.user)
+    state = Filter(
+        "state",
+        _lazy("State"),
+        "state",
+        [
+            ("open", pgettext_lazy("appeals not answered yet", "Open")),
+            ("decided", _lazy("Decided")),
+        ],
+        everything=_lazy("All"),
+        default="open",
+        conditions={
+            "open": Q(state__in=OPEN_APPEAL_STATES),
+            "decided": ~Q(state__in=OPEN_APPEAL_STATES),
+        },
     )
-    open_appeals = [a for a in appeals if a.state in OPEN_APPEAL_STATES]
+    rows = listing(
+        request,
+        appeals.select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit"),
+        search=APPEAL_SEARCH,
+        sorts=APPEAL_SORTS,
+        filters=[state],
+    )
     return render(
         request,
         "portal/appeal_list.html",
-        {
-            "open_appeals": open_appeals,
-            "overdue": [a for a in open_appeals if a.overdue],
-            "closed_appeals": [a for a in appeals if a.state not in OPEN_APPEAL_STATES],
-        },
+        {"listing": rows, "overdue": appeals_overdue(appeals).count()},
     )
 
 

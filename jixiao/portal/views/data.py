@@ -1,0 +1,149 @@
+"""The data owner's page: one item of one running cycle at a time, a page of
+appraisees at a time, searched and sorted (a constant number of queries whatever
+the number of appraisees)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from jixiao.appraisals import services
+from jixiao.appraisals.access import facts_recordable_by, owned_sources
+from jixiao.appraisals.models import Fact
+from jixiao.appraisals.scoring import ItemInfo, items_info
+from jixiao.appraisals.selectors import appraisal_list, cycle_list
+from jixiao.appraisals.workflow import CycleState
+from jixiao.core.listing import Sort, listing
+from jixiao.organization.access import employee_of
+from jixiao.portal.forms import FactValueForm, number_or_word
+from jixiao.portal.views.appraisals import invalid
+from jixiao.portal.views.common import after_post, page_or_partial, run
+from jixiao.schemes.models import SchemeVersion
+
+RUNNING = [CycleState.TARGETS, CycleState.COLLECTING, CycleState.REVIEW, CycleState.CALIBRATION]
+SORTS = (
+    Sort("number", _lazy("Employee number"), ("employee__number", "unit__code")),
+    Sort("name", _lazy("Name"), ("employee__name", "unit__name")),
+    Sort("department", _lazy("Department"), ("employee__unit__name", "employee__number")),
+)
+SEARCH = (
+    "employee__name",
+    "employee__number",
+    "employee__unit__name",
+    "unit__name",
+    "attributes__department",
+)
+
+
+def data_context(request: HttpRequest) -> dict[str, Any]:
+    me = employee_of(request.user)
+    sources = owned_sources(me) if me else set()
+    if not sources:
+        raise Http404
+    cycles = list(cycle_list(visible_to=request.user).filter(state__in=RUNNING))
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
+    cycle = cycle or (cycles[0] if cycles else None)
+    context: dict[str, Any] = {"cycles": cycles, "cycle": cycle, "sources": sorted(sources)}
+    context.update(tables=[], choices=[], listing=None, choice="")
+    if cycle is None:
+        return context
+    appraisals = appraisal_list(visible_to=request.user, cycle=cycle)
+    choices = _choices(appraisals, sources)
+    chosen = next((c for c in choices if c[0] == request.GET.get("item")), None)
+    chosen = chosen or (choices[0] if choices else None)
+    context["choices"] = choices
+    if chosen is None:
+        return context
+    key, version, info = chosen
+    rows = listing(
+        request,
+        appraisals.filter(scheme_version=version).select_related("employee__unit"),
+        search=SEARCH,
+        sorts=SORTS,
+    )
+    context.update(listing=rows, choice=key, tables=[_table(request, version, info, rows.rows)])
+    return context
+
+
+def _choices(appraisals: Any, sources: set[str]) -> list[tuple[str, SchemeVersion, ItemInfo]]:
+    """(key, version, item) for each item of the cycle's schemes whose source is one of
+    the owner's and whose figures are entered (not rated): a query per scheme version."""
+    versions = SchemeVersion.objects.filter(
+        pk__in=appraisals.filter(scheme_version__items__source__in=sources).values("scheme_version")
+    ).select_related("scheme")
+    found = []
+    for version in versions.order_by("scheme__code", "number"):
+        for info in items_info(version):
+            if info.source in sources and not info.rater_roles:
+                found.append((f"{version.pk}-{info.code}", version, info))
+    return found
+
+
+def _table(
+    request: HttpRequest, version: SchemeVersion, info: ItemInfo, page: Any
+) -> dict[str, Any]:
+    members = list(page)
+    keys = list(info.inputs) or [""]
+    facts = {
+        (f.appraisal_id, f.key): f.value
+        for f in Fact.objects.filter(appraisal__in=members, item=info.code, key__in=keys)
+    }
+    recordable = facts_recordable_by(request.user, members, info.code)
+    rows = [
+        {
+            "appraisal": appraisal,
+            "cells": [(key, facts.get((appraisal.pk, key))) for key in keys],
+            "may_record": appraisal.pk in recordable,
+        }
+        for appraisal in members
+    ]
+    return {"version": version, "item": info, "keys": keys, "rows": rows}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_owner(request: HttpRequest) -> HttpResponse:
+    page, partial = "portal/data_owner.html", "portal/_data_tables.html"
+    if request.method == "POST":
+        context = data_context(request)  # 404 for anyone who is not a data owner
+        _data_post(request, context)
+        return after_post(request, page, partial, lambda: data_context(request))
+    return page_or_partial(request, page, partial, data_context(request))
+
+
+def _data_post(request: HttpRequest, context: dict[str, Any]) -> None:
+    form = FactValueForm(request.POST)
+    if not form.is_valid():
+        run(request, lambda: invalid(form))
+        return
+    values = form.cleaned_data
+    appraisal = next(
+        (
+            row["appraisal"]
+            for table in context["tables"]
+            for row in table["rows"]
+            if row["appraisal"].pk == values["appraisal"]
+        ),
+        None,
+    )
+    if appraisal is None:
+        raise Http404
+    key = values["key"] or ""
+    run(
+        request,
+        lambda: services.fact_record(
+            appraisal=appraisal,
+            actor=request.user,
+            kind="input" if key else "value",
+            item=values["item"],
+            key=key,
+            value=number_or_word(values["value"]),
+            reason=values["reason"],
+        ),
+        _("Saved."),
+    )
