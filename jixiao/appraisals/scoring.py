@@ -347,6 +347,7 @@ class ItemInfo:
 def items_info(version: SchemeVersion) -> list[ItemInfo]:
     scheme = engine_scheme(version)
     stored = {item.code: item for item in version.items.all()}
+    rolled_up = {entry.name for entry in scheme.history}  # filled from results (§15)
     found = []
     for item in scheme.items:
         row = stored.get(item.code)
@@ -366,7 +367,7 @@ def items_info(version: SchemeVersion) -> list[ItemInfo]:
                 source=str(item.info.get("source", "") or ""),
                 unit=str(item.info.get("unit", "") or ""),
                 rater_roles=roles,
-                inputs=tuple(sorted(set(item.measure.names) - TARGET_INPUTS))
+                inputs=tuple(sorted(set(item.measure.names) - TARGET_INPUTS - rolled_up))
                 if item.measure is not None
                 else (),
                 event_names=tuple(sorted(getattr(getattr(item.rule, "events", None), "names", ()))),

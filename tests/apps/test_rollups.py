@@ -13,6 +13,7 @@ import pytest
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result
 from jixiao.appraisals.rollups import rollup_results
+from jixiao.appraisals.scoring import items_info
 from jixiao.appraisals.services.rollups import rollups_refresh
 from jixiao.core.models import AuditEvent
 from jixiao.hr.services import result_calibrate
@@ -192,3 +193,13 @@ def test_the_result_page_links_the_results_it_rolled_up(
     shown = content.split(heading, 1)[1].split("</ul>", 1)[0]
     link = f'href="/appraisals/{Appraisal.objects.get(cycle=january).pk}/result/"'
     assert link in shown and "2026-01 考核</a> (2026-01): 80" in shown
+
+
+def test_a_history_input_is_not_asked_for_as_a_fact(hr: Any) -> None:
+    text = (ANNUAL % "").replace(
+        'rule: {formula: "mean(monthly_totals) if count(monthly_totals) > 0 else 0"}',
+        'measure: "mean(monthly_totals) + bonus", rule: {interpolate: [[0, 0], [100, 100]]}',
+    )
+    version = scheme_save(actor=hr, text=text)
+    [average, _year_end] = items_info(version)
+    assert average.inputs == ("bonus",)
