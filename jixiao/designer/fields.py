@@ -283,13 +283,18 @@ def _rows_fields(out: Fields, prefix: str, rows: list[Row], *, grades: bool = Fa
     out[prefix + "rows"] = str(len(rows))
     for index, row in enumerate(rows):
         row_name = f"{prefix}row{index}."
-        out[row_name + "when"] = cell_text(row.when)
-        out[row_name + "score"] = cell_text(row.score)
+        out[row_name + "when"] = _row_cell(row.when)
+        out[row_name + "score"] = _row_cell(row.score)
         if grades:
             out[row_name + "top"] = "" if row.extra is MISSING else cell_text(row.extra["top"])
         else:
-            out[row_name + "high"] = cell_text(row.high)
+            out[row_name + "high"] = "" if row.high is MISSING else _row_cell(row.high)
             out[row_name + "ranged"] = "1" if row.ranged else ""
+
+
+def _row_cell(value: Any) -> str:
+    """A cell of a table row: an empty box is an empty cell (a row has no absent cells)."""
+    return "" if value is None else cell_text(value)
 
 
 def _event(out: Fields, prefix: str, event: Event) -> None:
@@ -444,6 +449,11 @@ def read_rule(read: _Reader, prefix: str) -> RuleForm:
         return RuleForm(kind="", kept=read.yaml(prefix + "kept"))
     if kind not in OPTION_BOXES:
         return RuleForm(kind="", kept=read.yaml(prefix + "kept"))
+    was = read.get(prefix + "was")
+    if was != kind and kind in OPTION_BOXES:  # the type was changed: a new rule of it
+        from jixiao.designer.editing import blank_rule
+
+        return blank_rule(kind)
     rule = RuleForm(kind=kind)
     rule.rule_keys = read.keys(prefix + "rule_keys") or [kind]
     rule.body_none = bool(read.get(prefix + "body_none"))

@@ -1,0 +1,91 @@
+"""The designer's choices, in the reader's language: what each value of the scheme
+language is called on the page (the value itself is never shown)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+PERIODS = [
+    ("month", _("monthly")),
+    ("quarter", _("quarterly")),
+    ("half", _("half-yearly")),
+    ("year", _("yearly")),
+]
+ITEM_PERIODS = [("", _("every period")), *PERIODS]
+RULE_KINDS = [
+    ("bands", _("tier table")),
+    ("levels", _("rated levels")),
+    ("deduct", _("deductions per event")),
+    ("add", _("additions per event")),
+    ("steps", _("points per step")),
+    ("interpolate", _("linear between points")),
+    ("formula", _("formula")),
+    ("direct", _("score given by a person")),
+]
+OVERFLOW = [
+    ("", _("stops at the floor")),
+    ("carry", _("what goes below the floor is taken off the total")),
+]
+COUNT = [
+    ("", _("only whole steps count")),
+    ("whole", _("only whole steps count")),
+    ("exact", _("part of a step counts in proportion")),
+    ("started", _("a begun step counts as a whole one")),
+]
+WAYS = [
+    ("each", _("the same for each")),
+    ("tiers", _("by how many (tiers)")),
+    ("sequence", _("the k-th occurrence costs")),
+    ("by_size", _("by the size of each")),
+    ("zero", _("any one makes the item 0")),
+]
+MODE = [
+    ("", _("progressive")),
+    ("progressive", _("progressive")),
+    ("flat", _("all at the rate of the total")),
+]
+THEN = [
+    ("", _("then the last cost again")),
+    ("repeat", _("then the last cost again")),
+    ("double", _("then doubled each time")),
+]
+ZERO = [("", _("no")), ("true", _("yes"))]
+RATERS = [
+    ("", "—"),
+    ("supervisor", _("supervisor")),
+    ("self", _("self")),
+    ("peer", _("peers")),
+    ("subordinate", _("subordinates")),
+    ("direct", _("direct superior")),
+    ("indirect", _("indirect superior")),
+    ("customer", _("customers")),
+    ("hr", _("HR department")),
+]
+MISSING = [
+    ("", _("a missing rater's weight goes to the others")),
+    ("redistribute", _("a missing rater's weight goes to the others")),
+    ("zero", _("a missing rating counts 0")),
+    ("error", _("a missing rating cannot be scored")),
+]
+WITHIN = [
+    ("", _("everyone together")),
+    ("department", _("within each department")),
+    ("level", _("within each level")),
+]
+RANK_BY = [
+    ("", _("by the total")),
+    ("total", _("by the total")),
+    ("normalized", _("by the normalised total")),
+]
+PART_NAMES = {
+    "adjustments": _("adjustments after the weighted subtotal (YAML)"),
+    "distribution": _("forced distribution (YAML)"),
+    "normalize": _("normalisation across groups (YAML)"),
+    "outcomes": _("outcomes: pay, salary steps, labels (YAML)"),
+    "limits": _("design checks (YAML)"),
+    "history": _("results of earlier periods (YAML)"),
+    "grades": _("grades (YAML)"),
+    "raters": _("raters (YAML)"),
+    "ranking": _("ranking (YAML)"),
+    "total": _("the total (YAML)"),
+}

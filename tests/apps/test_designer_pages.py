@@ -1,0 +1,187 @@
+"""The designer's pages through the test client: a scheme's page posted back unchanged
+saves the same document; buttons add and move rows; problems are said in Chinese
+beside the part they name; a version saved from the designer; starting points;
+two versions compared in words (issue 12)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jixiao.schemes.models import Scheme
+from jixiao.schemes.services import scheme_save
+from jixiao.scoring.source import parse_text
+from tests.apps.factories import PASSWORD
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parents[2] / "jixiao" / "demo" / "schemes"
+
+
+class FormReader(HTMLParser):
+    """The fields a browser would post from the page's form #designer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._selected: str | None = None
+        self._first: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("id") == "designer":
+            self.inside = True
+        if not self.inside:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name and name != "action":
+            if a.get("type") == "checkbox" and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self._select, self._selected, self._first = name, None, None
+        elif tag == "option" and self._select is not None:
+            if self._first is None:
+                self._first = a.get("value", "")
+            if "selected" in a:
+                self._selected = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        if tag == "select" and self._select is not None:
+            chosen = self._selected if self._selected is not None else self._first
+            self.fields.append((self._select, chosen or ""))
+            self._select = None
+        if tag == "textarea" and self._textarea is not None:
+            text = self._text[1:] if self._text.startswith("\n") else self._text
+            self.fields.append((self._textarea, text))
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+
+def form_of(html: str) -> list[tuple[str, str]]:
+    reader = FormReader()
+    reader.feed(html)
+    return reader.fields
+
+
+def post_data(fields: list[tuple[str, str]], **more: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    data.update(more)
+    return data
+
+
+def signed_in(user: Any) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        EXAMPLES / "fin-manager.scheme.yaml",
+        DEMO / "warehouse-3pl.scheme.yaml",
+        DEMO / "staff-360.scheme.yaml",
+        DEMO / "staff-monthly.scheme.yaml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_a_page_posted_back_unchanged_saves_the_same_document(hr: Any, path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    version = scheme_save(actor=hr, text=text)
+    client = signed_in(hr)
+    page = client.get(f"/hr/designer/{version.scheme.code}/")
+    assert page.status_code == 200
+    fields = form_of(page.content.decode())
+    response = client.post(
+        f"/hr/designer/{version.scheme.code}/",
+        post_data(fields, action="save", comment="原样保存"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Scheme.objects.get(code=version.scheme.code).current_version
+    assert saved is not None and saved.number == 2 and saved.comment == "原样保存"
+    assert parse_text(saved.text, kind="scheme").data == parse_text(text, kind="scheme").data
+
+
+def test_buttons_add_and_move_rows_and_the_words_follow(hr: Any) -> None:
+    version = scheme_save(actor=hr, text=(EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"))
+    client = signed_in(hr)
+    url = f"/hr/designer/{version.scheme.code}/"
+    fields = form_of(client.get(url).content.decode())
+    # the first item's tier table: ≥ 95% scores 85 instead of 80
+    data = post_data(fields, action="refresh")
+    data["n0-0.r.row1.score"] = ["85"]
+    page = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "≥ 95% 得 85 分" in page
+    # a row added goes before 否则 (else stays last)
+    page = client.post(
+        url, post_data(form_of(page), action="row-add|n0-0|rule"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    after = dict(form_of(page))
+    assert after["n0-0.r.rows"] == "6"
+    assert after["n0-0.r.row4.when"] == ""
+    assert after["n0-0.r.row5.when"] == "else"
+    assert "第 1 节「财务指标」第 1 项「预算执行偏差率」的计分规则第 5 行" in page  # the empty row
+    assert "不是条件" in page and "not a condition" not in page
+    data = post_data(form_of(page), action="row-delete|n0-0|rule|4")
+    page = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert dict(form_of(page))["n0-0.r.rows"] == "5"
+
+
+def test_problems_are_said_in_chinese_beside_the_item(hr: Any) -> None:
+    version = scheme_save(actor=hr, text=(EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"))
+    client = signed_in(hr)
+    url = f"/hr/designer/{version.scheme.code}/"
+    data = post_data(form_of(client.get(url).content.decode()), action="refresh")
+    data["n1-2.f.weight"] = ["-5"]
+    page = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "第 2 节「运营指标」第 3 项「财务分析报告编制质量」" in page
+    assert 'id="f-n1-2.f.weight" name="n1-2.f.weight" aria-invalid="true"' in page
+    assert "weight" not in page.split('id="f-n1-2.f.weight-problem"')[1].split("</span>")[0]
+
+
+def test_starting_points_and_a_new_scheme_saved_from_a_template(hr: Any) -> None:
+    client = signed_in(hr)
+    start = client.get("/hr/designer/").content.decode()
+    assert "空白" in start and "财务部经理月度考核表" in start
+    page = client.get("/hr/designer/new/?start=template:fin-manager").content.decode()
+    data = post_data(form_of(page), action="save", comment="从模板建立")
+    data["top.f.code"] = ["FIN-MGR-2"]
+    response = client.post("/hr/designer/new/?start=template:fin-manager", data)
+    assert response.status_code == 302
+    saved = Scheme.objects.get(code="FIN-MGR-2").current_version
+    assert saved is not None and saved.comment == "从模板建立"
+
+
+def test_two_versions_compared_in_words(hr: Any) -> None:
+    text = (EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8")
+    scheme_save(actor=hr, text=text)
+    changed = text.replace('[">= 95%", 80], [">= 90%", 60]', '[">= 95%", 85], [">= 90%", 60]')
+    scheme_save(
+        actor=hr,
+        text=changed.replace(
+            "weight: 20\n        source: 相关部门反馈", "weight: 25\n        source: 相关部门反馈"
+        ),
+        comment="调整",
+    )
+    page = signed_in(hr).get("/hr/designer/FIN-MGR/compare/").content.decode()
+    assert "「预算执行偏差率」分档：≥ 95% 由 80 分改为 85 分" in page
+    assert "「部门管理」权重：20 → 25" in page
