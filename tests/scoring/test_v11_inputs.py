@@ -640,3 +640,19 @@ def test_the_place_of_a_label_problem_in_chinese() -> None:
         scheme_from_text(LABELLED % "{actual: ''}")
     [problem] = raised.value.problems
     assert problem.place == "第 1 项「预算」的名称说明"
+
+
+def test_a_misspelt_history_key_is_named_with_the_nearest() -> None:
+    text = "code: Y\nname: y\nperiod: year\nhistroy: {m: {period: month}}\n" + (
+        "items:\n  - {name: 甲, weight: 100, rule: {formula: '100'}}\n"
+    )
+    assert ("histroy", "unknown key; did you mean 'history'?") in problems(text, "en")
+    assert ("histroy", "未知的键；是否应为 'history'？") in problems(text, "zh")
+
+
+def test_the_trace_of_a_formula_over_a_list_in_chinese() -> None:
+    scheme = scheme_of(ANNUAL % "")
+    facts = facts_of("appraisees:\n  - {id: A, inputs: {monthly_totals: [80, 90]}}\n")
+    with language("zh"):
+        [item] = score(scheme, facts).result(0)["items"]
+    assert item["trace"] == "mean(monthly_totals) = 85（其中 monthly_totals = [80, 90]）"
