@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
 from typing import Any, TextIO
 
-from wcwidth import wcswidth
-
 from jixiao.scoring.engine import ScoreRun
 from jixiao.scoring.summary import (
     Summary,
@@ -58,6 +56,8 @@ def as_json_document(
 
 
 def width(text: str) -> int:
+    from wcwidth import wcswidth  # only the table measures text (kept out of CSV and JSON runs)
+
     measured = wcswidth(text)
     return measured if measured >= 0 else len(text)
 

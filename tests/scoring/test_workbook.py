@@ -104,3 +104,41 @@ def test_a_workbook_needs_an_output_file(
     status = main(["score", str(tmp_path / "s.yaml"), str(tmp_path / "f.yaml"), "--format", "xlsx"])
     assert status == 2
     assert "--output" in capsys.readouterr().err
+
+
+def test_the_rows_are_the_xml_openpyxl_writes_for_them(tmp_path: Path) -> None:
+    """results_workbook streams the rows as text: the same XML openpyxl's write-only
+    mode writes for the same values (numbers, text to escape, spaces kept, empty text,
+    None, true/false, formula-looking text with the quote prefix style)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from jixiao.results_workbook import FORMULA_PREFIXES, _rows_xml
+
+    rows = [
+        ["E1", "王 芳", 1, 2.5, 0.1 + 0.2, 10**17, -3, None, True, False, ""],
+        [" lead", "trail ", "a & b < c > d", "=SUM(A1)", "-5", "+x", "@y", "\tz", 75.8565],
+        ["line\nbreak", "中等", None, None, 1e-7, "'quoted", 'say "hi"'],
+    ]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    sheet.append(["header"])  # the data rows start at row 2, as ours do
+    for values in rows:
+        cells: list[object] = []
+        for value in values:
+            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                cell = WriteOnlyCell(sheet, value)
+                cell.data_type, cell.quotePrefix = "s", True
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    written = io.BytesIO()
+    book.save(written)
+    xml = zipfile.ZipFile(written).read("xl/worksheets/sheet1.xml").decode()
+    data = xml[xml.index("</row>") + len("</row>") : xml.index("</sheetData>")]
+    quote = 1  # openpyxl's second cell style, after the default
+    assert "".join(_rows_xml(iter(rows), quote)) == data
