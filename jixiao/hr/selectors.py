@@ -190,10 +190,19 @@ def cycle_overdue(cycle: Cycle, today: datetime.date) -> list[Overdue]:
     return overdue_rows(cycle, cycle_overdue_appraisals(cycle, today), today)
 
 
-def cycles_overdue_counts(cycles: Any, today: datetime.date) -> dict[int, int]:
-    """How many appraisals are overdue in each cycle (a query per cycle, deadlines
-    prefetched)."""
-    return {cycle.pk: cycle_overdue_appraisals(cycle, today).count() for cycle in cycles}
+def cycle_overdue_by_department(cycle: Cycle, today: datetime.date) -> Counter[str]:
+    """How many appraisals are overdue in each department of the cycle (one query)."""
+    late = _late_states(cycle, today)
+    if not late:
+        return Counter()
+    rows = (
+        cycle.appraisals.filter(state__in=list(late))
+        .annotate(department=_department_column())
+        .values("department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({str(row["department"] or "—"): row["n"] for row in rows})
 
 
 # -- calibration -----------------------------------------------------------------

@@ -108,3 +108,27 @@ def test_an_eligibility_decision_returns_to_the_same_page_of_the_list(
         {"decision": "exclude", "reason": "借调", "back": "q=王芳&evil=1"},
     )
     assert answer["Location"] == f"{url}?q=%E7%8E%8B%E8%8A%B3#eligibility-{entry.pk}"
+
+
+def test_the_overview_counts_completion_overdue_work_by_unit_and_appeals(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    from jixiao.appraisals import services
+    from tests.apps.conftest import appraisal_of
+    from tests.apps.portal_world import publish
+
+    cycle_set_deadline(cycle=open_cycle, actor=hr, stage="targets", due=datetime.date(2020, 1, 10))
+    page = signed_in(hr).get("/hr/").content.decode()
+    assert 'value="0"' in page  # nobody has reached calibration: 0 %
+    units = page.split('id="overdue-units"')[1]
+    assert "财务部" in units and '<span class="badge bad">3</span>' in units
+    publish(open_cycle, hr, company)
+    services.appeal_file(
+        appraisal=appraisal_of(open_cycle, company.clerks[0]),
+        actor=company.clerks[0].user,
+        reason="上级评分与事实不符",
+    )
+    page = signed_in(hr).get("/hr/").content.decode()
+    waiting = page.split('id="appeals-waiting"')[1].split("</div></div>")[0]
+    assert '<div class="stat">1</div>' in waiting
+    assert 'id="overdue-units"' not in page  # published: nothing is overdue any more
