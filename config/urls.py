@@ -19,6 +19,7 @@ urlpatterns = [
     path("hr/designer/", include("jixiao.designer.urls")),
     path("hr/", include("jixiao.hr.urls")),
     path("talent/", include("jixiao.talent.urls")),
+    path("strategy/", include("jixiao.strategy.urls")),
     path("spreadsheets/", include("jixiao.spreadsheets.urls")),
     path("api/v1/", api_v1.urls),
     path("tokens/", include("jixiao.api.urls")),

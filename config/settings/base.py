@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jixiao.hr",
     "jixiao.designer",  # the scheme designer (issue 12)
     "jixiao.talent",
+    "jixiao.strategy",
     "ninja",  # the API's interactive docs, served from its own static files
     "jixiao.api",
     "axes",  # login throttling and lockout (docs/deploy.md)

@@ -109,6 +109,7 @@ def menu_entries_for_state(state: MenuState) -> list[tuple[str, str, str]]:
             ("hr_home", _("Overview"), reverse("hr:home")),
             ("hr_organisation", _("Organisation"), reverse("hr:organisation")),
             ("hr_indicators", _("KPI dictionary"), reverse("hr:indicator_list")),
+            ("strategy", _("Strategy map"), reverse("strategy:map")),
             ("hr_schemes", _("Schemes"), reverse("hr:scheme_list")),
             ("hr_cycles", _("Cycles"), reverse("hr:cycle_list")),
             ("hr_audit", _("Audit log"), reverse("hr:audit_list")),

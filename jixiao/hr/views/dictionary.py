@@ -17,6 +17,7 @@ from jixiao.indicators.questions import TEN_QUESTIONS
 from jixiao.indicators.selectors import indicator_current_version
 from jixiao.indicators.selectors import indicator_list as indicators_in_force
 from jixiao.indicators.services import CONTENT_FIELDS, indicator_save
+from jixiao.strategy.selectors import smart_check
 
 
 @hr_page
@@ -54,6 +55,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "answers": answers,
         "missing": {str(label) for name, label in TEN_QUESTIONS if name in current.missing},
         "can_change": can_change(request.user),
+        "smart": smart_check(current),
     }
     return render(request, "hr/indicator_detail.html", context)
 

@@ -1,0 +1,292 @@
+"""Reading the strategy: the SMART check of a dictionary entry, the selection
+policy of a tier (the seeds' defaults until HR sets its own) and the check of a
+form against it, and the coverage report both ways (objectives → indicators →
+forms, duties ↔ items)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from jixiao.indicators.models import Indicator, IndicatorVersion
+from jixiao.organization.models import Tier
+from jixiao.schemes.models import SchemeAssignment, SchemeItem
+from jixiao.strategy.models import Duty, Objective, SuccessFactor, TierPolicy
+
+SEED_002 = _lazy(
+    "Seed 002: a middle manager's form should have no more than 10 indicators, a form below"
+    " middle management no more than 6 — more makes managers spend their time scoring and"
+    " people lose sight of what matters."
+)
+SEED_004 = _lazy(
+    "Seed 004: each indicator weighs at least 5 % and weights differ by at least 5 %; the"
+    " KPI / work-goal split is 100/0 for senior, 60/40 for middle and 20/80 for junior"
+    " management and 0/100 for staff, with at most 5 work goals."
+)
+
+DEFAULTS: dict[str, tuple[int, float, float, int, int]] = {
+    # tier: most items, least weight %, least gap %, KPI share %, most work goals
+    Tier.SENIOR: (10, 5, 5, 100, 5),
+    Tier.MIDDLE: (10, 5, 5, 60, 5),
+    Tier.JUNIOR: (6, 5, 5, 20, 5),
+    Tier.STAFF: (6, 5, 5, 0, 5),
+}
+
+
+def tier_policy(tier: str) -> TierPolicy:
+    """HR's policy for the tier, or the seeds' default (not saved)."""
+    stored = TierPolicy.objects.filter(tier=tier).first()
+    if stored is not None:
+        return stored
+    most, least, gap, share, goals = DEFAULTS.get(tier, DEFAULTS[Tier.STAFF])
+    return TierPolicy(
+        tier=tier,
+        max_items=most,
+        min_weight=least,
+        min_gap=gap,
+        kpi_share=share,
+        max_work_goals=goals,
+        reason=f"{SEED_002} {SEED_004}",
+    )
+
+
+@dataclass(frozen=True)
+class FormItem:
+    name: str
+    weight: float  # in % of the form
+    kpi: bool  # linked to the dictionary (a KPI), or a work goal
+
+
+def policy_problems(policy: TierPolicy, items: Sequence[FormItem]) -> list[str]:
+    """What a form breaks of its tier's policy, each in a sentence."""
+    problems: list[str] = []
+    tier = policy.get_tier_display()
+    if len(items) > policy.max_items:
+        problems.append(
+            _("%(count)s items: the %(tier)s tier allows at most %(most)s")
+            % {"count": len(items), "tier": tier, "most": policy.max_items}
+        )
+    for item in items:
+        if item.weight + 1e-9 < policy.min_weight:
+            problems.append(
+                _("「%(item)s」 weighs %(weight)s %%: at least %(least)s %% for the %(tier)s tier")
+                % {
+                    "item": item.name,
+                    "weight": _num(item.weight),
+                    "least": _num(policy.min_weight),
+                    "tier": tier,
+                }
+            )
+    weights = sorted({round(item.weight, 6) for item in items})
+    for low, high in itertools.pairwise(weights):
+        if high - low + 1e-9 < policy.min_gap:
+            problems.append(
+                _("weights %(low)s %% and %(high)s %% differ by less than %(gap)s %%")
+                % {"low": _num(low), "high": _num(high), "gap": _num(policy.min_gap)}
+            )
+    total = sum(item.weight for item in items)
+    if items and total > 0:
+        share = 100 * sum(item.weight for item in items if item.kpi) / total
+        if abs(share - policy.kpi_share) > 5:
+            problems.append(
+                _(
+                    "KPIs weigh %(share)s %% of the form: the %(tier)s tier's split is"
+                    " %(kpi)s/%(goals)s"
+                )
+                % {
+                    "share": _num(share),
+                    "tier": tier,
+                    "kpi": policy.kpi_share,
+                    "goals": 100 - policy.kpi_share,
+                }
+            )
+    goals = sum(1 for item in items if not item.kpi)
+    if goals > policy.max_work_goals:
+        problems.append(
+            _("%(count)s work goals: at most %(most)s")
+            % {"count": goals, "most": policy.max_work_goals}
+        )
+    return problems
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def form_items(version_id: int) -> list[FormItem]:
+    """A scheme version's items with their weights in % of the form."""
+    rows = list(
+        SchemeItem.objects.filter(version_id=version_id).values_list(
+            "name", "weight", "indicator_id"
+        )
+    )
+    total = sum(weight for _name, weight, _indicator in rows) or 1.0
+    return [
+        FormItem(name, 100 * weight / total, indicator is not None)
+        for name, weight, indicator in rows
+    ]
+
+
+# -- SMART -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SmartLine:
+    letter: str
+    label: Promise
+    ok: bool
+    missing: list[str] = field(default_factory=list)
+
+
+def serves_strategy(indicator_id: int) -> bool:
+    """Linked to an objective, a success factor or a duty — itself or an ancestor."""
+    seen: set[int] = set()
+    current: int | None = indicator_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        if (
+            Objective.objects.filter(indicators=current).exists()
+            or SuccessFactor.objects.filter(indicators=current).exists()
+            or Duty.objects.filter(indicators=current).exists()
+        ):
+            return True
+        version = IndicatorVersion.objects.filter(indicator_id=current).order_by("-number").first()
+        current = version.parent_id if version is not None else None
+    return False
+
+
+def smart_check(version: IndicatorVersion) -> list[SmartLine]:
+    """Specific, measurable, achievable, relevant, time-bound — each with what is missing."""
+
+    def need(pairs: Sequence[tuple[str, object]]) -> list[str]:
+        return [label for label, value in pairs if not value]
+
+    specific = need([(_("definition"), version.definition), (_("formula"), version.formula)])
+    measurable = need(
+        [
+            (_("data source"), version.data_source),
+            (_("unit of measure"), version.unit),
+            (_("statistical period"), version.statistical_period),
+        ]
+    )
+    used = SchemeItem.objects.filter(indicator_id=version.indicator_id).exists()
+    achievable = need([(_("polarity"), version.polarity), (_("use in a form (history)"), used)])
+    relevant = (
+        [] if serves_strategy(version.indicator_id) else [_("a link to an objective or a duty")]
+    )
+    timely = need([(_("statistical period"), version.statistical_period)])
+    return [
+        SmartLine("S", _lazy("specific"), not specific, specific),
+        SmartLine("M", _lazy("measurable"), not measurable, measurable),
+        SmartLine("A", _lazy("achievable"), not achievable, achievable),
+        SmartLine("R", _lazy("relevant"), not relevant, relevant),
+        SmartLine("T", _lazy("time-bound"), not timely, timely),
+    ]
+
+
+# -- coverage ----------------------------------------------------------------------
+@dataclass
+class Coverage:
+    objectives_without_indicators: list[Objective]
+    factors_without_indicators: list[SuccessFactor]
+    company_indicators_not_cascaded: list[Indicator]
+    indicators_serving_nothing: list[Indicator]
+    items_outside_the_cascade: list[tuple[str, str]]  # (position, item)
+    duties_unmeasured: list[Duty]
+
+    @property
+    def green(self) -> bool:
+        return not any(
+            (
+                self.objectives_without_indicators,
+                self.factors_without_indicators,
+                self.company_indicators_not_cascaded,
+                self.indicators_serving_nothing,
+                self.items_outside_the_cascade,
+                self.duties_unmeasured,
+            )
+        )
+
+
+def _parents() -> dict[int, int | None]:
+    """Each indicator's parent, from its latest version (one query)."""
+    parents: dict[int, int | None] = {}
+    for indicator, parent in IndicatorVersion.objects.order_by(
+        "indicator_id", "number"
+    ).values_list("indicator_id", "parent_id"):
+        parents[indicator] = parent
+    return parents
+
+
+def coverage(limit: int = 50) -> Coverage:
+    """The coverage report (each list cut at `limit`)."""
+    parents = _parents()
+    linked = (
+        set(Objective.objects.values_list("indicators", flat=True))
+        | set(SuccessFactor.objects.values_list("indicators", flat=True))
+        | set(Duty.objects.values_list("indicators", flat=True))
+    )
+    linked.discard(None)
+    via_causes = set(
+        SuccessFactor.objects.filter(causes__indicator__isnull=False).values_list("pk", flat=True)
+    )
+
+    def serves(indicator: int) -> bool:
+        seen: set[int] = set()
+        current: int | None = indicator
+        while current is not None and current not in seen:
+            if current in linked:
+                return True
+            seen.add(current)
+            current = parents.get(current)
+        return False
+
+    children = {parent for parent in parents.values() if parent is not None}
+    company = [i for i, parent in parents.items() if parent is None and i in linked]
+    not_cascaded = [i for i in company if i not in children]
+    serving_nothing = [i for i in parents if not serves(i)]
+    items_outside: list[tuple[str, str]] = []
+    assignments = SchemeAssignment.objects.filter(position__isnull=False).select_related(
+        "position", "scheme"
+    )
+    for assignment in assignments[:500]:
+        version = assignment.scheme.current_version
+        if version is None:
+            continue
+        for name, indicator in SchemeItem.objects.filter(version=version).values_list(
+            "name", "indicator_id"
+        ):
+            if indicator is None or not serves(indicator):
+                items_outside.append((str(assignment.position), name))
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(pk__in=[*not_cascaded[:limit], *serving_nothing[:limit]])
+    }
+    return Coverage(
+        objectives_without_indicators=list(
+            Objective.objects.annotate(
+                n=Count("indicators"), k=Count("factors__indicators")
+            ).filter(n=0, k=0)[:limit]
+        ),
+        factors_without_indicators=list(
+            SuccessFactor.objects.annotate(n=Count("indicators"))
+            .filter(n=0)
+            .exclude(pk__in=via_causes)
+            .select_related("objective")[:limit]
+        ),
+        company_indicators_not_cascaded=[indicators[i] for i in not_cascaded[:limit]],
+        indicators_serving_nothing=[indicators[i] for i in serving_nothing[:limit]],
+        items_outside_the_cascade=items_outside[:limit],
+        duties_unmeasured=list(
+            Duty.objects.annotate(n=Count("indicators"))
+            .filter(n=0)
+            .select_related("position")[:limit]
+        ),
+    )
+
+
+__all__ = ["Coverage", "FormItem", "coverage", "policy_problems", "smart_check", "tier_policy"]

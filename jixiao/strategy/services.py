@@ -1,0 +1,259 @@
+"""Changing the strategy (HR): objectives and their cause → effect links, success
+factors, fishbone causes, a candidate turned into a dictionary entry in one step,
+indicators linked to objectives and duties, duties read from a 岗位说明书's text,
+and the tier policies; every change audited in its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.core import roles
+from jixiao.core.audit import audit_record, snapshot
+from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.indicators.models import Indicator, IndicatorVersion
+from jixiao.indicators.services import indicator_save
+from jixiao.organization.models import Position
+from jixiao.strategy.models import Bone, Cause, Duty, Objective, SuccessFactor, TierPolicy
+
+
+def _require_hr(actor: Any) -> None:
+    if not roles.is_hr(actor):
+        raise NotAllowed(_("only HR changes the strategy"))
+
+
+def objective_save(
+    *, actor: Any, code: str, name: str, perspective: str, description: str = ""
+) -> Objective:
+    _require_hr(actor)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise ServiceError(_("an objective needs a code and a name"))
+    with transaction.atomic():
+        objective, created = Objective.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "perspective": perspective, "description": description},
+        )
+        before = None if created else snapshot(objective)
+        if not created:
+            objective.name, objective.perspective, objective.description = (
+                name,
+                perspective,
+                description,
+            )
+        objective.full_clean()
+        objective.save()
+        audit_record(
+            actor=actor,
+            action="objective.saved",
+            target=objective,
+            before=before,
+            after=snapshot(objective),
+        )
+    return objective
+
+
+def objective_link(*, actor: Any, cause: Objective, effect: Objective) -> None:
+    """Cause → effect on the map; a link back the other way (a loop) is refused."""
+    _require_hr(actor)
+    if cause.pk == effect.pk:
+        raise ServiceError(_("an objective cannot drive itself"))
+    if _drives(effect, cause):
+        raise ServiceError(
+            _("「%(effect)s」 already leads to 「%(cause)s」: a map has no loops")
+            % {"effect": effect, "cause": cause}
+        )
+    with transaction.atomic():
+        cause.causes.add(effect)
+        audit_record(
+            actor=actor, action="objective.linked", target=cause, after={"drives": effect.code}
+        )
+
+
+def _drives(start: Objective, goal: Objective) -> bool:
+    seen: set[int] = set()
+    todo = [start.pk]
+    while todo:
+        current = todo.pop()
+        if current == goal.pk:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(Objective.objects.filter(caused_by=current).values_list("pk", flat=True))
+    return False
+
+
+def factor_add(*, actor: Any, objective: Objective, name: str) -> SuccessFactor:
+    _require_hr(actor)
+    if not name.strip():
+        raise ServiceError(_("a key success factor needs a name"))
+    with transaction.atomic():
+        factor = SuccessFactor.objects.create(objective=objective, name=name.strip())
+        audit_record(actor=actor, action="factor.added", target=factor, after=snapshot(factor))
+    return factor
+
+
+def cause_add(
+    *, actor: Any, factor: SuccessFactor, bone: str, text: str, candidate: str = ""
+) -> Cause:
+    _require_hr(actor)
+    if bone not in Bone.values:
+        raise ServiceError(_("unknown bone of the fishbone: %(bone)s") % {"bone": bone})
+    if not text.strip():
+        raise ServiceError(_("say what the cause is"))
+    with transaction.atomic():
+        cause = Cause.objects.create(
+            factor=factor, bone=bone, text=text.strip(), candidate=candidate.strip()
+        )
+        audit_record(actor=actor, action="cause.added", target=cause, after=snapshot(cause))
+    return cause
+
+
+def cause_to_indicator(
+    *, actor: Any, cause: Cause, code: str, effective_from: datetime.date | None = None
+) -> IndicatorVersion:
+    """Make the cause's candidate a dictionary entry (its name, the objective's
+    perspective) linked to the success factor — one step."""
+    _require_hr(actor)
+    if cause.indicator_id is not None:
+        raise ServiceError(
+            _("this candidate is already the indicator %(code)s") % {"code": cause.indicator}
+        )
+    name = cause.candidate or cause.text
+    if Indicator.objects.filter(code=code).exists():
+        raise ServiceError(_("the code %(code)s is taken") % {"code": code})
+    with transaction.atomic():
+        version = indicator_save(
+            actor=actor,
+            code=code,
+            effective_from=effective_from or timezone.localdate(),
+            name=name,
+            perspective=cause.factor.objective.perspective,
+            purpose=_("measures 「%(factor)s」 of 「%(objective)s」")
+            % {"factor": cause.factor, "objective": cause.factor.objective},
+        )
+        cause.indicator = version.indicator
+        cause.save(update_fields=["indicator", "updated_at"])
+        cause.factor.indicators.add(version.indicator)
+        audit_record(
+            actor=actor, action="cause.made_indicator", target=cause, after={"indicator": code}
+        )
+    return version
+
+
+def indicator_link(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    objective: Objective | None = None,
+    duty: Duty | None = None,
+) -> None:
+    _require_hr(actor)
+    with transaction.atomic():
+        if objective is not None:
+            objective.indicators.add(indicator)
+            audit_record(
+                actor=actor,
+                action="objective.indicator_linked",
+                target=objective,
+                after={"indicator": indicator.code},
+            )
+        if duty is not None:
+            duty.indicators.add(indicator)
+            audit_record(
+                actor=actor,
+                action="duty.indicator_linked",
+                target=duty,
+                after={"indicator": indicator.code},
+            )
+
+
+NUMBERED = re.compile(r"^\s*(?:[（(]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
+
+
+def duties_from_text(text: str) -> list[tuple[str, str]]:
+    """The duties of a pasted 岗位说明书: one a line, numbered ("1、", "2.", "(3)", "四、");
+    a line without a number continues the duty above it. "工作标准：…" after a duty
+    (on its own line or after "；") is its work standard."""
+    duties: list[list[str]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if NUMBERED.match(line) or not duties:
+            duties.append([NUMBERED.sub("", line), ""])
+            continue
+        if re.match(r"^(工作标准|标准)[:：]", line):
+            duties[-1][1] = re.sub(r"^(工作标准|标准)[:：]\s*", "", line)
+        else:
+            duties[-1][0] += line
+    found = []
+    for duty, standard in duties:
+        match = re.search(r"[；;]\s*(?:工作标准|标准)[:：]\s*(.+)$", duty)
+        if match:
+            standard = standard or match.group(1).strip()
+            duty = duty[: match.start()].strip()
+        found.append((duty.strip(), standard.strip()))
+    return [(duty, standard) for duty, standard in found if duty]
+
+
+def duties_import(
+    *, actor: Any, position: Position, text: str, replace: bool = False
+) -> list[Duty]:
+    """Add (or replace) a position's duties from pasted text; nothing is written if
+    none is found."""
+    _require_hr(actor)
+    parsed = duties_from_text(text)
+    if not parsed:
+        raise ServiceError(_("no duty found: write one duty a line, numbered 1、2、3、…"))
+    with transaction.atomic():
+        if replace:
+            Duty.objects.filter(position=position).delete()
+        start = (
+            Duty.objects.filter(position=position)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+            or 0
+        ) + 1
+        duties = Duty.objects.bulk_create(
+            [
+                Duty(position=position, order=start + n, duty=duty, standard=standard)
+                for n, (duty, standard) in enumerate(parsed)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="duties.imported",
+            target=position,
+            after={"duties": len(duties)},
+        )
+    return duties
+
+
+def tier_policy_save(*, actor: Any, tier: str, reason: str = "", **values: Any) -> TierPolicy:
+    _require_hr(actor)
+    with transaction.atomic():
+        policy, _created = TierPolicy.objects.get_or_create(
+            tier=tier, defaults={**values, "reason": reason}
+        )
+        before = snapshot(policy)
+        for name, value in values.items():
+            setattr(policy, name, value)
+        policy.reason = reason or policy.reason
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="tier_policy.saved",
+            target=policy,
+            before=before,
+            after=snapshot(policy),
+        )
+    return policy

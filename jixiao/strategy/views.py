@@ -1,0 +1,218 @@
+"""The strategy pages (HR changes, the auditor reads): the map, an objective with its
+success factors and fishbones, the coverage report, the tier policies and a
+position's duties."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from jixiao.core import roles
+from jixiao.core.errors import ServiceError
+from jixiao.indicators.models import Indicator, Perspective
+from jixiao.organization.models import Position, Tier
+from jixiao.strategy import services
+from jixiao.strategy.models import Bone, Cause, Duty, Objective
+from jixiao.strategy.selectors import coverage, tier_policy
+
+View = Callable[..., HttpResponse]
+LANES = [Perspective.FINANCIAL, Perspective.CUSTOMER, Perspective.INTERNAL, Perspective.LEARNING]
+WIDTH, LANE, BOX_W, BOX_H = 960, 110, 170, 46
+
+
+def strategy_page(view: View) -> View:
+    """HR reads and changes; the auditor reads; nobody else sees these pages."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles.reads_everything(request.user):
+            raise Http404
+        if request.method == "POST":
+            if not roles.is_hr(request.user):
+                raise Http404
+            try:
+                return view(request, *args, **kwargs)
+            except ServiceError as error:
+                messages.error(request, str(error))
+                return redirect(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _layout(objectives: list[Objective]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Boxes in four lanes (财务 at the top, 学习与成长 at the bottom) and arrows."""
+    boxes: dict[int, dict[str, Any]] = {}
+    for lane, perspective in enumerate(LANES):
+        row = [o for o in objectives if o.perspective == perspective]
+        step = WIDTH / (len(row) + 1) if row else WIDTH
+        for n, objective in enumerate(row, start=1):
+            boxes[objective.pk] = {
+                "objective": objective,
+                "x": round(step * n - BOX_W / 2),
+                "y": lane * LANE + 40,
+                "cx": round(step * n),
+            }
+    arrows = []
+    for objective in objectives:
+        for effect in objective.causes.all():
+            if objective.pk in boxes and effect.pk in boxes:
+                start, end = boxes[objective.pk], boxes[effect.pk]
+                up = end["y"] < start["y"]
+                arrows.append(
+                    {
+                        "x1": start["cx"],
+                        "y1": start["y"] if up else start["y"] + BOX_H,
+                        "x2": end["cx"],
+                        "y2": end["y"] + BOX_H if up else end["y"],
+                    }
+                )
+    return list(boxes.values()), arrows
+
+
+@strategy_page
+def strategy_map(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("do") == "link":
+            services.objective_link(
+                actor=request.user,
+                cause=get_object_or_404(Objective, pk=request.POST.get("cause")),
+                effect=get_object_or_404(Objective, pk=request.POST.get("effect")),
+            )
+        else:
+            services.objective_save(
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                perspective=request.POST.get("perspective", ""),
+                description=request.POST.get("description", ""),
+            )
+        messages.success(request, _("Saved."))
+        return redirect("strategy:map")
+    objectives = list(Objective.objects.prefetch_related("causes", "indicators"))
+    boxes, arrows = _layout(objectives)
+    lanes = [
+        {"label": label, "y": n * LANE + 20, "band": n * LANE}
+        for n, (_value, label) in enumerate(Perspective.choices)
+    ]
+    return render(
+        request,
+        "strategy/map.html",
+        {
+            "objectives": objectives,
+            "boxes": boxes,
+            "arrows": arrows,
+            "lanes": lanes,
+            "height": LANE * len(LANES),
+            "width": WIDTH,
+            "box_w": BOX_W,
+            "box_h": BOX_H,
+            "perspectives": Perspective.choices,
+        },
+    )
+
+
+@strategy_page
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_object_or_404(Objective, pk=pk)
+    if request.method == "POST":
+        do = request.POST.get("do")
+        if do == "factor":
+            services.factor_add(
+                actor=request.user, objective=objective, name=request.POST.get("name", "")
+            )
+        elif do == "cause":
+            factor = get_object_or_404(objective.factors, pk=request.POST.get("factor"))
+            services.cause_add(
+                actor=request.user,
+                factor=factor,
+                bone=request.POST.get("bone", ""),
+                text=request.POST.get("text", ""),
+                candidate=request.POST.get("candidate", ""),
+            )
+        elif do == "indicator":
+            cause = get_object_or_404(
+                Cause, pk=request.POST.get("cause"), factor__objective=objective
+            )
+            services.cause_to_indicator(
+                actor=request.user, cause=cause, code=request.POST.get("code", "").strip()
+            )
+        elif do == "link":
+            indicator = Indicator.objects.filter(code=request.POST.get("code", "").strip()).first()
+            if indicator is None:
+                raise ServiceError(
+                    _("no indicator has the code %(code)s") % {"code": request.POST.get("code", "")}
+                )
+            services.indicator_link(actor=request.user, indicator=indicator, objective=objective)
+        messages.success(request, _("Saved."))
+        return redirect("strategy:objective", pk=objective.pk)
+    factors = objective.factors.prefetch_related("causes__indicator", "indicators")
+    return render(
+        request,
+        "strategy/objective.html",
+        {"objective": objective, "factors": factors, "bones": Bone.choices},
+    )
+
+
+@strategy_page
+def coverage_report(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategy/coverage.html", {"report": coverage()})
+
+
+@strategy_page
+def policies(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        tier = request.POST.get("tier", "")
+        if tier not in Tier.values:
+            raise ServiceError(_("unknown tier"))
+        try:
+            values = {
+                "max_items": int(request.POST.get("max_items", "")),
+                "min_weight": float(request.POST.get("min_weight", "")),
+                "min_gap": float(request.POST.get("min_gap", "")),
+                "kpi_share": int(request.POST.get("kpi_share", "")),
+                "max_work_goals": int(request.POST.get("max_work_goals", "")),
+            }
+        except ValueError as error:
+            raise ServiceError(_("give every figure as a number")) from error
+        services.tier_policy_save(
+            actor=request.user, tier=tier, reason=request.POST.get("reason", ""), **values
+        )
+        messages.success(request, _("Saved."))
+        return redirect("strategy:policies")
+    return render(
+        request, "strategy/policies.html", {"policies": [tier_policy(tier) for tier in Tier.values]}
+    )
+
+
+@strategy_page
+def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
+    position = get_object_or_404(Position, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("do") == "link":
+            duty = get_object_or_404(Duty, pk=request.POST.get("duty"), position=position)
+            indicator = Indicator.objects.filter(code=request.POST.get("code", "").strip()).first()
+            if indicator is None:
+                raise ServiceError(
+                    _("no indicator has the code %(code)s") % {"code": request.POST.get("code", "")}
+                )
+            services.indicator_link(actor=request.user, indicator=indicator, duty=duty)
+        else:
+            found = services.duties_import(
+                actor=request.user,
+                position=position,
+                text=request.POST.get("text", ""),
+                replace=request.POST.get("replace") == "on",
+            )
+            messages.success(request, _("%(count)s duties read.") % {"count": len(found)})
+        return redirect("strategy:duties", pk=position.pk)
+    duties = position.duties.prefetch_related("indicators")
+    return render(request, "strategy/duties.html", {"position": position, "duties": duties})

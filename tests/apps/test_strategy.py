@@ -1,0 +1,170 @@
+"""KPI design from strategy (issue 15): the map with cause → effect links and no
+loops, a fishbone cause turned into a dictionary entry in one step, the coverage
+report turning green, the tier policies (each default domain.md §2 gives) and the
+check of a form against them, the SMART check, and duties read from pasted text."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.indicators.models import IndicatorVersion
+from jixiao.indicators.services import indicator_save
+from jixiao.organization.models import Tier
+from jixiao.schemes.services import scheme_assign, scheme_save
+from jixiao.strategy import services
+from jixiao.strategy.selectors import (
+    FormItem,
+    coverage,
+    form_items,
+    policy_problems,
+    smart_check,
+    tier_policy,
+)
+from tests.apps.conftest import SCHEME
+from tests.apps.portal_world import client_for
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("tier", "most", "share"),
+    [(Tier.SENIOR, 10, 100), (Tier.MIDDLE, 10, 60), (Tier.JUNIOR, 6, 20), (Tier.STAFF, 6, 0)],
+)
+def test_the_seeds_defaults_for_each_tier(tier: str, most: int, share: int) -> None:
+    policy = tier_policy(tier)
+    assert (policy.max_items, policy.min_weight, policy.min_gap) == (most, 5, 5)
+    assert (policy.kpi_share, policy.max_work_goals) == (share, 5)
+    assert "10" in policy.reason and "5 %" in policy.reason  # the seeds' reason is said
+
+
+def test_a_form_is_checked_against_its_tier() -> None:
+    staff = tier_policy(Tier.STAFF)
+    items = [FormItem(f"工作目标{n}", 100 / 7, kpi=False) for n in range(7)]
+    problems = policy_problems(staff, items)
+    assert any("7" in p and "6" in p for p in problems)  # too many items
+    assert any("work goals" in p for p in problems)  # 7 work goals, at most 5
+    middle = tier_policy(Tier.MIDDLE)
+    items = [FormItem("A", 40, True), FormItem("B", 20, True), FormItem("C", 37, False),
+             FormItem("D", 3, False)]  # fmt: skip
+    problems = policy_problems(middle, items)
+    assert any("「D」" in p and "3" in p for p in problems)  # below 5 %
+    assert any("37" in p and "40" in p for p in problems)  # 37 and 40 differ by less than 5
+    assert policy_problems(middle, [FormItem("A", 30, True), FormItem("B", 30, True),
+                                    FormItem("C", 40, False)]) == []  # fmt: skip
+
+
+def test_form_items_weigh_in_percent_and_kpis_are_linked_items(hr: Any) -> None:
+    version = scheme_save(actor=hr, text=SCHEME)
+    items = form_items(version.pk)
+    assert [round(i.weight, 2) for i in items] == [50, 25, 25]
+    assert not any(i.kpi for i in items)
+
+
+def test_the_map_refuses_loops_and_only_hr_changes_it(hr: Any, company: SimpleNamespace) -> None:
+    growth = services.objective_save(actor=hr, code="F1", name="利润增长", perspective="financial")
+    clients = services.objective_save(actor=hr, code="C1", name="客户满意", perspective="customer")
+    services.objective_link(actor=hr, cause=clients, effect=growth)
+    with pytest.raises(ServiceError, match="利润增长"):
+        services.objective_link(actor=hr, cause=growth, effect=clients)
+    with pytest.raises(NotAllowed):
+        services.objective_save(
+            actor=company.manager.user, code="X", name="x", perspective="financial"
+        )
+
+
+def test_from_fishbone_to_a_green_coverage(hr: Any, company: SimpleNamespace) -> None:
+    growth = services.objective_save(actor=hr, code="F1", name="利润增长", perspective="financial")
+    factor = services.factor_add(actor=hr, objective=growth, name="成本控制")
+    report = coverage()
+    assert report.objectives_without_indicators == [growth] and not report.green
+    assert report.factors_without_indicators == [factor]
+    cause = services.cause_add(
+        actor=hr, factor=factor, bone="method", text="预算执行不严", candidate="预算执行偏差率"
+    )
+    version = services.cause_to_indicator(actor=hr, cause=cause, code="X-F-01", effective_from=DAY)
+    assert version.name == "预算执行偏差率" and version.perspective == "financial"
+    with pytest.raises(ServiceError):  # one step, once
+        services.cause_to_indicator(actor=hr, cause=cause, code="X-F-02")
+    report = coverage()
+    assert report.objectives_without_indicators == []
+    assert report.factors_without_indicators == []
+    # a company indicator nobody carries down yet
+    assert [i.code for i in report.company_indicators_not_cascaded] == ["X-F-01"]
+    indicator_save(
+        actor=hr, code="X-F-01-FIN", effective_from=DAY, name="财务部预算偏差率",
+        parent=version.indicator,
+    )  # fmt: skip
+    # a department form with an item outside the cascade, then linked
+    version_doc = scheme_save(actor=hr, text=SCHEME)
+    scheme_assign(actor=hr, scheme=version_doc.scheme, position=company.manager_position)
+    report = coverage()
+    assert report.company_indicators_not_cascaded == []
+    assert any(item == "预算执行偏差率" for _p, item in report.items_outside_the_cascade)
+    linked = SCHEME.replace(
+        "        source: 财务部\n", "        source: 财务部\n        indicator: X-F-01-FIN\n"
+    )
+    for name in ("部门管理", "内部控制管理"):
+        linked = linked.replace(
+            f"      - name: {name}\n", f"      - name: {name}\n        indicator: X-F-01-FIN\n"
+        )
+    scheme_save(actor=hr, text=linked)
+    report = coverage()
+    assert report.items_outside_the_cascade == []
+    assert report.green, report
+
+
+def test_the_smart_check(hr: Any) -> None:
+    version = indicator_save(actor=hr, code="X-C-01", effective_from=DAY, name="客户投诉次数")
+    lines = {line.letter: line for line in smart_check(version)}
+    assert not lines["S"].ok and lines["S"].missing == ["definition", "formula"]
+    assert not lines["R"].ok
+    full: IndicatorVersion = indicator_save(
+        actor=hr, code="X-C-01", effective_from=datetime.date(2026, 2, 1), name="客户投诉次数",
+        definition="有效客户投诉的次数", formula="投诉登记表中有效投诉的条数", data_source="客服部",
+        unit="次", statistical_period="月", polarity="lower",
+    )  # fmt: skip
+    clients = services.objective_save(actor=hr, code="C1", name="客户满意", perspective="customer")
+    services.indicator_link(actor=hr, indicator=full.indicator, objective=clients)
+    lines = {line.letter: line for line in smart_check(full)}
+    assert lines["S"].ok and lines["M"].ok and lines["R"].ok and lines["T"].ok
+    assert not lines["A"].ok  # no form uses it yet: no history
+
+
+def test_duties_from_the_pasted_job_description(hr: Any, company: SimpleNamespace) -> None:
+    text = """岗位职责：
+1、负责公司年度财务预算的编制，
+并监控执行；工作标准：预算偏差率≤5%
+2. 组织月度结账与报表编制
+工作标准：每月5日前完成
+（3）审核费用报销
+四、完成领导交办的其他工作"""
+    duties = services.duties_import(actor=hr, position=company.manager_position, text=text)
+    assert [(d.order, d.duty, d.standard) for d in duties] == [
+        (1, "岗位职责：", ""),
+        (2, "负责公司年度财务预算的编制，并监控执行", "预算偏差率≤5%"),
+        (3, "组织月度结账与报表编制", "每月5日前完成"),
+        (4, "审核费用报销", ""),
+        (5, "完成领导交办的其他工作", ""),
+    ]
+    with pytest.raises(ServiceError):
+        services.duties_import(actor=hr, position=company.manager_position, text="  \n ")
+    assert len(coverage().duties_unmeasured) == 5
+
+
+def test_the_pages_in_chinese(hr: Any, company: SimpleNamespace) -> None:
+    client = client_for(hr)
+    client.post("/strategy/", {"code": "F1", "name": "利润增长", "perspective": "financial"})
+    client.post("/strategy/", {"code": "C1", "name": "客户满意", "perspective": "customer"})
+    page = client.get("/strategy/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "战略地图" in page and "利润增长" in page and "<svg" in page
+    for url in ("/strategy/coverage/", "/strategy/policies/",
+                f"/strategy/positions/{company.manager_position.pk}/duties/"):  # fmt: skip
+        answer = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert answer.status_code == 200, url
+    assert client_for(company.manager.user).get("/strategy/").status_code == 404
