@@ -263,7 +263,14 @@ def _claim(job_id: int) -> Job | None:
 
 
 def _finish(job: Job, link: str, total: int | None) -> None:
-    """Inside the work's transaction: the job is done exactly when its work commits."""
+    """Inside the work's transaction: the job is done exactly when its work commits (a
+    job that is not `whole` commits its mark and audit event in a transaction of their
+    own, after its work)."""
+    with transaction.atomic():
+        _finish_marked(job, link, total)
+
+
+def _finish_marked(job: Job, link: str, total: int | None) -> None:
     counts = {"done": total, "total": total} if total is not None else {}
     Job.objects.filter(pk=job.pk).update(
         state=JobState.DONE,

@@ -8,7 +8,8 @@
    by WhiteNoise) and one `jixiao worker` start as processes of their own, on a free port;
 3. over HTTP: HR logs in through the login form, opens the annual cycle through the API
    (a background job: 202 and the job's address), follows the job until it is done, and
-   opens the page it links to; an employee logs in and opens a published result page.
+   opens the page it links to; publishes the cycle waiting for calibration (a job too);
+   an employee logs in and opens his result page in it.
 
 Exits 0 when every step passed, 1 otherwise (the servers' logs are then printed). The
 processes it started are always stopped, and the database dropped unless `--keep`.
@@ -40,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "jixiao-demo"  # the demo company's logins (jixiao/demo/company.py)
 ANNUAL_CYCLE = "TK-2026"  # the demo's draft cycle, opened here
-PUBLISHED_CYCLE = "TK-2026-09"  # a published cycle: an employee sees a result
+CALIBRATION_CYCLE = "TK-2026-10"  # waiting for calibration: published here, as a job
 JOB_TIMEOUT = 300.0  # seconds the opening job may take (a few seconds here)
 
 
@@ -259,6 +260,18 @@ def job_followed(browser: Browser, location: str, processes: Processes) -> dict[
     raise SmokeFailure(f"the job at {location} did not finish within {JOB_TIMEOUT:.0f} s")
 
 
+def cycle_moved(hr: Browser, code: str, to: str, processes: Processes) -> dict[str, Any]:
+    """Ask for a move that is a job (202 and its address), follow it to `done`."""
+    status, headers, text = hr.request("POST", f"/api/v1/cycles/{code}/transition", body={"to": to})
+    expect(status == 202, f"moving {code} to {to} answered {status}: {text[:500]}")
+    location = headers.get("Location", "")
+    expect(location.startswith("/api/v1/jobs/"), f"no job address in {headers}")
+    step(f"{code} → {to}: 202, job at {location}")
+    job = job_followed(hr, location, processes)
+    expect(job["state"] == "done", f"the job failed: {job['errors']}")
+    return job
+
+
 # -- the journey ------------------------------------------------------------------------
 def journey(base: str, processes: Processes) -> None:
     hr = Browser(base)
@@ -278,15 +291,7 @@ def journey(base: str, processes: Processes) -> None:
 
     hr.log_in("hr")
     step("hr logged in through the login form")
-    status, headers, text = hr.request(
-        "POST", f"/api/v1/cycles/{ANNUAL_CYCLE}/transition", body={"to": "targets"}
-    )
-    expect(status == 202, f"opening {ANNUAL_CYCLE} answered {status}: {text[:500]}")
-    location = headers.get("Location", "")
-    expect(location.startswith("/api/v1/jobs/"), f"no job address in {headers}")
-    step(f"opening {ANNUAL_CYCLE}: 202, job at {location}")
-    job = job_followed(hr, location, processes)
-    expect(job["state"] == "done", f"the job failed: {job['errors']}")
+    job = cycle_moved(hr, ANNUAL_CYCLE, "targets", processes)
     expect(job["done"] == job["total"] and (job["total"] or 0) > 0, f"job counts: {job}")
     status, _headers, text = hr.get(f"/api/v1/cycles/{ANNUAL_CYCLE}")
     expect(status == 200 and json.loads(text)["state"] == "targets", f"the cycle: {text[:300]}")
@@ -298,16 +303,22 @@ def journey(base: str, processes: Processes) -> None:
     expect(status == 200 and ANNUAL_CYCLE in page, f"the job's page {result_page}: {status}")
     step(f"job done: {appraisals} appraisals; its page {result_page} answers 200")
 
+    # publication is a job that commits in steps of its own (not `whole`)
+    cycle_moved(hr, CALIBRATION_CYCLE, "published", processes)
+    status, _headers, text = hr.get(f"/api/v1/cycles/{CALIBRATION_CYCLE}")
+    expect(status == 200 and json.loads(text)["state"] == "published", f"the cycle: {text[:300]}")
+    step(f"{CALIBRATION_CYCLE} published")
+
     employee = Browser(base)
     employee.log_in("liqiang")
-    status, _headers, text = employee.get(f"/api/v1/results?cycle={PUBLISHED_CYCLE}")
+    status, _headers, text = employee.get(f"/api/v1/results?cycle={CALIBRATION_CYCLE}")
     items = json.loads(text)["items"] if status == 200 else []
-    expect(len(items) == 1, f"liqiang's results in {PUBLISHED_CYCLE}: {status} {text[:300]}")
+    expect(len(items) == 1, f"liqiang's results in {CALIBRATION_CYCLE}: {status} {text[:300]}")
     mine = items[0]
     status, _headers, page = employee.get(f"/appraisals/{mine['appraisal']}/result/")
     total = f"{mine['total']:g}" if isinstance(mine["total"], float) else str(mine["total"])
     expect(status == 200 and total in page, f"the result page answered {status}")
-    step(f"liqiang sees his {PUBLISHED_CYCLE} result page: total {total}, grade {mine['grade']}")
+    step(f"liqiang sees his {CALIBRATION_CYCLE} result page: total {total}, grade {mine['grade']}")
 
 
 @contextmanager
