@@ -8,6 +8,7 @@ EXAMPLES := ../shared/spec/examples
 MANAGE := $(BIN)/python manage.py
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/jixiao
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/jixiao_bench
+BENCH_WEB_URL ?= postgres://postgres@127.0.0.1:5432/jixiao_bench_web
 EMPLOYEES ?= 10000
 HOST_PORT ?= 127.0.0.1:8000
 
@@ -83,7 +84,10 @@ bench-company: $(STAMP) ## build a company of EMPLOYEES (10000) in BENCH_URL (em
 	DATABASE_URL=$(BENCH_URL) DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only} $(MANAGE) bench_company --employees $(EMPLOYEES) --seed 1 --replace
 	DATABASE_URL=$(BENCH_URL) DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only} $(MANAGE) bench_pages
 
+bench-web: $(STAMP) ## serve a company of EMPLOYEES (BENCH_WEB_URL: reused, or built) with gunicorn and a worker; time each role's pages at 1-20 clients and the jobs
+	$(BIN)/python bench/web.py --database-url $(BENCH_WEB_URL) --employees $(EMPLOYEES)
+
 clean: ## remove the virtual environment and generated files (the demo database too)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps bench-spreadsheet bench-company clean
+.PHONY: help install demo demo-engine test test-postgres e2e screenshots api-fuzz check format messages bench bench-import bench-caps bench-spreadsheet bench-company bench-web clean
