@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.appraisals.models import Appraisal, Cycle, Result, Stage
 from jixiao.appraisals.models.results import Review
@@ -221,11 +222,11 @@ FLAG_WORDS = {
     "review": _("awaiting review"),
     "calibrated": _("calibrated"),
 }
-ATTRIBUTE_WORDS = {
-    "department": _("department"),
-    "unit": _("unit"),
-    "position": _("position"),
-    "level": _("level"),
+ATTRIBUTE_WORDS = {  # an appraisee's attributes a group is formed by
+    "department": pgettext_lazy("attribute", "department"),
+    "unit": pgettext_lazy("attribute", "unit"),
+    "position": pgettext_lazy("attribute", "position"),
+    "level": pgettext_lazy("attribute", "level"),
 }
 
 
@@ -302,7 +303,9 @@ class Group:
     @property
     def rows(self) -> list[tuple[str, int, float | None]]:
         """(grade, count, expected by the quotas) per grade."""
-        expected = self.expected or [None] * len(self.grades)
+        expected: list[float | None] = [None] * len(self.grades)
+        if self.expected is not None:
+            expected = list(self.expected)
         return list(zip(self.grades, self.counts, expected, strict=True))
 
     @property

@@ -294,7 +294,7 @@ def population_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         problems = [
-            f"{form.fields[name].label}: {' '.join(errors)}"
+            f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}"
             for name, errors in form.errors.items()
             if name in form.fields
         ]
