@@ -132,3 +132,10 @@ def test_the_overview_counts_completion_overdue_work_by_unit_and_appeals(
     waiting = page.split('id="appeals-waiting"')[1].split("</div></div>")[0]
     assert '<div class="stat">1</div>' in waiting
     assert 'id="overdue-units"' not in page  # published: nothing is overdue any more
+
+
+def test_the_organisation_is_searched_by_unit_name_or_code(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    page = signed_in(hr).get("/hr/organisation/", {"q": "prd"}).content.decode()
+    assert "生产部" in page and "一车间" in page and "财务部" not in page

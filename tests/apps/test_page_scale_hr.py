@@ -37,6 +37,7 @@ def _pages(world: World) -> dict[str, Measure]:
         "comparison": measure(hr, reverse("hr:cycle_analysis", args=[current])),
         "audit log": measure(hr, reverse("hr:audit_list")),
         "employees": measure(hr, reverse("hr:employee_list")),
+        "organisation": measure(hr, reverse("hr:organisation")),
     }
 
 
@@ -61,6 +62,7 @@ PAGES = [
     "comparison",
     "audit log",
     "employees",
+    "organisation",
 ]
 
 

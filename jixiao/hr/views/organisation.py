@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,13 +46,21 @@ def _tree(units: list[Unit]) -> list[tuple[int, Unit]]:
 @hr_page
 def organisation(request: HttpRequest) -> HttpResponse:
     units = list(unit_list(visible_to=request.user).select_related("parent"))
-    counts: dict[int, int] = {}
-    for unit_id in Employee.objects.filter(leave_date__isnull=True).values_list(
-        "unit_id", flat=True
-    ):
-        counts[unit_id] = counts.get(unit_id, 0) + 1
-    rows = [(depth, unit, counts.get(unit.pk, 0)) for depth, unit in _tree(units)]
-    context = {"rows": rows, "can_change": can_change(request.user)}
+    counts = dict(
+        Employee.objects.filter(leave_date__isnull=True)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("unit_id", "n")
+    )
+    tree = listing(
+        request,
+        [(depth, unit, counts.get(unit.pk, 0)) for depth, unit in _tree(units)],
+        matches=lambda row, text: all(
+            word in row[1].name or word.lower() in row[1].code.lower() for word in text.split()
+        ),
+    )
+    context = {"listing": tree, "rows": tree.rows, "can_change": can_change(request.user)}
     return render(request, "hr/organisation.html", context)
 
 
