@@ -250,14 +250,16 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
             builder.period = normalize_period(period)
         except ValueError as exc:
             problems.append(Problem((), str(exc), None, file))
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    first = text.find("\n")  # the header from its line: no copy of a large file's text
+    header = next(csv.reader([text[: first + 1] if first >= 0 else text]), None)
     if header is None or tuple(h.strip().lower() for h in header) != CSV_HEADER:
         raise FactsError([Problem((), f"the first row must be {','.join(CSV_HEADER)}", 1, file)])
     if not problems:
         bulk = read_bulk(text, builder.period)  # None: a problem to name, row by row below
         if bulk is not None:
             return FactsFile(periods=[bulk], file=file)
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)  # the header, checked above
     events: dict[tuple[int, str, str], tuple[list[str], int]] = {}
     rows: dict[str, int] = {}
     records = list(reader)
