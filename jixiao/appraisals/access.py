@@ -110,14 +110,15 @@ def _managers(appraisals: Sequence[Appraisal]) -> dict[int, tuple[int | None, in
 
 def appraisals_related_to(user: Any) -> QuerySet[Appraisal]:
     """The appraisals in which the user stands as appraisee, supervisor or skip-level
-    (the query form of `relations()` without HR and the committee)."""
+    (the query form of `relations()` without HR and the committee): a part of
+    `appraisals_visible_to(user)` found without walking the whole subtree."""
     me = employee_of(user)
     if me is None:
         return Appraisal.objects.none()
     related = Q(employee=me)  # oneself
     related |= Q(employee__supervisor=me)  # one's direct reports
     related |= Q(employee__supervisor__supervisor=me)  # their reports (skip-level)
-    return Appraisal.objects.filter(related)
+    return Appraisal.objects.filter(related).exclude(cycle__state=CycleState.DRAFT)
 
 
 def cycles_visible_to(user: Any) -> QuerySet[Cycle]:

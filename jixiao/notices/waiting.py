@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,12 +19,11 @@ from jixiao.appraisals.access import (
     appeals_decidable_by,
     appeals_visible_to,
     appraisals_related_to,
-    appraisals_visible_to,
     owned_sources,
     relations_by_appraisal,
     target_change_requests_visible_to,
 )
-from jixiao.appraisals.models import Appraisal, Stage, StageDeadline
+from jixiao.appraisals.models import Appraisal, Stage, StageDeadline, TargetChangeRequest
 from jixiao.appraisals.scoring import items_info, lowest_grade
 from jixiao.appraisals.workflow import (
     APPRAISEE,
@@ -105,6 +104,20 @@ def _deadlines(appraisals: Iterable[Appraisal]) -> dict[tuple[int, str], datetim
     return {(row.cycle_id, row.stage): row.due for row in rows}
 
 
+# what an entry shows and is found by (an appraisal's other columns stay unread)
+ENTRY_FIELDS = (
+    "cycle__name",
+    "employee__name",
+    "employee__number",
+    "employee__supervisor_id",
+    "unit__name",
+    "unit__code",
+    "state",
+    "attributes",
+    "scheme_version_id",
+)
+
+
 def _words(appraisal: Appraisal) -> str:
     """What a person may search an entry by: name, 工号, department, cycle."""
     appraisee = appraisal.employee or appraisal.unit
@@ -129,10 +142,18 @@ def _appraisal_work(user: Any) -> list[Waiting]:
     of queries whatever the size of their team."""
     found: list[Waiting] = []
     running = (
-        appraisals_visible_to(user)
-        .filter(pk__in=appraisals_related_to(user).values("pk"))
+        appraisals_related_to(user)  # all of them within appraisals_visible_to(user)
         .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
-        .select_related("cycle", "employee", "unit", "interview", "improvement_plan", "result")
+        .select_related("cycle", "employee", "unit")
+        .only(*ENTRY_FIELDS, "targets_set_at")
+        # what the steps after publication need, without loading the rows (a result's
+        # traces are large): the interview and its acknowledgement, the plan, the grade
+        .annotate(
+            interview_pk=F("interview__pk"),
+            interview_acknowledged_at=F("interview__acknowledged_at"),
+            plan_pk=F("improvement_plan__pk"),
+            result_grade=F("result__grade"),
+        )
     )
     appraisals = [a for a in running if a.employee_id is not None]
     due = _deadlines(appraisals)
@@ -190,36 +211,42 @@ def _after_publication(
     lowest: dict[int, str | None],
 ) -> list[Waiting]:
     found: list[Waiting] = []
-    interview = getattr(appraisal, "interview", None)
+    held = appraisal.interview_pk is not None  # type: ignore[attr-defined]
+    acknowledged = appraisal.interview_acknowledged_at is not None  # type: ignore[attr-defined]
     deadline = due.get((appraisal.cycle_id, Stage.INTERVIEW))
-    if SUPERVISOR in standing and interview is None:
+    if SUPERVISOR in standing and not held:
         found.append(_entry("interviews", appraisal, "portal:appraisal_interview", deadline))
     if SUPERVISOR in standing and _needs_plan(appraisal, lowest):
         found.append(_entry("improvement_plans", appraisal, "portal:appraisal_interview", deadline))
-    if APPRAISEE in standing and interview is not None and interview.acknowledged_at is None:
+    if APPRAISEE in standing and held and not acknowledged:
         view = "portal:appraisal_interview"
         found.append(_entry("interviews_to_acknowledge", appraisal, view, deadline))
     return found
 
 
 def _needs_plan(appraisal: Appraisal, lowest: dict[int, str | None]) -> bool:
-    if hasattr(appraisal, "improvement_plan"):
+    if appraisal.plan_pk is not None:  # type: ignore[attr-defined]
         return False
-    result = getattr(appraisal, "result", None)
-    if result is None or not result.grade:
+    grade = appraisal.result_grade  # type: ignore[attr-defined]
+    if not grade:
         return False
-    return result.grade == lowest.get(appraisal.scheme_version_id)
+    return bool(grade == lowest.get(appraisal.scheme_version_id))
 
 
 def _target_changes(user: Any) -> list[Waiting]:
     found = []
-    pending = list(
-        target_change_requests_visible_to(user)
-        .filter(state=ChangeRequestState.PENDING)
-        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
+    if roles.is_hr(user):
+        pending = target_change_requests_visible_to(user)
+    else:  # the appraisee and the managers above them: a part of what they may see
+        related = appraisals_related_to(user).values("pk")
+        pending = TargetChangeRequest.objects.filter(appraisal__in=related)
+    requests = list(
+        pending.filter(state=ChangeRequestState.PENDING).select_related(
+            "appraisal__cycle", "appraisal__employee", "appraisal__unit"
+        )
     )
-    standing_by_appraisal = relations_by_appraisal(user, [r.appraisal for r in pending])
-    for request in pending:
+    standing_by_appraisal = relations_by_appraisal(user, [r.appraisal for r in requests])
+    for request in requests:
         standing = standing_by_appraisal[request.appraisal_id]
         if request.requested_by_id == user.pk:
             continue
