@@ -208,7 +208,19 @@ def _rollup_source_changed(event: AuditEvent) -> list[Tell]:
     return [Tell("rollup_changed", text, url, users=_hr())]
 
 
+def _ahp_started(event: AuditEvent) -> list[Tell]:
+    """Experts invited to weigh a form by pairwise comparison (jixiao.strategy.ahp)."""
+    names = (event.after or {}).get("experts") or []
+    users = set(User.objects.filter(username__in=names).values_list("pk", flat=True))
+    text = _("You are asked to compare the criteria of %(target)s two by two") % {
+        "target": event.target_repr
+    }
+    url = reverse("strategy:ahp_answer", args=[event.target_id])
+    return [Tell("ahp", text, url, users=users)]
+
+
 RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
+    "ahp.started": _ahp_started,
     "appeal.filed": _appeal_filed,
     "appeal.accepted": _appeal_moved(lambda: _("Your appeal on %(cycle)s was accepted")),
     "appeal.rejected": _appeal_moved(lambda: _("Your appeal on %(cycle)s was rejected")),
@@ -221,6 +233,7 @@ RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
 }
 
 KINDS = {
+    "ahp": _lazy("weights to judge (AHP)"),
     "appeal_filed": _lazy("appeals filed (HR, managers)"),
     "appeal_answered": _lazy("answers to my appeals"),
     "targets_signed": _lazy("targets to acknowledge"),

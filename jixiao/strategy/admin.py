@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from jixiao.core.admin import ReadOnlyAdmin
-from jixiao.strategy.models import Cause, Duty, Objective, SuccessFactor, TierPolicy
+from jixiao.strategy.models import (
+    AhpAnswer,
+    AhpSession,
+    Cause,
+    Duty,
+    Objective,
+    SuccessFactor,
+    TierPolicy,
+)
 
 
 @admin.register(Objective)
@@ -32,3 +40,13 @@ class DutyAdmin(ReadOnlyAdmin):
 @admin.register(TierPolicy)
 class TierPolicyAdmin(ReadOnlyAdmin):
     list_display = ("tier", "max_items", "min_weight", "min_gap", "kpi_share", "max_work_goals")
+
+
+@admin.register(AhpSession)
+class AhpSessionAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "section", "aggregate", "trim", "applied_version", "created_at")
+
+
+@admin.register(AhpAnswer)
+class AhpAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("session", "expert", "answered_at")

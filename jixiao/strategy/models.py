@@ -143,3 +143,81 @@ class TierPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_tier_display()
+
+
+class AhpAggregate(models.TextChoices):
+    GEOMETRIC = "geometric", _("geometric mean (Saaty)")
+    ARITHMETIC = "arithmetic", _("arithmetic mean (as Excel forms do)")
+
+
+class AhpSession(TimestampedModel):
+    """Weights by the analytic hierarchy process (层次分析法, scheme-language §16) for
+    one part of a form — a section's items, or the form's top-level sections —
+    from the pairwise judgements of invited experts."""
+
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.CharField(
+        _("section"),
+        max_length=300,
+        blank=True,
+        help_text=_("the section whose items are weighed (names joined by ›); empty: the sections"),
+    )
+    names = models.JSONField(_("criteria"))
+    aggregate = models.CharField(
+        _("how judgements are combined"),
+        max_length=20,
+        choices=AhpAggregate.choices,
+        default=AhpAggregate.GEOMETRIC,
+    )
+    trim = models.PositiveSmallIntegerField(
+        _("judgements dropped at each end"),
+        default=0,
+        help_text=_("with at least 2 × trim + 1 experts, the highest and lowest of each pair"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    applied_version = models.ForeignKey(
+        "schemes.SchemeVersion",
+        verbose_name=_("applied as version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("AHP weighting")
+        verbose_name_plural = _("AHP weightings")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.section}".strip()
+
+
+class AhpAnswer(TimestampedModel):
+    """One invited expert's judgements: {"i-j": a_ij} for each pair i < j."""
+
+    session = models.ForeignKey(
+        AhpSession,
+        verbose_name=_("AHP weighting"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    expert = models.ForeignKey(
+        "accounts.User", verbose_name=_("expert"), on_delete=models.PROTECT, related_name="+"
+    )
+    judgements = models.JSONField(_("judgements"), default=dict, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expert's judgements")
+        verbose_name_plural = _("experts' judgements")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "expert"], name="strategy_one_answer_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.expert}"

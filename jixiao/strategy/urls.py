@@ -14,4 +14,7 @@ urlpatterns = [
     path("coverage/", views.coverage_report, name="coverage"),
     path("policies/", views.policies, name="policies"),
     path("positions/<int:pk>/duties/", views.position_duties, name="duties"),
+    path("ahp/", views.ahp_list, name="ahp_list"),
+    path("ahp/<int:pk>/", views.ahp_detail, name="ahp"),
+    path("ahp/<int:pk>/answer/", views.ahp_answer, name="ahp_answer"),
 ]

@@ -13,13 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from jixiao.core import roles
 from jixiao.core.errors import ServiceError
 from jixiao.indicators.models import Indicator, Perspective
 from jixiao.organization.models import Position, Tier
-from jixiao.strategy import services
-from jixiao.strategy.models import Bone, Cause, Duty, Objective
+from jixiao.schemes.models import Scheme
+from jixiao.strategy import ahp, services
+from jixiao.strategy.models import AhpAggregate, AhpSession, Bone, Cause, Duty, Objective
 from jixiao.strategy.selectors import coverage, tier_policy
 
 View = Callable[..., HttpResponse]
@@ -216,3 +218,103 @@ def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("strategy:duties", pk=position.pk)
     duties = position.duties.prefetch_related("indicators")
     return render(request, "strategy/duties.html", {"position": position, "duties": duties})
+
+
+# -- the AHP workbench ---------------------------------------------------------------
+@strategy_page
+def ahp_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        scheme = get_object_or_404(Scheme, code=request.POST.get("scheme", ""))
+        try:
+            trim = int(request.POST.get("trim", "0") or 0)
+        except ValueError as error:
+            raise ServiceError(_("give every figure as a number")) from error
+        session = ahp.ahp_start(
+            actor=request.user,
+            scheme=scheme,
+            section=request.POST.get("section", ""),
+            experts=request.POST.get("experts", "").replace("，", " ").replace(",", " ").split(),
+            aggregate=request.POST.get("aggregate", "geometric"),
+            trim=trim,
+        )
+        return redirect("strategy:ahp", pk=session.pk)
+    chosen = Scheme.objects.filter(code=request.GET.get("scheme", "")).first()
+    return render(
+        request,
+        "strategy/ahp_list.html",
+        {
+            "sessions": AhpSession.objects.select_related("scheme", "applied_version")[:50],
+            "schemes": Scheme.objects.order_by("code"),
+            "chosen": chosen,
+            "sections": ahp.sections_of(chosen) if chosen else [],
+            "aggregates": AhpAggregate.choices,
+        },
+    )
+
+
+@strategy_page
+def ahp_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(AhpSession.objects.select_related("scheme"), pk=pk)
+    if request.method == "POST":
+        version = ahp.ahp_apply(
+            session=session, actor=request.user, comment=request.POST.get("comment", "")
+        )
+        messages.success(
+            request,
+            _("The weights are in version %(number)s of %(scheme)s.")
+            % {"number": version.number, "scheme": session.scheme},
+        )
+        return redirect("strategy:ahp", pk=session.pk)
+    outcome = ahp.ahp_outcome(session)
+    rows = []
+    if outcome is not None:
+        weights = outcome.result.weights
+        rows = [
+            {"name": n, "weight": f"{w:.2%}"} for n, w in zip(session.names, weights, strict=True)
+        ]
+    return render(
+        request,
+        "strategy/ahp_detail.html",
+        {
+            "session": session,
+            "answers": session.answers.select_related("expert"),
+            "outcome": outcome,
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ahp_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """An invited expert's phone-friendly form: one choice per pair, in words."""
+    session = get_object_or_404(AhpSession, pk=pk)
+    answer = session.answers.filter(expert_id=request.user.pk).first()
+    if answer is None:
+        raise Http404
+    if request.method == "POST":
+        judgements = {
+            f"{i}-{j}": request.POST.get(f"pair-{i}-{j}", "") for i, j, _a, _b in ahp.pairs(session)
+        }
+        try:
+            ahp.ahp_answer(session=session, actor=request.user, judgements=judgements)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: your judgements are saved."))
+            return redirect("strategy:ahp_answer", pk=session.pk)
+    given = answer.judgements or {}
+    scale = [(value, label) for value, label in ahp.SCALE]
+    return render(
+        request,
+        "strategy/ahp_answer.html",
+        {
+            "session": session,
+            "answer": answer,
+            "pairs": [
+                {"key": f"{i}-{j}", "a": a, "b": b, "given": given.get(f"{i}-{j}", "1")}
+                for i, j, a, b in ahp.pairs(session)
+            ],
+            "scale": scale,
+        },
+    )
