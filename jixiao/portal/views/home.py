@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,9 +27,7 @@ from jixiao.organization.models import Employee
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     me = employee_of(user)
-    # one's own appraisals (a part of appraisal_list(visible_to=user), found without
-    # walking a manager's whole subtree)
-    mine = appraisals_related_to(user).filter(employee=me).select_related("cycle") if me else None
+    mine = _own_appraisals(user, me)
     groups = waiting_for(user)
     return render(
         request,
@@ -37,10 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "employee": me,
             "groups": groups,
             "waiting_total": sum(group.count for group in groups),
-            # the last six, oldest first
-            "my_appraisals": (
-                list(mine.order_by("-cycle__start", "-pk")[:6])[::-1] if mine is not None else []
-            ),
+            "my_appraisals": mine,
             "has_team": bool(me and Employee.objects.filter(supervisor=me).exists()),
             "is_data_owner": bool(me and owned_sources(me)),
             "notices": notices_visible_to(user).filter(read_at__isnull=True)[:10],
@@ -50,6 +46,24 @@ def home(request: HttpRequest) -> HttpResponse:
             ).order_by("-start"),
         },
     )
+
+
+def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
+    """One's last six appraisals, oldest first, each with its result when one may read
+    it; a provider's contact: the provider's (oneself's are a part of
+    appraisal_list(visible_to=user), found without walking a manager's subtree)."""
+    if me is None:
+        return []
+    if me.unit.is_provider:
+        found = appraisal_list(visible_to=user).filter(unit=me.unit)
+    else:
+        found = appraisals_related_to(user).filter(employee=me).select_related("cycle")
+    last = list(found.order_by("-cycle__start", "-pk")[:6])[::-1]
+    results = results_visible_to(user).filter(appraisal__in=[a.pk for a in last])
+    by_appraisal = {result.appraisal_id: result for result in results}
+    for appraisal in last:
+        appraisal.visible_result = by_appraisal.get(appraisal.pk)  # type: ignore[attr-defined]
+    return last
 
 
 @login_required
