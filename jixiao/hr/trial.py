@@ -15,6 +15,7 @@ from jixiao.appraisals.models.results import engine_language
 from jixiao.hr.familiar import rule_label
 from jixiao.scoring import FactsError, facts_from_data, score
 from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring.describe import item_labels, name_of, rater_name
 from jixiao.scoring.model import Item
 from jixiao.scoring.wording import language
 
@@ -47,18 +48,23 @@ def _levels(item: Item) -> tuple[str, ...]:
 
 
 def item_fields(scheme: EngineScheme, item: Item) -> ItemFields:
+    """The boxes of one item; inputs and events shown by what people call them
+    (the item's `labels`), raters by their role in words."""
     found = ItemFields(item.code, item.name, rule_label(item.rule.kind))
+    labels = item_labels(item)
     events = item.rule.event_names()
     names: set[str] = set()
     for expression in (item.measure, *item.rule.expressions()):
         if expression is not None:
             names |= set(expression.names)
     for name in sorted(names - events):
-        found.fields.append(Field(f"in|{item.code}|{name}", name, hint=_("input")))
+        found.fields.append(Field(f"in|{item.code}|{name}", name_of(name, labels), hint=_("input")))
     if item.measure is None and item.rule.needs_value:
         found.fields.append(Field(f"v|{item.code}", _("value"), hint=_("e.g. 0.97 or 97%")))
     for name in sorted(events):
-        found.fields.append(Field(f"ev|{item.code}|{name}", name, hint=_("occurrences")))
+        found.fields.append(
+            Field(f"ev|{item.code}|{name}", name_of(name, labels), hint=_("occurrences"))
+        )
     if item.rule.takes_ratings():
         levels = _levels(item)
         kind, choices = ("select", ("", *levels)) if levels else ("number", ())
@@ -66,13 +72,24 @@ def item_fields(scheme: EngineScheme, item: Item) -> ItemFields:
         if types:
             for role in types:
                 found.fields.append(
-                    Field(f"r|{item.code}|{role}", role, kind, choices, hint=_("rating"))
+                    Field(
+                        f"r|{item.code}|{role}",
+                        _rater(role, labels),
+                        kind,
+                        choices,
+                        hint=_("rating"),
+                    )
                 )
         elif item.rule.kind == "direct":
             found.fields.append(Field(f"s|{item.code}", _("score"), hint=_("score")))
         elif not item.rule.needs_value:
             found.fields.append(Field(f"v|{item.code}", _("level"), kind, choices))
     return found
+
+
+def _rater(role: str, labels: Mapping[str, str]) -> str:
+    with language(engine_language(get_language() or "")):
+        return rater_name(role, labels)
 
 
 def adjustment_fields(scheme: EngineScheme) -> list[Field]:

@@ -61,12 +61,22 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "scheme": scheme,
         "version": version,
+        "warnings": _warnings(version),
         "rows": form_rows(parsed, version.text),
         "engine": parsed,
         "versions": scheme.versions.order_by("-number").select_related("created_by"),
         "can_change": can_change(request.user),
     }
     return render(request, "hr/scheme_detail.html", context)
+
+
+def _warnings(version: SchemeVersion) -> list[Problem]:
+    """The version's design warnings in the reader's language (those stored with the
+    version are in the language of whoever saved it)."""
+    try:
+        return list(scheme_check(version.text).warnings)
+    except SchemeInvalid:  # a version saved before a stricter check: its stored warnings
+        return []
 
 
 # -- the editor -------------------------------------------------------------------
