@@ -15,7 +15,7 @@ from django.db import transaction
 from jixiao.accounts.models import User
 from jixiao.accounts.services import user_create
 from jixiao.appraisals.models import Cycle
-from jixiao.demo import company, cycles, history
+from jixiao.demo import company, cycles, history, strategy
 from jixiao.demo.indicators import INDICATORS
 from jixiao.demo.positions import POSITIONS
 from jixiao.indicators.models import Indicator
@@ -50,6 +50,7 @@ def load(say: Say) -> Cycle:
         _organisation(hr, say)
         _dictionary(hr, say)
         _schemes(hr, say)
+        strategy.load(hr, say)
         for month in history.EARLIER:  # oldest first: August is closed when October opens
             earlier = cycles.monthly_cycle(hr, say, month)
             cycles.record_facts(earlier, hr, say, month)

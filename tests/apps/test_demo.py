@@ -248,3 +248,25 @@ def test_the_months_before_october_published_closed_and_their_history() -> None:
     runs = score_periods(engine_scheme(provider[-1].scheme_version), facts_from_data(series))
     assert [run.result(0)["outcomes"] for run in runs] == outcomes
     assert [run.result(0)["total"] for run in runs] == [r.data["total"] for r in provider]
+
+
+def test_the_demo_strategy_map_its_factors_and_duties() -> None:
+    from jixiao.strategy.models import Duty, Objective, SuccessFactor
+    from jixiao.strategy.selectors import coverage
+
+    load()
+    assert Objective.objects.count() == 6
+    assert set(Objective.objects.values_list("perspective", flat=True)) == {
+        "financial",
+        "customer",
+        "internal",
+        "learning",
+    }
+    growth = Objective.objects.get(code="S-F1")
+    assert set(growth.caused_by.values_list("code", flat=True)) == {"S-C1", "S-F2"}
+    assert SuccessFactor.objects.count() == 2
+    duties = list(Duty.objects.filter(position__code="FIN-MGR"))
+    assert len(duties) == 4 and duties[0].standard == "部门预算偏差率不超过5%"
+    report = coverage()
+    assert report.objectives_without_indicators == []
+    assert report.factors_without_indicators == []
