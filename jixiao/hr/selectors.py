@@ -348,19 +348,16 @@ def _text(name: str) -> Cast:
     return Cast(name, TextField())
 
 
-def results_awaiting_review(cycle: Cycle, *, limit: int = 20) -> tuple[int, list[Result]]:
-    """How many of the cycle's calibrated results await the committee's review, and
-    the first `limit` of them."""
-    found = _people_results(cycle).filter(needs_review=True)
-    count = found.count()
-    if not count:
-        return 0, []
-    first = (
-        found.only("pk", "scheme_version_id", "appraisal")
+def results_awaiting_review(cycle: Cycle, *, limit: int = 20) -> list[Result]:
+    """The first `limit` of the cycle's calibrated results awaiting the committee's
+    review (how many there are: the groups' `awaiting`)."""
+    return list(
+        _people_results(cycle)
+        .filter(needs_review=True)
+        .only("pk", "scheme_version_id", "appraisal")
         .select_related("appraisal__employee", "appraisal__unit")
-        .order_by("appraisal_id")
+        .order_by("appraisal_id")[:limit]
     )
-    return count, list(first[:limit])
 
 
 def calibration_groups(cycle: Cycle) -> list[Group]:

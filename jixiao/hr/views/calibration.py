@@ -86,7 +86,8 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         )
         members = group_members(group, results_in_order(list(rows.rows)))
     may_calibrate = can_calibrate(request.user, cycle)
-    awaiting_count, awaiting = results_awaiting_review(cycle)
+    awaiting_count = sum(g.awaiting for g in groups)
+    awaiting = results_awaiting_review(cycle) if awaiting_count else []
     in_calibration = cycle.state == CycleState.CALIBRATION
     context = {
         "cycle": cycle,
