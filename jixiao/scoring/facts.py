@@ -73,6 +73,15 @@ def fact_column(values: ObjArray, numbers: FloatArray | None = None) -> ObjArray
     return column
 
 
+def no_facts(n: int) -> ObjArray:
+    """A facts column where nobody has a fact (None, NaN, no text), made without looking."""
+    column = fact_column(np.full(n, None, dtype=object), np.full(n, np.nan))
+    mask = np.zeros(n, dtype=bool)
+    mask.flags.writeable = False
+    column.words = mask  # type: ignore[attr-defined]
+    return column
+
+
 def words(values: ObjArray) -> npt.NDArray[np.bool_]:
     """Where the values are text (level names, words), as a mask; a facts column keeps it."""
     found: npt.NDArray[np.bool_] | None = getattr(values, "words", None)

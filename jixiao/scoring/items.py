@@ -27,6 +27,7 @@ from jixiao.scoring.facts import (
     ObjArray,
     fact_column,
     floats,
+    no_facts,
     words,
 )
 from jixiao.scoring.history import history_lists
@@ -168,7 +169,7 @@ def _score(
     _every_name(env, (*rule.expressions(), *([item.measure] if item.measure else [])), n)
     lists = _Occurrences(events, inputs)
 
-    raw_value = own.value if own.value is not None else np.full(n, None, dtype=object)
+    raw_value = own.value if own.value is not None else no_facts(n)
     score_fact = floats(own.score) if own.score is not None else np.full(n, np.nan)
     errors: dict[int, str] = {}
     source = "value"
