@@ -118,10 +118,26 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _edit(request, form, title=title, back="/hr/organisation/", save=save)
 
 
+POSITION_SORTS = (
+    Sort("code", _l("code"), ("code",)),
+    Sort("title", _l("title"), ("title", "code")),
+    Sort("unit", _l("unit"), ("unit__code", "code")),
+)
+
+
 @hr_page
 def position_list(request: HttpRequest) -> HttpResponse:
-    positions = Position.objects.select_related("unit", "default_scheme").order_by("code")
-    context = {"positions": positions, "can_change": can_change(request.user)}
+    positions = listing(
+        request,
+        Position.objects.select_related("unit", "default_scheme").order_by("code"),
+        search=("code", "title", "unit__name"),
+        sorts=POSITION_SORTS,
+    )
+    context = {
+        "listing": positions,
+        "positions": positions.rows,
+        "can_change": can_change(request.user),
+    }
     return render(request, "hr/position_list.html", context)
 
 
