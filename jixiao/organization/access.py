@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from jixiao.core import roles
@@ -21,16 +22,19 @@ def employee_of(user: Any) -> Employee | None:
 
 
 def subordinate_ids(employee: Employee) -> set[int]:
-    """Everyone below `employee` in the supervisor tree (direct and indirect reports)."""
-    found: set[int] = set()
-    frontier = {employee.pk}
-    while frontier:
-        below = set(
-            Employee.objects.filter(supervisor_id__in=frontier).values_list("pk", flat=True)
+    """Everyone below `employee` in the supervisor tree (direct and indirect reports),
+    in one query however deep and wide the tree (a recursive query; UNION stops at a
+    cycle)."""
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE below(id) AS ("
+            f" SELECT id FROM {table} WHERE supervisor_id = %s"
+            f" UNION SELECT e.id FROM {table} e JOIN below b ON e.supervisor_id = b.id"
+            f") SELECT id FROM below",
+            [employee.pk],
         )
-        frontier = below - found
-        found |= frontier
-    return found
+        return {row[0] for row in cursor.fetchall()}
 
 
 def can_manage_organization(user: Any) -> bool:
