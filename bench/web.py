@@ -724,6 +724,20 @@ def table(figures: list[PageFigures]) -> str:
     return "\n".join(lines)
 
 
+def jobs_table(jobs: list[dict[str, Any]]) -> str:
+    lines = [
+        "| job | state | appraisals | in the worker (s) | request → done (s) | the request (ms) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for job in jobs:
+        lines.append(
+            f"| {job['job']} | {job['state']} | {job['total'] or '—'} |"
+            f" {job['job_seconds'] if job['job_seconds'] is not None else '—'} |"
+            f" {job['wall_seconds']} | {job['request_ms']} |"
+        )
+    return "\n".join(lines)
+
+
 def machine() -> str:
     load1, load5, load15 = os.getloadavg()
     return f"{os.cpu_count()} CPUs, load average {load1:.2f} {load5:.2f} {load15:.2f}"
@@ -787,6 +801,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         with served(jobs_env, log, workers) as base:
             report["jobs"] = jobs_measured(base, jobs_url, hr)
+        say("")
+        say(jobs_table(report["jobs"]))
+        say("")
     report["machine_after"] = machine()
     say(f"== done; {report['machine_after']}")
     if args.json:
