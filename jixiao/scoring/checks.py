@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from difflib import get_close_matches
 
 from jixiao.scoring.errors import Path, Problem
 from jixiao.scoring.history import check_list_uses
@@ -131,6 +132,44 @@ def _references(scheme: Scheme, reader: SchemeReader) -> None:
     if any(row.top is not None for row in scheme.grades) and not scheme.grades:
         reader.problem(("grades",), "grades with top need ranking")
     _rated_items(scheme.items, reader)
+    _outcome_references(scheme, reader, distributed or grades)
+
+
+def _outcome_references(scheme: Scheme, reader: SchemeReader, grades: list[str]) -> None:
+    """Label outcomes by normalized or grade, triggers reading an item (§12, v1.1)."""
+    for label in scheme.outcomes.labels:
+        if label.by == "normalized" and scheme.normalize is None:
+            reader.problem((*label.path, "by"), say("by normalized needs a normalize section"))
+        for grade in label.grades:
+            if grade not in grades:
+                reader.problem((*label.path, "table", grade), _not_one_of(grade, grades))
+    contract = scheme.outcomes.contract
+    codes = [item.code for item in scheme.items]
+    for index, trigger in enumerate(contract.triggers if contract else ()):
+        if trigger.item is not None and trigger.item not in codes:
+            path = ("outcomes", "contract", "triggers", index, "item")
+            near = get_close_matches(trigger.item, codes, n=1, cutoff=0.5)
+            reader.problem(
+                path,
+                say("no item {item!r}; did you mean {near!r}?", item=trigger.item, near=near[0])
+                if near
+                else say("no item {item!r}", item=trigger.item),
+            )
+
+
+def _not_one_of(grade: str, grades: list[str]) -> str:
+    near = get_close_matches(grade, grades, n=1, cutoff=0.5)
+    if near:
+        return say(
+            "{grade!r} is not a grade the scheme gives; did you mean {near!r}?",
+            grade=grade,
+            near=near[0],
+        )
+    return say(
+        "{grade!r} is not a grade the scheme gives ({grades})",
+        grade=grade,
+        grades=", ".join(grades) or say("none defined"),
+    )
 
 
 def _rated_items(items: tuple[Item, ...], reader: SchemeReader) -> None:

@@ -21,8 +21,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from jixiao.scoring.conditions import Condition
+from jixiao.scoring.contracts import Trigger
 from jixiao.scoring.expr import Expression
-from jixiao.scoring.model import Adjustment, EventCost, EventRule, Item, Raters, Scheme
+from jixiao.scoring.model import (
+    Adjustment,
+    EventCost,
+    EventRule,
+    Item,
+    LabelOutcome,
+    Raters,
+    Scheme,
+)
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.rules.base import Rule
 from jixiao.scoring.rules.deduct import AddRule, DeductRule
@@ -652,7 +661,64 @@ def describe_outcomes(scheme: Scheme) -> list[str]:
             [f"{condition_text(c)} → {_percent(v)}" for c, v in contract.fee_deduction], say(", ")
         )
         out.append(say("service fee deducted: {fees}", fees=fees))
+    if contract is not None and contract.reference_periods:
+        out.append(
+            say(
+                "the first {count} period(s) are for reference only",
+                count=contract.reference_periods,
+            )
+        )
+    out += [describe_trigger(trigger) for trigger in (contract.triggers if contract else ())]
+    out += [describe_label(label) for label in scheme.outcomes.labels]
     return out
+
+
+def describe_label(label: LabelOutcome) -> str:
+    """A label outcome (§12, v1.1): its table in words."""
+    if label.by == "grade":
+        rows = [say("{when}: {grade}", when=g, grade=text) for g, text in label.grades.items()]
+        return say(
+            "{name} by the grade: {rows}; other grades none", name=label.name, rows=joined(rows)
+        )
+    rows = [say("{when}: {grade}", when=condition_text(c), grade=text) for c, text in label.rows]
+    by = say("by the normalized total") if label.by == "normalized" else say("by the total")
+    return say("{name} {by}: {rows}; otherwise none", name=label.name, by=by, rows=joined(rows))
+
+
+def describe_trigger(trigger: Trigger) -> str:
+    """A contract trigger (§12): its condition or sum, and its window."""
+    condition = ""
+    if trigger.when is not None:
+        condition = trigger.when.text
+    elif trigger.failed_items is not None:
+        condition = say("items not met {condition}", condition=condition_text(trigger.failed_items))
+    name = trigger.name
+    if trigger.sum is not None:
+        text = say(
+            "{name}: {expression} adds up to {reaches} over the contract",
+            name=name,
+            expression=trigger.sum.text,
+            reaches=fmt(trigger.reaches or 0),
+        )
+    elif trigger.periods is not None:
+        text = say(
+            "{name}: {condition} in {count} periods in all",
+            name=name,
+            condition=condition,
+            count=trigger.periods,
+        )
+    elif trigger.consecutive > 1:
+        text = say(
+            "{name}: {condition} in {count} periods in a row",
+            name=name,
+            condition=condition,
+            count=trigger.consecutive,
+        )
+    else:
+        text = say("{name}: in any period where {condition}", name=name, condition=condition)
+    if trigger.item is not None:
+        text = say("{text} (with the facts of item {item})", text=text, item=trigger.item)
+    return text
 
 
 def describe_scheme(scheme: Scheme) -> list[str]:

@@ -9,7 +9,7 @@ every trace) only when it is asked for — in the language current then
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from jixiao.scoring.adjustments import AdjustmentColumn, AdjustmentState, apply_adjustments
+from jixiao.scoring.engine_contracts import label_trace, series_contracts
 from jixiao.scoring.facts import FactSet
 from jixiao.scoring.facts_io import FactsFile
 from jixiao.scoring.grading import Graded, grade_population
@@ -24,9 +25,8 @@ from jixiao.scoring.history import history_errors
 from jixiao.scoring.items import ItemColumn, appraisee_lists, numeric_inputs, score_items
 from jixiao.scoring.model import Scheme
 from jixiao.scoring.numbers import FloatArray, fmt, output_number
-from jixiao.scoring.population import contract_outcomes
 from jixiao.scoring.weights import effective_weights
-from jixiao.scoring.wording import message_of, render, say
+from jixiao.scoring.wording import render, say
 
 
 @dataclass
@@ -45,6 +45,7 @@ class ScoreRun:
     flags: dict[int, list[str]]
     warnings: list[str]
     contract: dict[int, dict[str, Any]] = field(default_factory=dict)
+    explained: dict[int, dict[str, Callable[[], str]]] = field(default_factory=dict)  # triggers
 
     @property
     def n(self) -> int:
@@ -67,11 +68,13 @@ class ScoreRun:
         outcomes: dict[str, Any] = {}
         for name, values in graded.outcomes.items():
             outcomes[name] = output_number(float(values[row])) if ok else None
+        for name, column in graded.labels.items():
+            outcomes[name] = column.label[row] if ok else None
         outcomes.update(self.contract.get(row, {}))
         flags = list(self.flags.get(row, []))
         if graded.quota_tie[row]:
             flags.append("quota_tie")
-        return {
+        shown = {
             "appraisee": facts.ids[row],
             "name": facts.names[row],
             "attributes": attributes,
@@ -92,6 +95,20 @@ class ScoreRun:
             "outcomes": outcomes,
             "errors": [render(message) for message in self.errors.get(row, [])],
         }
+        explained = self.outcome_traces(row) if ok else {}
+        if explained:  # only where a label outcome or a listed trigger has something to say
+            errors = shown.pop("errors")
+            shown["outcome_traces"] = explained
+            shown["errors"] = errors
+        return shown
+
+    def outcome_traces(self, row: int) -> dict[str, str]:
+        """Why each label outcome is what it is and why each listed trigger is
+        listed (the periods behind it), in the current language (§12, v1.1)."""
+        found = {name: label_trace(column, row) for name, column in self.graded.labels.items()}
+        for name, why in self.explained.get(row, {}).items():
+            found[name] = why()
+        return found
 
     def words(self, row: int) -> dict[str, Any]:
         """Only the words of one appraisee's result, in the current language: each
@@ -267,48 +284,5 @@ def score_periods(scheme: Scheme, facts_file: FactsFile) -> list[ScoreRun]:
     """Score every period of a facts file; contract outcomes run over the series."""
     runs = [score(scheme, facts) for facts in facts_file.periods]
     if scheme.outcomes.contract is not None:
-        _contracts(scheme, runs)
+        series_contracts(scheme, runs)
     return runs
-
-
-def _contracts(scheme: Scheme, runs: list[ScoreRun]) -> None:
-    contract = scheme.outcomes.contract
-    assert contract is not None
-    series: dict[str, list[tuple[int, int]]] = {}
-    for index, run in enumerate(runs):
-        for row, appraisee in enumerate(run.facts.ids):
-            series.setdefault(appraisee, []).append((index, row))
-    for places in series.values():
-        periods, totals, failed = [], [], []
-        since = None
-        for index, row in places:
-            run = runs[index]
-            periods.append(run.period or "")
-            ok = run.ok(row)
-            totals.append(float(run.total[row]) if ok else None)
-            failed.append(sum(1 for c in run.items if c.met[row] == 0) if ok else None)
-            raw_since = run.facts.attribute("since")[row]
-            since = since or (None if raw_since is None else str(raw_since))
-        try:
-            outcomes = contract_outcomes(
-                periods,
-                since,
-                totals,
-                failed,
-                contract.fee_deduction,
-                contract.reference_periods,
-                contract.triggers,
-            )
-        except ValueError as exc:
-            for index, row in places:
-                runs[index].errors.setdefault(row, []).append(
-                    say("contract: {problem}", problem=message_of(exc))
-                )
-            continue
-        for (index, row), outcome, failures in zip(places, outcomes, failed, strict=True):
-            runs[index].contract[row] = {
-                "fee_deduction": output_number(outcome.fee_deduction),
-                "reference_period": outcome.reference,
-                "failed_items": failures,
-                "triggers": list(outcome.triggers),
-            }

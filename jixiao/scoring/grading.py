@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jixiao.scoring.facts import FactSet, IntArray, ObjArray, floats
-from jixiao.scoring.model import GradeRow, Scheme
+from jixiao.scoring.model import GradeRow, LabelOutcome, Scheme
 from jixiao.scoring.numbers import FloatArray, round9
 from jixiao.scoring.population import (
     distribute,
@@ -25,6 +25,17 @@ EVERYONE = "all"  # without `within`, everyone is the group all=all (`groups: {a
 
 
 @dataclass
+class LabelColumn:
+    """One label outcome over everyone: the label (None: no row matched) and the
+    index of the row of the table that gave it (-1: none), for its trace."""
+
+    outcome: LabelOutcome
+    label: ObjArray
+    row: IntArray
+    value: FloatArray | ObjArray  # what the table read: the total, normalized or grade
+
+
+@dataclass
 class Graded:
     rank: IntArray
     ranked: IntArray
@@ -33,6 +44,7 @@ class Graded:
     normalized: FloatArray | None
     quota_tie: np.ndarray
     outcomes: dict[str, FloatArray] = field(default_factory=dict)
+    labels: dict[str, LabelColumn] = field(default_factory=dict)  # label outcomes (§12)
     errors: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -205,3 +217,28 @@ def _outcomes(
         )
         graded.outcomes["salary_step"] = step
         graded.outcomes["salary_grade"] = new
+    for outcome in scheme.outcomes.labels:
+        graded.labels[outcome.name] = label_column(outcome, total, graded)
+
+
+def label_column(outcome: LabelOutcome, total: FloatArray, graded: Graded) -> LabelColumn:
+    """A label outcome (§12, v1.1): the first row the total (or normalized total)
+    meets, or the grade's entry; None where nothing matches or nothing is graded."""
+    n = len(total)
+    label = np.full(n, None, dtype=object)
+    row = np.full(n, -1, dtype=np.int64)
+    if outcome.by == "grade":
+        for index, (grade, text) in enumerate(outcome.grades.items()):
+            hit = np.equal(graded.grade, grade)
+            label[hit], row[hit] = text, index
+        return LabelColumn(outcome, label, row, graded.grade)
+    values = total
+    if outcome.by == "normalized":
+        values = graded.normalized if graded.normalized is not None else np.full(n, np.nan)
+        values = np.where(np.isnan(total), np.nan, values)
+    open_ = ~np.isnan(values)
+    for index, (condition, text) in enumerate(outcome.rows):
+        hit = open_ & condition.test(values)
+        label[hit], row[hit] = text, index
+        open_ &= ~hit
+    return LabelColumn(outcome, label, row, values)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jixiao.scoring.conditions import Condition
+from jixiao.scoring.contracts import Trigger
 from jixiao.scoring.errors import Path, Problem
 from jixiao.scoring.expr import Expression
-from jixiao.scoring.population import Trigger
 
 if TYPE_CHECKING:
     from jixiao.scoring.rules.base import Rule
@@ -160,10 +160,24 @@ class ContractOutcome:
 
 
 @dataclass(frozen=True)
+class LabelOutcome:
+    """A label outcome (§12, v1.1): the total, normalized total or grade → a label.
+
+    `rows` (by total or normalized: the first matching row) or `grades` (by grade)."""
+
+    name: str
+    by: str  # total | normalized | grade
+    path: Path
+    rows: tuple[tuple[Condition, str], ...] = ()
+    grades: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Outcomes:
     pay: PayOutcome | None = None
     salary: SalaryOutcome | None = None
     contract: ContractOutcome | None = None
+    labels: tuple[LabelOutcome, ...] = ()
 
 
 @dataclass(frozen=True)

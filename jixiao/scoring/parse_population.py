@@ -4,15 +4,18 @@ ranking (§9), distribution (§10), normalisation (§11), outcomes (§12), limit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from difflib import get_close_matches
 from typing import Any
 
 from jixiao.scoring.conditions import Condition
+from jixiao.scoring.contracts import Trigger
 from jixiao.scoring.errors import Path
 from jixiao.scoring.model import (
     Adjustment,
     ContractOutcome,
     Distribution,
     GradeRow,
+    LabelOutcome,
     Limits,
     Normalize,
     Outcomes,
@@ -20,10 +23,10 @@ from jixiao.scoring.model import (
     Ranking,
     SalaryOutcome,
 )
-from jixiao.scoring.population import Trigger
 from jixiao.scoring.points import parse_points
-from jixiao.scoring.reader import SchemeReader
+from jixiao.scoring.reader import SchemeReader, did_you_mean
 from jixiao.scoring.rules.events import parse_event_rule
+from jixiao.scoring.wording import say
 
 ADJUSTMENT_KINDS = ("bonus", "penalty", "add", "deduct", "coefficient", "gate", "points")
 GATE_EFFECTS = ("zero", "no_bonus", "cap_grade", "flag")
@@ -230,19 +233,99 @@ def parse_normalize(reader: SchemeReader, raw: object, path: Path) -> Normalize 
     return Normalize(within=str(spec["within"]), method=str(method), by=by, cap=cap)
 
 
+OUTCOME_KINDS = ("pay", "salary", "contract")
+# the result's own outcome names (§12): a label outcome may not take one
+RESULT_OUTCOMES = (
+    "pay", "salary_step", "salary_grade", "fee_deduction", "triggers", "reference_period",
+    "failed_items", "trigger_periods",
+)  # fmt: skip
+LABEL_BY = ("total", "normalized", "grade")
+
+
 def parse_outcomes(reader: SchemeReader, raw: object, path: Path) -> Outcomes:
     if raw is None:
         return Outcomes()
-    spec = reader.keys(raw, path, ("pay", "salary", "contract"))
-    if spec is None:
+    if not isinstance(raw, Mapping):
+        reader.problem(path, f"expected a mapping with {', '.join(OUTCOME_KINDS)}")
         return Outcomes()
+    spec = {str(k): v for k, v in raw.items()}
+    labels = tuple(
+        found
+        for name, body in spec.items()
+        if name not in OUTCOME_KINDS
+        and (found := _label(reader, name, body, (*path, name))) is not None
+    )
     return Outcomes(
         pay=_pay(reader, spec["pay"], (*path, "pay")) if "pay" in spec else None,
         salary=_salary(reader, spec["salary"], (*path, "salary")) if "salary" in spec else None,
         contract=_contract(reader, spec["contract"], (*path, "contract"))
         if "contract" in spec
         else None,
+        labels=labels,
     )
+
+
+def _label(reader: SchemeReader, name: str, raw: object, path: Path) -> LabelOutcome | None:
+    """A label outcome (§12, v1.1): `{by: total | normalized | grade, table: ...}`."""
+    if not isinstance(raw, Mapping) or "table" not in raw:
+        near = get_close_matches(name, list(OUTCOME_KINDS), n=1, cutoff=0.6)
+        if near:  # `salery: {steps: ...}` is a misspelling, not a label outcome
+            reader.problem(path, did_you_mean(name, OUTCOME_KINDS))
+            return None
+    if name in RESULT_OUTCOMES:
+        reader.problem(
+            path,
+            say(
+                "{name!r} is one of the result's own outcome names ({names}); name it otherwise",
+                name=name,
+                names=", ".join(RESULT_OUTCOMES),
+            ),
+        )
+        return None
+    spec = reader.keys(raw, path, ("by", "table"), ("table",))
+    if spec is None:
+        return None
+    by = str(spec.get("by", "total"))
+    if by not in LABEL_BY:
+        near = get_close_matches(by, list(LABEL_BY), n=1, cutoff=0.6)
+        reader.problem(
+            (*path, "by"),
+            say("by is total (default), normalized or grade; did you mean {near!r}?", near=near[0])
+            if near
+            else say("by is total (default), normalized or grade"),
+        )
+        return None
+    table = spec["table"]
+    where = (*path, "table")
+    if by == "grade":
+        if not isinstance(table, Mapping) or not table:
+            said = say(
+                "by grade, the table is {{grade: label}}, e.g. {example}",
+                example="{优秀: 优先晋升, 差: 调岗}",
+            )
+            reader.problem(where, said)
+            return None
+        grades = {}
+        for grade, label in table.items():
+            text = reader.text(label, (*where, str(grade)))
+            if text is not None:
+                grades[str(grade)] = text
+        return LabelOutcome(name, by, path, grades=grades)
+    if not isinstance(table, list) or not table:
+        reader.problem(
+            where, say("expected a list of [condition, label] rows, e.g. ['>= 80', 晋升培训]")
+        )
+        return None
+    rows = []
+    for index, row in enumerate(table):
+        if not isinstance(row, list) or len(row) != 2:
+            reader.problem((*where, index), say("a row is [condition, label]"))
+            continue
+        condition = reader.condition(row[0], (*where, index, 0))
+        text = reader.text(row[1], (*where, index, 1))
+        if condition is not None and text is not None:
+            rows.append((condition, text))
+    return LabelOutcome(name, by, path, rows=tuple(rows))
 
 
 def _pay(reader: SchemeReader, raw: object, path: Path) -> PayOutcome | None:
@@ -308,20 +391,71 @@ def _contract(reader: SchemeReader, raw: object, path: Path) -> ContractOutcome 
         spec.get("reference_periods", 0), (*path, "reference_periods"), minimum=0
     )
     triggers = []
+    names: set[str] = set()
     for index, entry in enumerate(
         reader.listing(spec.get("triggers"), (*path, "triggers"), "triggers")
     ):
-        where = (*path, "triggers", index)
-        body = reader.keys(
-            entry, where, ("name", "failed_items", "consecutive"), ("name", "failed_items")
-        )
-        if body is None:
-            continue
-        condition = reader.condition(body["failed_items"], (*where, "failed_items"))
-        consecutive = reader.number(body.get("consecutive", 1), (*where, "consecutive"), minimum=1)
-        if condition is not None and consecutive is not None:
-            triggers.append(Trigger(str(body["name"]), condition, int(consecutive)))
+        trigger = _trigger(reader, entry, (*path, "triggers", index))
+        if trigger is not None:
+            if trigger.name in names:
+                reader.problem(
+                    (*path, "triggers", index, "name"),
+                    say("{name!r} is named twice", name=trigger.name),
+                )
+            names.add(trigger.name)
+            triggers.append(trigger)
     return ContractOutcome(fee, int(reference or 0), tuple(triggers))
+
+
+TRIGGER_KEYS = ("name", "failed_items", "when", "item", "consecutive", "periods", "sum", "reaches")
+
+
+def _trigger(reader: SchemeReader, raw: object, path: Path) -> Trigger | None:
+    """A contract trigger (§12): `failed_items` or `when`, with `consecutive` or
+    `periods`; or `sum` with `reaches`; `item` shows that item's facts."""
+    body = reader.keys(raw, path, TRIGGER_KEYS, ("name",))
+    if body is None:
+        return None
+    name = reader.text(body.get("name"), (*path, "name"))
+    conditions = [key for key in ("failed_items", "when", "sum") if key in body]
+    if len(conditions) != 1:
+        reader.problem(path, say("give exactly one of failed_items, when or sum"))
+        return None
+    windows = [key for key in ("consecutive", "periods", "sum") if key in body]
+    if len(windows) > 1:
+        reader.problem(path, say("give one of consecutive, periods or sum … reaches"))
+        return None
+    if ("reaches" in body) != ("sum" in body):
+        said = say("sum and reaches go together: {example}", example="{sum: losses, reaches: 3}")
+        reader.problem(path, said)
+        return None
+    failed = (
+        reader.condition(body["failed_items"], (*path, "failed_items"))
+        if "failed_items" in body
+        else None
+    )
+    when = reader.expression(body["when"], (*path, "when")) if "when" in body else None
+    total = reader.expression(body["sum"], (*path, "sum")) if "sum" in body else None
+    reaches = reader.number(body["reaches"], (*path, "reaches")) if "reaches" in body else None
+    consecutive = reader.number(body.get("consecutive", 1), (*path, "consecutive"), minimum=1)
+    periods = (
+        reader.number(body["periods"], (*path, "periods"), minimum=1) if "periods" in body else None
+    )
+    item = reader.text(body["item"], (*path, "item")) if "item" in body else None
+    if name is None or consecutive is None or (failed, when, total) == (None, None, None):
+        return None
+    if ("periods" in body and periods is None) or ("reaches" in body and reaches is None):
+        return None
+    return Trigger(
+        name,
+        failed,
+        int(consecutive),
+        when=when,
+        periods=None if periods is None else int(periods),
+        sum=total,
+        reaches=reaches,
+        item=item,
+    )
 
 
 def parse_limits(reader: SchemeReader, raw: object, path: Path) -> Limits:

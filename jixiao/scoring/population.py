@@ -11,7 +11,6 @@ functions are pure.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,12 @@ import numpy as np
 import numpy.typing as npt
 
 from jixiao.scoring.conditions import Condition
+from jixiao.scoring.contracts import (  # the contract outcomes live in contracts.py
+    PeriodOutcome as PeriodOutcome,
+)
+from jixiao.scoring.contracts import Trigger as Trigger
+from jixiao.scoring.contracts import contract_outcomes as contract_outcomes
+from jixiao.scoring.contracts import period_index as period_index
 from jixiao.scoring.numbers import FloatArray, fmt, parse_number, round9, round9_scalar
 from jixiao.scoring.wording import listed, say
 
@@ -330,111 +335,3 @@ def salary_steps(
         new = np.where(new < low, low, new)
         new = np.where(new > high, high, new)
     return step, new
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A contract trigger: fires when `failed_items` meets the condition `consecutive` times."""
-
-    name: str
-    failed_items: Condition
-    consecutive: int
-
-
-@dataclass(frozen=True)
-class PeriodOutcome:
-    """One period of a contract: reference (适应期)?, share of fee withheld, triggers listed."""
-
-    reference: bool
-    fee_deduction: float | None
-    triggers: tuple[str, ...]
-    streaks: dict[str, int]
-
-
-_PERIODS = (
-    ("month", re.compile(r"^(\d{4})-(\d{1,2})$"), 12),
-    ("quarter", re.compile(r"^(\d{4})-[Qq]([1-4])$"), 4),
-    ("half", re.compile(r"^(\d{4})-[Hh]([12])$"), 2),
-)
-
-
-def period_index(label: str) -> tuple[str, int]:
-    """`2026-06` -> (month, 2026×12+5); `2026-Q2` -> (quarter, 2026×4+1);
-    `2026-H1` -> (half, 2026×2); `2026` -> (year, 2026). Consecutive periods of
-    one kind have consecutive indices. ValueError for anything else."""
-    text = str(label).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return "year", int(text)
-    for kind, pattern, per_year in _PERIODS:
-        match = pattern.match(text)
-        if match and 1 <= int(match.group(2)) <= per_year:
-            return kind, int(match.group(1)) * per_year + int(match.group(2)) - 1
-    raise ValueError(
-        say("not a period: {period!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)", period=label)
-    )
-
-
-def contract_outcomes(
-    periods: Sequence[str],
-    since: str | None,
-    totals: Sequence[float | None],
-    failed_items: Sequence[int | None],
-    fee_deduction: Sequence[tuple[Condition, float]],
-    reference_periods: int,
-    triggers: Sequence[Trigger],
-) -> list[PeriodOutcome]:
-    """Contract outcomes (§12) of ONE appraisee over its periods, in order.
-
-    Reference periods (适应期): the first `reference_periods` periods counted
-    from `since` (or, without it, from the first period given); periods before
-    `since` are reference too. fee_deduction: the value of the first row whose
-    condition the total meets (0 when none does), 0 in reference periods, None
-    when the total is None. A trigger's streak counts the periods in a row where
-    failed_items meets its condition; it fires once the streak reaches
-    `consecutive` and stays listed while the condition keeps holding.
-
-    Where the spec is silent: reference periods neither count nor carry a
-    streak (it starts after them); a period whose failed_items is None (errors)
-    breaks every streak, since nothing shows the items failed; a gap between
-    period labels breaks every streak. Periods must be of one kind, strictly
-    increasing, and `since` of the same kind (else ValueError).
-    """
-    if not len(periods) == len(totals) == len(failed_items):
-        raise ValueError("periods, totals and failed_items must have the same length")
-    if reference_periods < 0 or any(t.consecutive < 1 for t in triggers):
-        raise ValueError("reference_periods must be >= 0 and each trigger's consecutive >= 1")
-    indexed = [period_index(p) for p in periods]
-    kinds = {kind for kind, _ in indexed}
-    start = indexed[0][1] if indexed else 0
-    if since is not None:
-        since_kind, start = period_index(since)
-        kinds.add(since_kind)
-    if len(kinds) > 1:
-        raise ValueError(say("periods of different kinds: {kinds}", kinds=sorted(kinds)))
-    streaks = {t.name: 0 for t in triggers}
-    out: list[PeriodOutcome] = []
-    previous: int | None = None
-    for (_, index), total, failed in zip(indexed, totals, failed_items, strict=True):
-        if previous is not None and index <= previous:
-            raise ValueError(say("periods out of order: {periods}", periods=list(periods)))
-        reference = index < start + reference_periods
-        if reference or failed is None or (previous is not None and index != previous + 1):
-            streaks = dict.fromkeys(streaks, 0)
-        if not reference and failed is not None:
-            streaks = {
-                t.name: streaks[t.name] + 1 if t.failed_items.holds(failed) else 0 for t in triggers
-            }
-        fired = tuple(t.name for t in triggers if streaks[t.name] >= t.consecutive)
-        out.append(PeriodOutcome(reference, _fee(total, reference, fee_deduction), fired, streaks))
-        previous = index
-    return out
-
-
-def _fee(
-    total: float | None, reference: bool, rows: Sequence[tuple[Condition, float]]
-) -> float | None:
-    if total is None or (isinstance(total, float) and math.isnan(total)):
-        return None
-    if reference:
-        return 0.0
-    return next((value for condition, value in rows if condition.holds(total)), 0.0)

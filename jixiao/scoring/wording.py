@@ -291,6 +291,25 @@ ZH: dict[str, str] = {
     ),
     "salary: no input {input!r}": "薪级调整：缺少输入 {input!r}",
     "contract: {problem}": "合同考核：{problem}",
+    # contract clauses and label outcomes (§12, v1.1): engine_contracts.py
+    "contract clause {name}: {problem}": "合同条款「{name}」：{problem}",
+    "items not met {condition}": "未达标项目数 {condition}",
+    "{value} in {period}": "{period} 为 {value}",
+    "{name}: {expression} summed over the periods: {terms} = {sum} ≥ {reaches}": (
+        "{name}：{expression} 各期累计 {terms} = {sum} ≥ {reaches}"
+    ),
+    "{name}: {condition} held in {count} period(s) in all: {periods}": (
+        "{name}：累计 {count} 期 {condition}（{periods}）"
+    ),
+    "{name}: {condition} held in {count} period(s) in a row: {periods}": (
+        "{name}：连续 {count} 期 {condition}（{periods}）"
+    ),
+    "normalized total": "调整后总分",
+    "grade": "等级",
+    "{by} {value} matched {condition} → {label}": "{by} {value} 符合 {condition} → {label}",
+    "{by} {value} matched no row: no {name}": "{by} {value} 不符合任何一行：无{name}",
+    "{by} {value} → {label}": "{by}「{value}」→ {label}",
+    "{by} {value}: not in the table, no {name}": "{by}「{value}」不在表中：无{name}",
     "not a period: {period!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)": (
         "{period!r} 不是考核期（请写 2026-06、2026-Q2、2026-H1 或 2026）"
     ),

@@ -108,6 +108,18 @@ DESCRIBE_ZH: dict[str, str] = {
     "salary steps: {steps}": "薪级调整：{steps}",
     "{condition}: {steps} step(s)": "{condition} 调 {steps} 级",
     "service fee deducted: {fees}": "扣减服务费：{fees}",
+    "the first {count} period(s) are for reference only": "前 {count} 期为适应期，仅作参考",
+    "{name} by the grade: {rows}; other grades none": "{name}：按等级，{rows}；其他等级无",
+    "by the total": "按总分",
+    "by the normalized total": "按调整后总分",
+    "{name} {by}: {rows}; otherwise none": "{name}：{by}，{rows}；其他情况无",
+    "{name}: {expression} adds up to {reaches} over the contract": (
+        "{name}：合同期内 {expression} 累计达到 {reaches}"
+    ),
+    "{name}: {condition} in {count} periods in all": "{name}：累计 {count} 期 {condition}",
+    "{name}: {condition} in {count} periods in a row": "{name}：连续 {count} 期 {condition}",
+    "{name}: in any period where {condition}": "{name}：任何一期 {condition}",
+    "{text} (with the facts of item {item})": "{text}（读取考核项目「{item}」的事实）",
 }
 
 # Problems with a scheme document: their place (places.py) and their words.
@@ -200,6 +212,36 @@ PROBLEMS_ZH: dict[str, str] = {
     "expected a list of rater types, e.g. [indirect, direct, self]": (
         "应为评价人类型的列表（按优先顺序）"
     ),
+    # outcomes (§12, v1.1): label outcomes and contract triggers
+    "{name!r} is one of the result's own outcome names ({names}); name it otherwise": (
+        "{name!r} 是考核结果自带的结果名称（{names}）之一；请换一个名称"
+    ),
+    "by is total (default), normalized or grade; did you mean {near!r}?": (
+        "依据只能是总分（默认）、调整后总分或等级；是否应为 {near!r}？"
+    ),
+    "by is total (default), normalized or grade": "依据只能是总分（默认）、调整后总分或等级",
+    "by grade, the table is {{grade: label}}, e.g. {example}": (
+        "按等级时，对照表写作 {{等级: 结果}}，例如 {example}"
+    ),
+    "expected a list of [condition, label] rows, e.g. ['>= 80', 晋升培训]": (
+        "应为 [条件, 结果] 各行的列表，例如 ['>= 80', 晋升培训]"
+    ),
+    "a row is [condition, label]": "每一行写作 [条件, 结果]",
+    "give exactly one of failed_items, when or sum": "未达标项目数、条件与累计值须且只能给出其一",
+    "give one of consecutive, periods or sum … reaches": (
+        "连续期数、累计期数与累计值达到多少只能给出其一"
+    ),
+    "sum and reaches go together: {example}": "累计值与须达到的数须同时给出：{example}",
+    "by normalized needs a normalize section": "按调整后总分需要方案设置部门间调整",
+    "no item {item!r}; did you mean {near!r}?": "没有考核项目 {item!r}；是否应为 {near!r}？",
+    "no item {item!r}": "没有考核项目 {item!r}",
+    "{grade!r} is not a grade the scheme gives; did you mean {near!r}?": (
+        "{grade!r} 不是本方案的等级；是否应为 {near!r}？"
+    ),
+    "{grade!r} is not a grade the scheme gives ({grades})": (
+        "{grade!r} 不是本方案的等级（{grades}）"
+    ),
+    "none defined": "未设置",
     # errors.py: a problem as `jixiao check --language zh` prints it
     "line {line}": "第 {line} 行",
     "{place}: {message}": "{place}：{message}",
