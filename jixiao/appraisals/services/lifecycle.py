@@ -118,6 +118,7 @@ def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
         (entry.employee_id, entry.unit_id): entry for entry in cycle.eligibilities.all()
     }
     found: list[Eligibility] = []
+    changed: list[Eligibility] = []
     for employee in employees:
         reasons = default_exclusions(
             period_start=cycle.start,
@@ -135,12 +136,16 @@ def _eligibility(cycle: Cycle, actor: Any) -> list[Eligibility]:
         )
         entry = stored.pop((employee.pk, None), Eligibility(cycle=cycle))
         entry.employee = employee
-        found.append(_eligibility_entry(entry, by_pk.get(scheme or 0), reasons))
+        if _eligibility_entry(entry, by_pk.get(scheme or 0), reasons):
+            changed.append(entry)
+        found.append(entry)
     for unit in units:
         entry = stored.pop((None, unit.pk), Eligibility(cycle=cycle))
         entry.unit = unit
-        found.append(_eligibility_entry(entry, by_pk.get(chooser.for_unit(unit.pk) or 0), []))
-    _eligibility_save(found, stale=list(stored.values()))
+        if _eligibility_entry(entry, by_pk.get(chooser.for_unit(unit.pk) or 0), []):
+            changed.append(entry)
+        found.append(entry)
+    _eligibility_save(cycle, found, changed=changed, stale=list(stored.values()))
     progress_report(stage=stage, done=total, total=total)
     audit_record(
         actor=actor,
@@ -179,25 +184,38 @@ def _absences(cycle: Cycle, employees: list[Employee]) -> dict[int, list[Absence
     return found
 
 
-def _eligibility_entry(
-    entry: Eligibility, scheme: Scheme | None, reasons: list[Any]
-) -> Eligibility:
+def _eligibility_entry(entry: Eligibility, scheme: Scheme | None, reasons: list[Any]) -> bool:
+    """Fill the entry; whether a stored one changed (a new one always has)."""
     if scheme is None:
         reasons = [*reasons, no_scheme()]
-    entry.excluded = bool(reasons)
-    entry.reasons = [reason.as_dict() for reason in reasons]
-    entry.scheme = scheme
-    return entry
+    excluded, said = bool(reasons), [reason.as_dict() for reason in reasons]
+    scheme_id = scheme.pk if scheme is not None else None
+    if entry.pk is not None and (entry.excluded, entry.reasons, entry.scheme_id) == (
+        excluded,
+        said,
+        scheme_id,
+    ):
+        return False
+    entry.excluded, entry.reasons, entry.scheme = excluded, said, scheme
+    return True
 
 
-def _eligibility_save(entries: list[Eligibility], *, stale: list[Eligibility]) -> None:
-    """The entries written in bulk (HR's decisions on stored ones kept), stale ones gone."""
+def _eligibility_save(
+    cycle: Cycle,
+    entries: list[Eligibility],
+    *,
+    changed: list[Eligibility],
+    stale: list[Eligibility],
+) -> None:
+    """The entries written in bulk (HR's decisions on stored ones kept), stale ones gone;
+    a stored entry the check did not change is only marked checked now."""
     now = timezone.now()
     for entry in entries:
         entry.checked_at = now
     Eligibility.objects.filter(pk__in=[entry.pk for entry in stale]).delete()
+    cycle.eligibilities.update(checked_at=now)
     Eligibility.objects.bulk_update(
-        [entry for entry in entries if entry.pk is not None],
+        [entry for entry in changed if entry.pk is not None],
         ["excluded", "reasons", "scheme", "checked_at"],
         batch_size=500,
     )
