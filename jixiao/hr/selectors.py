@@ -60,11 +60,6 @@ class Progress:
     awaiting_review: int = 0  # calibrated results whose facts or ranks moved since
 
 
-def _department(appraisal: Appraisal) -> str:
-    """The department the appraisee belonged to when the cycle opened."""
-    return str(appraisal.attributes.get("department") or appraisal.appraisee_name)
-
-
 def _department_column() -> Any:
     """The department an appraisal was opened in, as an SQL column."""
     return KeyTextTransform("department", "attributes")
@@ -183,12 +178,6 @@ def overdue_rows(cycle: Cycle, appraisals: Any, today: datetime.date) -> list[Ov
             )
         )
     return rows
-
-
-def cycle_overdue(cycle: Cycle, today: datetime.date) -> list[Overdue]:
-    """Every overdue appraisal of the cycle, most overdue first (for a small cycle or
-    a job; pages read `cycle_overdue_appraisals` a page at a time)."""
-    return overdue_rows(cycle, cycle_overdue_appraisals(cycle, today), today)
 
 
 def cycle_overdue_by_department(cycle: Cycle, today: datetime.date) -> Counter[str]:
