@@ -5,12 +5,13 @@ deadline. Computed from the state of the running cycles, never stored."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,17 @@ KINDS: dict[str, Promise] = {
     "improvement_plans": _("Improvement plans to write"),
     "interviews_to_acknowledge": _("Interviews to acknowledge"),
 }
+PUBLISHED_STATES = (A.PUBLISHED, A.APPEALED, A.CLOSED)
+# the appraisals that may hold work for someone (`_work_for` decides whose): in a state
+# that asks for targets or ratings, or published with its interview or plan still open
+MAY_WAIT = Q(state__in=[A.TARGETS, A.SELF_REVIEW, A.SUPERVISOR_REVIEW, A.SKIP_LEVEL_REVIEW]) | (
+    Q(state__in=PUBLISHED_STATES)
+    & (
+        Q(interview__isnull=True)
+        | Q(interview__acknowledged_at__isnull=True)
+        | Q(improvement_plan__isnull=True)
+    )
+)
 SHOWN = 10  # entries of a group listed on the home page
 NO_FACTS_RULES = frozenset({"deduct", "add"})  # events: nothing to record unless it happens
 
@@ -126,12 +138,25 @@ def _words(appraisal: Appraisal) -> str:
     return f"{appraisal.appraisee_name} {number} {department} {appraisal.cycle}"
 
 
+@functools.cache
+def _url_pattern(view: str, prefix: str) -> str:
+    return reverse(view, args=[PLACEHOLDER])  # under `prefix` (the script's)
+
+
+def _url(view: str, pk: int) -> str:
+    """reverse(view, args=[pk]), the pattern reversed once (hundreds of entries)."""
+    return _url_pattern(view, get_script_prefix()).replace(str(PLACEHOLDER), str(pk), 1)
+
+
+PLACEHOLDER = 987654321
+
+
 def _entry(kind: str, appraisal: Appraisal, view: str, due: datetime.date | None) -> Waiting:
     return Waiting(
         kind=kind,
         key=f"{kind}:{appraisal.pk}",
         subject=str(appraisal),
-        url=reverse(view, args=[appraisal.pk]),
+        url=_url(view, appraisal.pk),
         due=due,
         words=_words(appraisal),
     )
@@ -144,6 +169,7 @@ def _appraisal_work(user: Any) -> list[Waiting]:
     running = (
         appraisals_related_to(user)  # all of them within appraisals_visible_to(user)
         .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
+        .filter(MAY_WAIT)
         .select_related("cycle", "employee", "unit")
         .only(*ENTRY_FIELDS, "targets_set_at")
         # what the steps after publication need, without loading the rows (a result's
@@ -172,9 +198,6 @@ def _lowest_grades(appraisals: Iterable[Appraisal]) -> dict[int, str | None]:
     versions = {a.scheme_version_id for a in appraisals if a.state in PUBLISHED_STATES}
     rows = SchemeVersion.objects.filter(pk__in=versions).select_related("scheme")
     return {version.pk: lowest_grade(version) for version in rows}
-
-
-PUBLISHED_STATES = (A.PUBLISHED, A.APPEALED, A.CLOSED)
 
 
 def _work_for(
