@@ -89,3 +89,9 @@ PART_NAMES = {
     "ranking": _("ranking (YAML)"),
     "total": _("the total (YAML)"),
 }
+# hints with a percent sign, said here (a template's own strings escape it)
+HINT_STANDARD = _("e.g. >= 98%")
+HINT_TOP = _("e.g. 20%")
+HINT_CONDITIONS = _(
+    "conditions: >= 98%, < 5, == 0, or a range [0.95, 0.98); the first row met gives the score"
+)

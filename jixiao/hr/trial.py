@@ -87,6 +87,12 @@ def item_fields(scheme: EngineScheme, item: Item) -> ItemFields:
     return found
 
 
+def attribute_name(attribute: str) -> str:
+    """An appraisee attribute the engine groups by, in words."""
+    names = {"department": _("department"), "level": _("job level"), "unit": _("unit")}
+    return str(names.get(attribute, attribute))
+
+
 def _rater(role: str, labels: Mapping[str, str]) -> str:
     with language(engine_language(get_language() or "")):
         return rater_name(role, labels)
@@ -118,7 +124,9 @@ def _outcome_fields(scheme: EngineScheme, names: set[str]) -> list[Field]:
     pay, salary = scheme.outcomes.pay, scheme.outcomes.salary
     if pay is not None:
         if pay.within:
-            fields.append(Field(f"attr|{pay.within}", pay.within, "text", hint=_("group")))
+            fields.append(
+                Field(f"attr|{pay.within}", attribute_name(pay.within), "text", hint=_("group"))
+            )
         group = pay.within or "all"
         fields.append(Field(f"grp|{group}|{pay.pool}", pay.pool, hint=_("pay pool")))
     if salary is not None:
@@ -216,4 +224,28 @@ def trial_score(
         return {"problems": [str(problem) for problem in exc.problems]}
     run = score(scheme, factset)
     with language(engine_language(get_language() or "")):  # traces in the page's language
-        return run.result(0)
+        result = dict(run.result(0))
+    result["outcome_words"] = outcome_words(result.get("outcomes") or {})
+    return result
+
+
+def outcome_words(outcomes: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The result's outcomes as a person reads them: each by its name in words, a value
+    not given (no pay without a pool) as a dash."""
+    names = {
+        "pay": _("performance pay"),
+        "salary_step": _("salary steps"),
+        "salary_grade": _("salary grade"),
+        "fee_deduction": _("service fee deducted"),
+        "triggers": _("contract clauses triggered"),
+    }
+    shown = []
+    for key, value in outcomes.items():
+        if value is None or value == []:
+            text = "—"
+        elif isinstance(value, list):
+            text = "、".join(str(v) for v in value)
+        else:
+            text = str(value)
+        shown.append((str(names.get(key, key)), text))
+    return shown
