@@ -1,5 +1,6 @@
 """The outcomes of a cycle (domain.md §3.9): grade, pay coefficient and amount,
-salary step, one row per appraisal. CSV here; the spreadsheets app adds Excel."""
+salary step, label outcomes (training …), one row per appraisal. CSV here; the
+spreadsheets app adds Excel."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jixiao.appraisals.models import Cycle, Result
+from jixiao.appraisals.outcome_labels import label_names, result_labels
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.schemes.engine import engine_scheme
 
@@ -31,6 +33,13 @@ def _coefficient(result: Result) -> float | None:
 
 
 def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
+    results = list(
+        Result.objects.filter(appraisal__cycle=cycle)
+        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
+        .select_related("appraisal__employee", "appraisal__unit", "scheme_version__scheme")
+        .order_by("appraisal__pk")
+    )
+    labels = list(dict.fromkeys(name for r in results for name in label_names(r)))  # §12 v1.1
     yield [
         _("employee number"),
         _("name"),
@@ -44,16 +53,12 @@ def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
         _("salary step"),
         _("new salary grade"),
         _("flags"),
+        *labels,  # the scheme's own words (培训, 晋升)
     ]
-    results = (
-        Result.objects.filter(appraisal__cycle=cycle)
-        .exclude(appraisal__state=AppraisalState.WITHDRAWN)
-        .select_related("appraisal__employee", "appraisal__unit", "scheme_version__scheme")
-        .order_by("appraisal__pk")
-    )
     for result in results:
         appraisal = result.appraisal
         outcomes = result.outcomes or {}
+        shown = result_labels(result)  # after calibration
         yield [
             appraisal.appraisee_id,
             appraisal.appraisee_name,
@@ -67,4 +72,5 @@ def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
             outcomes.get("salary_step"),
             outcomes.get("salary_grade"),
             " ".join(result.flags),
+            *(shown.get(name) for name in labels),
         ]

@@ -4,6 +4,7 @@ outcomes (§12). Columnar over everyone at once."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -242,3 +243,16 @@ def label_column(outcome: LabelOutcome, total: FloatArray, graded: Graded) -> La
         label[hit], row[hit] = text, index
         open_ &= ~hit
     return LabelColumn(outcome, label, row, values)
+
+
+def label_of(
+    outcome: LabelOutcome, *, total: float | None, normalized: float | None, grade: str | None
+) -> str | None:
+    """One appraisee's label outcome from its (calibrated) total, normalized total or
+    grade, as `label_column` gives it: the application's calibration follows it."""
+    if outcome.by == "grade":
+        return outcome.grades.get(grade) if grade else None
+    value = normalized if outcome.by == "normalized" else total
+    if value is None or math.isnan(value):
+        return None
+    return next((label for condition, label in outcome.rows if condition.holds(value)), None)

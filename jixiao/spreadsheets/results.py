@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from jixiao.appraisals.models import Appraisal
+from jixiao.appraisals.outcome_labels import result_outcomes
 from jixiao.schemes.engine import engine_scheme
 from jixiao.spreadsheets.fact_template import SHEET_FORBIDDEN
 from jixiao.spreadsheets.writers import header, new_workbook, put, widths
@@ -39,10 +40,13 @@ def results_workbook(appraisals: list[Appraisal]) -> Workbook:
         scheme = engine_scheme(members[0].scheme_version)
         items = [item.code for item in scheme.items]
         results = [getattr(a, "result", None) for a in members]
-        outcome_keys = sorted({k for r in results if r is not None for k in (r.outcomes or {})})
+        outcomes = [None if r is None else result_outcomes(r) for r in results]  # calibrated
+        outcome_keys = sorted({k for found in outcomes if found is not None for k in found})
         sheet = workbook.create_sheet(scheme.code.translate(SHEET_FORBIDDEN)[:31])
         header(sheet, [*FIXED, *items, *TAIL, *(f"outcome:{k}" for k in outcome_keys)])
-        for row, (appraisal, result) in enumerate(zip(members, results, strict=True), start=2):
+        for row, (appraisal, result, found) in enumerate(
+            zip(members, results, outcomes, strict=True), start=2
+        ):
             scores: dict[str, Any] = {}
             if result is not None:
                 scores = {
@@ -63,7 +67,7 @@ def results_workbook(appraisals: list[Appraisal]) -> Workbook:
                     result.grade,
                     "; ".join(str(flag) for flag in result.flags),
                     "; ".join(str(error) for error in result.errors),
-                    *_outcome_cells(result.outcomes or {}, outcome_keys),
+                    *_outcome_cells(found or {}, outcome_keys),
                 ]
             for column, value in enumerate(values, start=1):
                 put(sheet, row, column, value)

@@ -595,3 +595,21 @@ def test_describe_says_the_new_outcomes_in_english_and_chinese() -> None:
             "training：按总分，≥ 80 为晋升培训；≤ 60 为必须培训；其他情况无",
             "promotion：按等级，优秀 为优先晋升；其他等级无",
         ]
+
+
+@pytest.mark.parametrize("total", [100, 80, 79.99, 70, 69.99, 60.01, 60, 1])
+def test_label_of_one_value_agrees_with_the_column(total: float) -> None:
+    """What the application uses after a calibration gives what scoring gave."""
+    from jixiao.scoring.grading import label_of
+
+    [result] = scored(LABELS, [("A", total, "甲")]).values()
+    scheme = scheme_from_text(LABELS)
+    found = {
+        outcome.name: label_of(
+            outcome, total=result["total"], normalized=result["normalized"], grade=result["grade"]
+        )
+        for outcome in scheme.outcomes.labels
+    }
+    assert found == {name: result["outcomes"][name] for name in found}
+    training = scheme.outcomes.labels[0]
+    assert label_of(training, total=None, normalized=None, grade=None) is None

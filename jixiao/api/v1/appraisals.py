@@ -29,6 +29,7 @@ from jixiao.api.v1.schemas import (
     TransitionIn,
 )
 from jixiao.appraisals.models import Appraisal, Cycle, Result
+from jixiao.appraisals.outcome_labels import result_outcomes
 from jixiao.appraisals.services import cycle_transition
 from jixiao.appraisals.services.cycles import require_hr
 from jixiao.appraisals.workflow import CycleState, check_transition
@@ -83,6 +84,7 @@ def result_out(result: Result) -> dict[str, Any]:
         "grade": result.grade,
         "rank": result.rank,
         "ranked": result.ranked,
+        "outcomes": result_outcomes(result),
         "errors": [str(error) for error in result.errors],
         "computed_at": result.computed_at,
         "published": result.frozen,
@@ -258,7 +260,7 @@ def appraisals_get(request: HttpRequest, appraisal_id: IdPath) -> dict[str, Any]
 # -- results -----------------------------------------------------------------------------
 def _results(request: HttpRequest) -> QuerySet[Result]:
     return results_in_scope(principal(request)).select_related(
-        "appraisal__cycle", "appraisal__employee", "appraisal__unit"
+        "appraisal__cycle", "appraisal__employee", "appraisal__unit", "scheme_version__scheme"
     )
 
 

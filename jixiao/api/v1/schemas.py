@@ -355,6 +355,12 @@ class ResultOut(Schema):
     grade: str
     rank: int | None
     ranked: int | None
+    outcomes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="pay, salary_step and salary_grade, a contract's fee_deduction and triggers"
+        " (with trigger_periods: the periods behind each), and the scheme's label outcomes"
+        " (training …), these following the calibrated total and grade",
+    )
     errors: list[str]
     computed_at: datetime.datetime
     published: bool

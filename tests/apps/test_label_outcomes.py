@@ -1,0 +1,98 @@
+"""Label outcomes (scheme-language §12, v1.1) in the application: the outcomes
+export (CSV and the results workbook) shows them, following a calibration."""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from jixiao.appraisals.models import Appraisal, Cycle, Result
+from jixiao.appraisals.outcome_labels import result_labels, result_outcomes
+from jixiao.hr.services import result_calibrate
+from jixiao.schemes.models import SchemeVersion
+from jixiao.schemes.services import scheme_save
+from jixiao.spreadsheets.results import results_workbook
+from tests.apps.conftest import SCHEME, appraisal_of
+from tests.apps.hr_setup import to_calibration
+from tests.apps.test_hr_pages import signed_in
+
+pytestmark = pytest.mark.django_db
+
+LABELS = """\
+outcomes:
+  培训:
+    table: [[">= 80", 晋升培训], [">= 70", 可申请培训], ["<= 60", 必须培训]]
+  晋升:
+    by: grade
+    table: {优秀: 优先晋升, 差: 调岗}
+"""
+
+
+@pytest.fixture
+def scheme(hr: Any) -> SchemeVersion:
+    """The finance form of conftest.py with two label outcomes."""
+    return scheme_save(actor=hr, text=SCHEME + LABELS)
+
+
+@pytest.fixture
+def calibrating(hr: Any, company: SimpleNamespace, open_cycle: Cycle) -> Cycle:
+    return to_calibration(hr, company, open_cycle)
+
+
+def result_of(cycle: Cycle, employee: Any) -> Result:
+    return Result.objects.get(appraisal=appraisal_of(cycle, employee))
+
+
+def test_the_engine_gives_them_and_a_calibration_moves_them(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    result = result_of(calibrating, company.clerks[1])
+    computed = result_labels(result)
+    assert computed == {"培训": result.outcomes["培训"], "晋升": result.outcomes["晋升"]}
+    result_calibrate(result=result, actor=hr, total=95.0, grade="优秀", reason="季度攻坚")
+    result.refresh_from_db()
+    assert result_labels(result) == {"培训": "晋升培训", "晋升": "优先晋升"}
+    result_calibrate(result=result, actor=hr, total=55.0, grade="差", reason="复核")
+    result.refresh_from_db()
+    assert result_outcomes(result)["培训"] == "必须培训"
+    assert result_outcomes(result)["晋升"] == "调岗"
+    assert result.outcomes["晋升"] == computed["晋升"]  # the engine's own answer is kept
+
+
+def test_the_csv_export_has_a_column_per_label_outcome(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    result = result_of(calibrating, company.clerks[0])
+    result_calibrate(result=result, actor=hr, total=65.0, grade="合格", reason="复核")
+    page = signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/export.csv")
+    rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["培训", "晋升"]
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number["1002"][-2:] == ["", ""]  # 65 is in no row; 合格 is not in the table
+
+
+def test_the_results_workbook_shows_the_calibrated_labels(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    result = result_of(calibrating, company.manager)
+    result_calibrate(result=result, actor=hr, total=58.0, grade="差", reason="重大差错")
+    appraisals = list(
+        Appraisal.objects.filter(cycle=calibrating).select_related("result").order_by("pk")
+    )
+    sheet = load_workbook(io.BytesIO(_saved(results_workbook(appraisals)))).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "1001")
+    shown = dict(zip(header, row, strict=True))
+    assert shown["outcome:培训"] == "必须培训"
+    assert shown["outcome:晋升"] == "调岗"
+
+
+def _saved(workbook: Any) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
