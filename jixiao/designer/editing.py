@@ -253,13 +253,14 @@ def _event_way(design: Design, target: str, index: str, way: str) -> None:
     """An event's cost changes way: each, tiers, sequence, by_size or zero."""
     event = _rule_of(design, target).events[int(index)]
     kept = {k: v for k, v in event.cost.items() if k in ("max", "zero_above")}
-    fresh: dict[str, Any] = {
+    ways: dict[str, dict[str, Any]] = {
         "each": {"each": 1},
         "tiers": {"tiers": [Row(3, 1), Row("else", 2)]},
         "sequence": {"sequence": [1, 2, 4], "then": "double"},
         "by_size": {"by_size": [Row(">= 1000", 5)]},
         "zero": {"zero": True},
-    }[way]
+    }
+    fresh = ways[way]
     event.cost = {**fresh, **kept}
 
 

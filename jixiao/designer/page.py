@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jixiao.designer.editing import Weights, weights_of
-from jixiao.designer.fields import COST_TABLES, Fields
-from jixiao.designer.model import Design, Item, Section, document_of, walk
+from jixiao.designer.fields import Fields
+from jixiao.designer.model import COST_TABLES, Design, Item, Section, document_of, walk
 from jixiao.designer.text import document_text
 from jixiao.schemes.engine import rule_words
 from jixiao.schemes.services import SchemeInvalid, scheme_check

@@ -187,7 +187,8 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
     if checked.parsed is not None:
         trial_items, trial_adjustments = trial_form(checked.parsed)
         result = trial_score(
-            checked.parsed, {k: v for k, v in values.items() if "|" in k and not k.startswith("n")}
+            checked.parsed,
+            {k: str(v) for k, v in values.items() if "|" in k and not k.startswith("n")},
         )
     errors = [p for p in checked.problems if p.severity == "error"]
     final = [v.strip() for v in fields.get("top.f.raters.f.final", "").split(",") if v.strip()]
