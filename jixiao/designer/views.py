@@ -80,6 +80,8 @@ def posted_fields(post: QueryDict) -> Fields:
 def designer(request: HttpRequest, code: str | None = None) -> HttpResponse:
     scheme = scheme_get(visible_to=request.user, code=code) if code else None
     problem = ""
+    if request.method == "POST" and scheme is None and "excel" in request.FILES:
+        return _from_excel(request)
     if request.method == "POST":
         fields = posted_fields(request.POST)
         try:
@@ -103,6 +105,21 @@ def designer(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if request.method == "POST" and is_htmx(request):
         return render(request, "designer/_designer.html", context)
     return render(request, "designer/designer.html", context)
+
+
+def _from_excel(request: HttpRequest) -> HttpResponse:
+    """A familiar form filled in Excel, read by the spreadsheets' import, as the start."""
+    from jixiao.spreadsheets.services import import_scheme_form
+
+    try:
+        draft = import_scheme_form(file=request.FILES["excel"], actor=request.user)
+    except ServiceError as error:
+        refused(request, error)
+        return redirect("designer:start")
+    for note in draft.notes:
+        messages.warning(request, note)
+    design = design_of(parse_text(draft.text, kind="scheme").data)
+    return render(request, "designer/designer.html", designer_context(request, design, None))
 
 
 def _current(scheme: Scheme) -> Any:

@@ -284,3 +284,54 @@ def test_every_designer_and_scheme_page_reads_in_chinese(hr: Any, path: Path) ->
         }
         assert not found, (url, found)
         assert not english, (url, sorted(english)[:20])
+
+
+def test_picking_an_indicator_fills_the_item(hr: Any) -> None:
+    import datetime
+
+    from jixiao.indicators.services import indicator_save
+
+    indicator_save(
+        actor=hr,
+        code="X-F-01",
+        effective_from=datetime.date(2026, 1, 1),
+        name="预算执行偏差率",
+        data_source="财务部",
+        formula="1 - |实际 - 预算| / 预算",
+        unit="%",
+    )
+    client = signed_in(hr)
+    page = client.get("/hr/designer/new/?start=blank").content.decode()
+    data = post_data(form_of(page), action="refresh")
+    data["pick-n0-0"] = ["X-F-01"]
+    after = dict(
+        form_of(
+            client.post(
+                "/hr/designer/new/?start=blank", data, HTTP_HX_REQUEST="true"
+            ).content.decode()
+        )
+    )
+    assert after["n0-0.f.name"] == "预算执行偏差率"
+    assert (after["n0-0.f.indicator"], after["n0-0.f.unit"], after["n0-0.f.source"]) == (
+        "X-F-01",
+        "%",
+        "财务部",
+    )
+    assert "1 - |实际 - 预算| / 预算" in after["n0-0.f.note"]
+
+
+def test_an_excel_familiar_form_opens_in_the_designer(hr: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.spreadsheets.scheme_form import scheme_workbook
+    from jixiao.spreadsheets.writers import to_bytes
+
+    document = parse_text(
+        (EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"), kind="scheme"
+    ).data
+    upload = SimpleUploadedFile("考核表.xlsx", to_bytes(scheme_workbook(document)))
+    page = signed_in(hr).post("/hr/designer/new/", {"excel": upload}).content.decode()
+    fields = dict(form_of(page))
+    assert fields["top.f.code"] == "FIN-MGR"
+    assert fields["n1-0.f.name"] == "部门管理"
+    assert fields["n0-0.r.row0.when"] == ">= 98%"
