@@ -11,12 +11,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Case,
     Count,
     DateField,
     F,
+    FloatField,
+    Max,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -591,20 +596,53 @@ class UnitSpread:
     high: float
 
 
+class _Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: linear interpolation between the sorted values,
+    as Excel's QUARTILE.INC (and `_quantile`)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, share: float) -> None:
+        super().__init__(expression, share=float(share))
+
+
 def unit_spreads(cycle: Cycle) -> list[UnitSpread]:
     """Per department, the spread of the stored (calibrated) totals: quartiles by linear
     interpolation between the sorted totals (Excel's QUARTILE.INC); departments by
     median, best first. People only (a provider's contract is scored on its own
-    terms); results without a total (errors, facts missing) are left out. One query
-    reading two columns (department, total), whatever the company's size."""
-    totals: dict[str, list[float]] = defaultdict(list)
-    rows = (
-        _people_totals(appraisal__cycle=cycle)
-        .annotate(department=KeyTextTransform("department", "appraisal__attributes"))
-        .values_list("department", "total")
-        .order_by()
+    terms); results without a total (errors, facts missing) are left out. On
+    PostgreSQL one aggregate per department; elsewhere one query reading two columns
+    (department, total)."""
+    results = _people_totals(appraisal__cycle=cycle).annotate(
+        department=KeyTextTransform("department", "appraisal__attributes")
     )
-    for department, total in rows:
+    if connection.vendor == "postgresql":
+        rows = (
+            results.values("department")
+            .annotate(
+                n=Count("pk"),
+                mean=Avg("total"),
+                low=Min("total"),
+                q1=_Percentile("total", 0.25),
+                median=_Percentile("total", 0.5),
+                q3=_Percentile("total", 0.75),
+                high=Max("total"),
+            )
+            .order_by()
+        )
+        spreads = [
+            UnitSpread(
+                str(row["department"] or "—"),
+                row["n"],
+                *(float(row[key]) for key in ("mean", "low", "q1", "median", "q3", "high")),
+            )
+            for row in rows
+        ]
+        return sorted(spreads, key=lambda spread: (-spread.median, spread.unit))
+    totals: dict[str, list[float]] = defaultdict(list)
+    for department, total in results.values_list("department", "total").order_by():
         totals[str(department or "—")].append(float(total or 0))
     spreads = []
     for unit, values in totals.items():

@@ -148,3 +148,28 @@ def test_a_group_is_named_in_words(world: World) -> None:
     text = _page(world)
     assert "员工月度考核表 · 职级 员工" in text
     assert "level=" not in text and "STAFF-M ·" not in text
+
+
+def test_departments_compared_agree_with_their_totals(world: World) -> None:
+    """The spreads (PostgreSQL's percentile_cont, or the sorted totals elsewhere) are
+    the quartiles of each department's totals (QUARTILE.INC)."""
+    import statistics
+
+    from jixiao.hr.selectors import unit_spreads
+
+    totals: dict[str, list[float]] = {}
+    for result in Result.objects.filter(
+        appraisal__cycle=world.calibration, appraisal__employee__isnull=False, total__isnull=False
+    ).select_related("appraisal"):
+        totals.setdefault(result.appraisal.attributes["department"], []).append(result.total)
+    spreads = unit_spreads(world.calibration)
+    assert {spread.unit for spread in spreads} == set(totals)
+    for spread in spreads:
+        values = sorted(totals[spread.unit])
+        q1, median, q3 = (
+            statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
+        )
+        expected = (len(values), statistics.fmean(values), values[0], q1, median, q3, values[-1])
+        found = (spread.count, spread.mean, spread.low, spread.q1, spread.median, spread.q3)
+        assert found == pytest.approx(expected[:6]) and spread.high == pytest.approx(values[-1])
+    assert [s.median for s in spreads] == sorted((s.median for s in spreads), reverse=True)
