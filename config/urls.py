@@ -20,6 +20,7 @@ urlpatterns = [
     path("hr/", include("jixiao.hr.urls")),
     path("talent/", include("jixiao.talent.urls")),
     path("strategy/", include("jixiao.strategy.urls")),
+    path("surveys/", include("jixiao.surveys.urls")),
     path("spreadsheets/", include("jixiao.spreadsheets.urls")),
     path("api/v1/", api_v1.urls),
     path("tokens/", include("jixiao.api.urls")),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jixiao.designer",  # the scheme designer (issue 12)
     "jixiao.talent",
     "jixiao.strategy",
+    "jixiao.surveys",
     "ninja",  # the API's interactive docs, served from its own static files
     "jixiao.api",
     "axes",  # login throttling and lockout (docs/deploy.md)
@@ -264,3 +265,6 @@ JIXIAO_UPLOAD_MAX_BYTES = int(os.environ.get("JIXIAO_UPLOAD_MAX_BYTES", 20 * 102
 # The JSON API (jixiao.api) takes up to 20,000 fact rows in one request; Django's
 # default limit of 2.5 MB on a request body would refuse a few thousand.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("JIXIAO_API_MAX_BYTES", 20 * 1024 * 1024))
+
+# 360 surveys: an appraisee may propose peers for the manager to approve (jixiao.surveys).
+JIXIAO_PEER_PROPOSALS = os.environ.get("JIXIAO_PEER_PROPOSALS", "1") == "1"

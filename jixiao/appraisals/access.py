@@ -14,11 +14,13 @@ from django.db.models import F, Q, QuerySet
 from jixiao.appraisals.models import (
     Appeal,
     Appraisal,
+    AssignmentState,
     Cycle,
     Eligibility,
     Event,
     ImprovementPlan,
     Interview,
+    RaterAssignment,
     Rating,
     Result,
     TargetChangeRequest,
@@ -37,7 +39,7 @@ from jixiao.appraisals.workflow import (
 from jixiao.core import roles
 from jixiao.organization.access import employee_of, subordinate_ids
 from jixiao.organization.models import Employee
-from jixiao.organization.selectors import unit_ancestors, unit_department
+from jixiao.organization.selectors import unit_ancestors
 from jixiao.schemes.models import SchemeItem
 
 SELF_ROLES = frozenset({"self"})
@@ -215,7 +217,8 @@ def _versions_with_item_from(item: str, sources: set[str], versions: set[int]) -
 
 
 def can_rate(user: Any, appraisal: Appraisal, role: str) -> bool:
-    """Whether `user` may give a rating in `role` (self, supervisor, indirect, peer …)."""
+    """Whether `user` may give a rating in `role` (self, supervisor, indirect, peer …):
+    the appraisee and their managers by their standing, anyone else by assignment."""
     if roles.is_hr(user):
         return True  # entering paper forms on behalf of the raters
     standing = relations(user, appraisal)
@@ -225,14 +228,12 @@ def can_rate(user: Any, appraisal: Appraisal, role: str) -> bool:
         return SUPERVISOR in standing
     if role in SKIP_LEVEL_ROLES:
         return SKIP_LEVEL in standing
-    me = employee_of(user)
-    if me is None or APPRAISEE in standing:
+    if APPRAISEE in standing or not roles.is_active_user(user):
         return False
-    return bool(appraisal.attributes.get("department") == appraisal_department_of(me))
-
-
-def appraisal_department_of(employee: Employee) -> str:
-    return unit_department(employee.unit).name
+    # peers, subordinates, customers, external raters: those assigned (360, domain.md §3a)
+    return RaterAssignment.objects.filter(
+        appraisal=appraisal, rater=user, role=role, state=AssignmentState.ASSIGNED
+    ).exists()
 
 
 def can_move_appraisal(user: Any, appraisal: Appraisal, target: State) -> bool:
@@ -261,8 +262,14 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     )
 
 
+ANONYMOUS_ROLES = frozenset({"peer", "subordinate", "customer", "external"})
+
+
 def ratings_visible_to(user: Any) -> QuerySet[Rating]:
-    """Ratings: the appraisee sees their own self-assessment, the others once published."""
+    """Ratings: the appraisee sees their own self-assessment, the others once published.
+    Peer, subordinate, customer and external ratings are anonymous: one by one only to
+    HR, the auditor and the rater who gave them; everyone else reads them as
+    aggregates of at least three (`anonymous_aggregates`)."""
     if roles.reads_everything(user):
         return Rating.objects.all()
     if not roles.is_active_user(user):
@@ -273,7 +280,44 @@ def ratings_visible_to(user: Any) -> QuerySet[Rating]:
         visible |= Q(appraisal__employee=me, role__in=SELF_ROLES)  # one's self-assessment
         visible |= Q(appraisal__employee=me, appraisal__cycle__state__in=PUBLISHED_CYCLE_STATES)
         visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
-    return Rating.objects.filter(visible).distinct()
+    named = Rating.objects.filter(visible).exclude(role__in=ANONYMOUS_ROLES)
+    return (named | Rating.objects.filter(rater=user)).distinct()
+
+
+def anonymous_aggregates(user: Any, appraisal: Appraisal, least: int = 3) -> list[dict[str, Any]]:
+    """The anonymous roles' ratings of an appraisal that `user` may read, per item and
+    role as a count and a mean — only where at least `least` raters gave one (else
+    the count alone, and that the mean is withheld). No names, no order."""
+    standing = relations(user, appraisal)
+    may_read = (
+        roles.reads_everything(user)
+        or bool(standing & {COMMITTEE, SUPERVISOR, SKIP_LEVEL})
+        or (APPRAISEE in standing and appraisal.cycle.state in PUBLISHED_CYCLE_STATES)
+    )
+    if not may_read:
+        return []
+    grouped: dict[tuple[str, str], list[float]] = {}
+    for item, role, value in Rating.objects.filter(
+        appraisal=appraisal, role__in=ANONYMOUS_ROLES
+    ).values_list("item", "role", "value"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        grouped.setdefault((item, role), []).append(number)
+    rows = []
+    for (item, role), values in sorted(grouped.items()):
+        numbers = [v for v in values if v == v]
+        shown = len(values) >= least and len(numbers) == len(values)
+        rows.append(
+            {
+                "item": item,
+                "role": role,
+                "count": len(values),
+                "mean": round(sum(numbers) / len(numbers), 2) if shown else None,
+            }
+        )
+    return rows
 
 
 def _sourced_items(employee: Employee, version_path: str) -> Q:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.accounts.models import User
-from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview, Result
+from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview, RaterAssignment, Result
 from jixiao.core.models import AuditEvent
 from jixiao.jobs.services import job_enqueue
 from jixiao.notices.models import Notice, NoticePreference, RobotMessage, UnitRobot
@@ -219,7 +219,46 @@ def _ahp_started(event: AuditEvent) -> list[Tell]:
     return [Tell("ahp", text, url, users=users)]
 
 
+def _rater_assigned(event: AuditEvent) -> list[Tell]:
+    """A rater assigned to a 360: invited to their survey."""
+    assignment = (
+        RaterAssignment.objects.select_related(
+            "appraisal__cycle", "appraisal__employee", "appraisal__unit"
+        )
+        .filter(pk=event.target_id)
+        .first()
+    )
+    if assignment is None:
+        return []
+    text = _("Please rate %(person)s for %(cycle)s") % {
+        "person": assignment.appraisal.appraisee_name,
+        "cycle": assignment.appraisal.cycle,
+    }
+    url = reverse("surveys:form", args=[assignment.pk])
+    return [Tell("survey", text, url, users={assignment.rater_id})]
+
+
+def _rater_proposed(event: AuditEvent) -> list[Tell]:
+    assignment = (
+        RaterAssignment.objects.select_related(
+            "appraisal__employee__supervisor", "appraisal__cycle", "appraisal__unit"
+        )
+        .filter(pk=event.target_id)
+        .first()
+    )
+    if assignment is None:
+        return []
+    text = _("%(person)s proposed peers to rate them for %(cycle)s: approve or remove them") % {
+        "person": assignment.appraisal.appraisee_name,
+        "cycle": assignment.appraisal.cycle,
+    }
+    url = reverse("surveys:raters", args=[assignment.appraisal_id])
+    return [Tell("survey", text, url, users=_manager_of(assignment.appraisal))]
+
+
 RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
+    "rater.assigned": _rater_assigned,
+    "rater.proposed": _rater_proposed,
     "ahp.started": _ahp_started,
     "appeal.filed": _appeal_filed,
     "appeal.accepted": _appeal_moved(lambda: _("Your appeal on %(cycle)s was accepted")),
@@ -233,6 +272,7 @@ RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
 }
 
 KINDS = {
+    "survey": _lazy("360 surveys to answer"),
     "ahp": _lazy("weights to judge (AHP)"),
     "appeal_filed": _lazy("appeals filed (HR, managers)"),
     "appeal_answered": _lazy("answers to my appeals"),

@@ -16,6 +16,7 @@ from jixiao.appraisals.access import SELF_ROLES, SKIP_LEVEL_ROLES, SUPERVISOR_RO
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Rating, Result
 from jixiao.appraisals.models.facts import SINGLE_RATER_ROLE_NAMES
 from jixiao.appraisals.selectors import appraisal_get
+from jixiao.appraisals.services.raters import rater_assign
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.models import AuditEvent
@@ -281,6 +282,8 @@ def test_who_may_rate_in_which_role(
         "stranger": UserFactory(username="stranger"),
     }
     appraisal = appraisal_of(open_cycle, company.clerks[0])
+    # peers rate by assignment (360): the colleague is assigned, the others are not
+    rater_assign(appraisal=appraisal, actor=hr, raters=[users["colleague"]], role="peer")
     record = dict(appraisal=appraisal, actor=users[who], item="内部控制管理", role=role, value=4)
     if allowed:
         assert services.rating_record(**record).rater == users[who]
@@ -319,6 +322,9 @@ def test_peers_each_give_their_own_rating(
     open_cycle = open_with_raters(hr, draft_cycle)
     appraisal = appraisal_of(open_cycle, company.clerks[0])
     colleague = EmployeeFactory(number="1004", unit=company.finance, user=UserFactory())
+    rater_assign(
+        appraisal=appraisal, actor=hr, raters=[company.clerks[1].user, colleague.user], role="peer"
+    )
     for rater, value in ((company.clerks[1].user, 5), (colleague.user, 4)):  # levels 5 … 1
         services.rating_record(
             appraisal=appraisal, actor=rater, item="内部控制管理", role="peer", value=value

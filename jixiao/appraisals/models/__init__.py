@@ -20,6 +20,7 @@ from jixiao.appraisals.models.facts import (
     FactSource,
     Rating,
 )
+from jixiao.appraisals.models.raters import AssignmentState, RaterAssignment
 from jixiao.appraisals.models.results import Result
 from jixiao.appraisals.models.steps import (
     Appeal,
@@ -32,6 +33,7 @@ __all__ = [
     "AdjustmentEntry",
     "Appeal",
     "Appraisal",
+    "AssignmentState",
     "Cycle",
     "CycleScheme",
     "Eligibility",
@@ -45,6 +47,7 @@ __all__ = [
     "Interview",
     "PopulationKind",
     "PopulationRule",
+    "RaterAssignment",
     "Rating",
     "Result",
     "Stage",

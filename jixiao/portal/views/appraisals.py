@@ -19,6 +19,7 @@ from jixiao.appraisals.access import (
     SELF_ROLES,
     SKIP_LEVEL_ROLES,
     SUPERVISOR_ROLES,
+    anonymous_aggregates,
     appeals_visible_to,
     can_acknowledge_targets,
     can_answer_target_change,
@@ -408,6 +409,7 @@ def ratings_context(
         .filter(appraisal=appraisal)
         .select_related("rater")
         .order_by("item", "role"),
+        anonymous=anonymous_aggregates(request.user, appraisal),
         next_state=_next_state(appraisal, standing, items),
         role_kind=_role_kind(mine),
     )
