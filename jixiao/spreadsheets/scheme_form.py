@@ -32,7 +32,8 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook.workbook import Workbook
 
 from jixiao.schemes.engine import scheme_limits
-from jixiao.scoring import DocumentError
+from jixiao.scoring import DocumentError, SchemeError, language, scheme_from_text
+from jixiao.scoring.describe import describe_adjustment
 from jixiao.scoring.source import parse_text
 from jixiao.spreadsheets.readers import number, sheet_rows, text
 from jixiao.spreadsheets.writers import (
@@ -62,6 +63,8 @@ HEADER = (
 FORM_KEYS = {"name", "weight", "source", "note", "indicator", "measure", "rule"}
 TOP_KEYS = ("code", "name", "period", "scale", "sections", "items")
 SETTINGS_SHEET = "方案设置"
+POINTS_SHEET = "加减分项"
+POINTS_HEADER = ("加减分项", "计算公式", "得分标准", "说明", "方案语言")
 PERIODS = {"月度": "month", "季度": "quarter", "半年度": "half", "年度": "year"}
 
 
@@ -226,6 +229,7 @@ def scheme_workbook(document: dict[str, Any]) -> Workbook:
             cell = put(sheet, row, column, value)
             cell.border, cell.alignment = BOX, WRAP
     widths(sheet, [12, 6, 22, 6, 36, 12, 9, 9, 9, 9, 9, 36, 28, 10, 30])
+    _points_sheet(workbook, document)
     settings = {k: v for k, v in document.items() if k not in TOP_KEYS}
     if settings:
         extra_sheet = workbook.create_sheet(SETTINGS_SHEET)
@@ -234,6 +238,52 @@ def scheme_workbook(document: dict[str, Any]) -> Workbook:
             put(extra_sheet, row, 1, line)
         widths(extra_sheet, [100])
     return workbook
+
+
+def _points_sheet(workbook: Workbook, document: dict[str, Any]) -> None:
+    """The points lines (加减分项, scheme-language §7 v1.1) as a sheet of their own:
+    each line's name, formula, scoring standard in words, note and rule. 方案设置
+    keeps them too, in the scheme language, so the form reads back the same."""
+    lines = [
+        entry
+        for entry in document.get("adjustments") or []
+        if isinstance(entry, dict) and isinstance(entry.get("points"), dict)
+    ]
+    if not lines:
+        return
+    said = _points_words(document)
+    sheet = workbook.create_sheet(POINTS_SHEET)
+    for column, title in enumerate(POINTS_HEADER, start=1):
+        cell = put(sheet, 1, column, title)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BOX
+    for row, entry in enumerate(lines, start=2):
+        body = entry["points"]
+        values = [
+            entry.get("name"),
+            body.get("measure"),
+            said.get(str(entry.get("name")), ""),
+            entry.get("note") or body.get("note"),
+            _flow(body.get("rule")),
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.border, cell.alignment = BOX, WRAP
+    widths(sheet, [16, 28, 48, 36, 48])
+
+
+def _points_words(document: dict[str, Any]) -> dict[str, str]:
+    """Each points line's scoring standard as the engine says it, in Chinese (the
+    form's language); nothing when the document does not read as a scheme."""
+    try:
+        with language("zh"):
+            scheme = scheme_from_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+            return {
+                adjustment.name: str(describe_adjustment(adjustment))
+                for adjustment in scheme.adjustments
+                if adjustment.kind == "points"
+            }
+    except SchemeError:
+        return {}
 
 
 # -- workbook → scheme document ----------------------------------------------------
@@ -393,12 +443,13 @@ def read_form(sheets: Iterable[Any]) -> FormReading:
         document["sections"] = [s for s in sections if s["items"]]
     else:
         document["items"] = flat
-    if len(sheet_list) > 1 and sheet_list[1].title == SETTINGS_SHEET:
+    settings_sheet = next((s for s in sheet_list[1:] if s.title == SETTINGS_SHEET), None)
+    if settings_sheet is not None:
         lines = [
             values[0]
             if values and isinstance(values[0], str)
             else text(values[0] if values else "")
-            for _n, values in sheet_rows(sheet_list[1])
+            for _n, values in sheet_rows(settings_sheet)
         ]
         try:  # read as a scheme document is, under the same caps (no alias bomb, no depth)
             found = parse_text(
@@ -412,7 +463,42 @@ def read_form(sheets: Iterable[Any]) -> FormReading:
             )
         if isinstance(settings, dict):
             document.update(settings)
+    points_sheet = next((s for s in sheet_list[1:] if s.title == POINTS_SHEET), None)
+    if points_sheet is not None:
+        _read_points(points_sheet, document, notes)
     return FormReading(document, notes)
+
+
+def _read_points(sheet: Any, document: dict[str, Any], notes: list[str]) -> None:
+    """Points lines written on the 加减分项 sheet and not in 方案设置: a name, a
+    formula and the rule in the scheme language (a line HR added by hand)."""
+    known = {
+        str(entry.get("name"))
+        for entry in document.get("adjustments") or []
+        if isinstance(entry, dict)
+    }
+    for at, values in list(sheet_rows(sheet))[1:]:
+        name = text(_cell(values, 0))
+        if not name or name in known:
+            continue
+        raw_rule = _cell(values, 4)
+        try:
+            rule = yaml.safe_load(str(raw_rule)) if raw_rule else None
+        except yaml.YAMLError:
+            rule = None
+        if not isinstance(rule, dict):
+            notes.append(
+                _("%(sheet)s row %(row)s: %(name)s has no rule in 方案语言, left out")
+                % {"sheet": POINTS_SHEET, "row": at, "name": name}
+            )
+            continue
+        body: dict[str, Any] = {"rule": rule}
+        if text(_cell(values, 1)):
+            body["measure"] = text(_cell(values, 1))
+        line: dict[str, Any] = {"name": name, "points": body}
+        if text(_cell(values, 3)):
+            line["note"] = text(_cell(values, 3))
+        document.setdefault("adjustments", []).append(line)
 
 
 def _cell(values: tuple[Any, ...], index: int | None) -> Any:
