@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jixiao.appraisals.models import Appraisal, Cycle
+from jixiao.appraisals.models import Appraisal, AssignmentState, Cycle, RaterAssignment
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core import roles
 from jixiao.core.menu import MenuEntry
@@ -34,6 +34,7 @@ class MenuState:
     latest_appraisal: int | None = None  # one's own, or one's provider's
     latest_result: int | None = None  # the appraisal of one's last published result
     calibrating_cycle: int | None = None  # a cycle in calibration whose committee one sits on
+    has_surveys: bool = False  # assigned to rate someone in a 360
 
 
 def menu_state(user: Any) -> MenuState:
@@ -82,6 +83,9 @@ def menu_state(user: Any) -> MenuState:
         latest_appraisal=latest,
         latest_result=latest_result,
         calibrating_cycle=calibrating,
+        has_surveys=RaterAssignment.objects.filter(
+            rater=user, state=AssignmentState.ASSIGNED
+        ).exists(),
     )
 
 
@@ -99,6 +103,8 @@ def menu_entries_for_state(state: MenuState) -> list[tuple[str, str, str]]:
         entries.append(("team", _("My team"), reverse("portal:team")))
     if state.owns_data:
         entries.append(("data", _("Data entry"), reverse("portal:data_owner")))
+    if state.has_surveys:
+        entries.append(("surveys", _("Surveys to answer"), reverse("surveys:list")))
     if state.calibrating_cycle is not None:
         url = reverse("hr:cycle_calibration", args=[state.calibrating_cycle])
         entries.append(("calibration", _("Calibration"), url))
