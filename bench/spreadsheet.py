@@ -211,7 +211,8 @@ def timed(command: list[str]) -> Timed:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
+        said = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"failed: {' '.join(command)}: {said}")
     process.returncode = 0
     return Timed(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
