@@ -240,6 +240,8 @@ def value_words(value: Any, field: models.Field[Any, Any] | None = None, names: 
     if isinstance(value, bool):
         return _g("yes") if value else _g("no")
     if field is not None and field.is_relation and names is not None:
+        if isinstance(value, list):
+            return "、".join(str(names.get((field.related_model, v), v)) for v in value)
         return str(names.get((field.related_model, value), value))
     if field is not None and field.choices:
         labels = {str(key): label for key, label in field.flatchoices}
@@ -279,8 +281,13 @@ def _links(events: Sequence[AuditEvent]) -> dict[tuple[Any, Any], str]:
             if field is None or not field.is_relation or field.related_model is None:
                 continue
             for side in (event.before, event.after):
-                if isinstance(side, Mapping) and side.get(key) not in (None, ""):
-                    wanted[field.related_model].add(side[key])
+                if not isinstance(side, Mapping):
+                    continue
+                value = side.get(key)
+                values = value if isinstance(value, list) else [value]  # many-to-many: ids
+                wanted[field.related_model].update(
+                    v for v in values if isinstance(v, int | str) and v != ""
+                )
     names: dict[tuple[Any, Any], str] = {}
     for model, ids in wanted.items():
         for row in model._default_manager.filter(pk__in=ids):

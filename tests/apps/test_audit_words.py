@@ -106,3 +106,18 @@ def test_describing_a_page_costs_one_query_per_kind_of_link(hr: Any) -> None:
     with CaptureQueriesContext(connection) as queries:
         describe_events(events)
     assert len(queries) == 1
+
+
+def test_a_list_of_links_is_said_by_names(hr: Any, draft_cycle: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=hr,
+            action="cycle.committee_set",
+            target=draft_cycle,
+            before={"committee": []},
+            after={"committee": [hr.pk]},
+        )
+    event = AuditEvent.objects.get(action="cycle.committee_set")
+    (row,) = describe_events([event])
+    (change,) = row.changes
+    assert (change.before, change.after) == ("—", str(hr))
