@@ -192,12 +192,19 @@ def compare_view(request: HttpRequest, code: str) -> HttpResponse:
     said = differences(
         parse_text(left.text, kind="scheme").data, parse_text(right.text, kind="scheme").data
     )
+    left_rows = form_rows(engine_scheme(left), left.text)
+    right_rows = form_rows(engine_scheme(right), right.text)
+    before = {row.code: (row.weight, row.standard) for row in left_rows}
+    after = {row.code: (row.weight, row.standard) for row in right_rows}
     context = {
         "scheme": scheme,
         "left": left,
         "right": right,
-        "left_rows": form_rows(engine_scheme(left), left.text),
-        "right_rows": form_rows(engine_scheme(right), right.text),
+        "left_rows": left_rows,
+        "right_rows": right_rows,
+        "changed": {
+            code for code in before.keys() | after.keys() if before.get(code) != after.get(code)
+        },
         "said": said,
         "versions": versions.order_by("-number"),
     }

@@ -232,3 +232,30 @@ def test_comparing_two_versions_says_the_differences_in_words(page: Any, hr: Any
     page.click("#compare-versions")
     said = page.locator("#differences").inner_text()
     assert "「预算执行偏差率」分档：≥ 95% 由 80 分改为 85 分" in said
+
+
+@pytest.mark.skipif(
+    __import__("os").environ.get("JIXIAO_SCREENSHOTS") != "1",
+    reason="writes docs/guide/img; run with JIXIAO_SCREENSHOTS=1",
+)
+def test_designer_screenshots(page: Any, hr: Any) -> None:
+    images = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+    scheme_save(actor=hr, text=(EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    log_in(page, hr.username, "/hr/designer/FIN-MGR/")
+    open_item(page, "n0-0")
+    put(page, "in|预算执行偏差率|budget", "1000000")
+    put(page, "in|预算执行偏差率|actual", "1030000")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(images / "designer.png"), full_page=False)
+    put(page, "n1-2.f.weight", "-5")
+    page.locator('tr[data-node="n1-2"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(images / "designer-problem.png"), full_page=False)
+    put(page, "n1-2.f.weight", "10")
+    put(page, "n0-0.r.row1.score", "85")
+    page.fill("#designer-comment", "提高 95% 一档")
+    page.click("#designer-save")
+    page.wait_for_url("**/hr/schemes/FIN-MGR/")
+    page.click("#compare-versions")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(images / "designer-compare.png"), full_page=False)
