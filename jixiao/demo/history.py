@@ -32,7 +32,8 @@ MONTH_NAMES = "一二三四五六七八九十"  # 七月, 八月 ...
 # its first month, the adaptation period, reference only). Each month's result counts
 # the contract over the months so far: August is the reference month, September
 # withholds 5% (under 80 points, 3 KPIs not met: one month towards 解约权) and October
-# none (2 KPIs not met: the streak is broken).
+# none (2 KPIs not met: the streak is broken). The damages since the adaptation month
+# (2 in September, 2 in October) reach the contract's 3 in October: 累计货损解约权.
 
 # How far each earlier month is from October: + better, - worse (the managers'
 # figures in steps of their usual spread; the staff's levels in points of 10).

@@ -32,6 +32,7 @@ ENTERED_FROM = {  # where HR took each form from (the version's comment)
     "staff-monthly": "根据员工月度考核表录入",
     "staff-360": "根据员工年度考核办法录入",
     "warehouse-3pl": "根据仓储服务商KPI协议录入",
+    "prd-manager-points": "根据生产部经理工作考核评分标准（扣分制）录入",
 }
 Say = cycles.Say
 

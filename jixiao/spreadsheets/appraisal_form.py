@@ -15,8 +15,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.appraisals.models import Appraisal
+from jixiao.appraisals.outcome_labels import result_labels
 from jixiao.schemes.engine import engine_scheme, rule_words
 from jixiao.scoring import Scheme as EngineScheme
+from jixiao.scoring import language
+from jixiao.scoring.describe import describe_adjustment
 from jixiao.spreadsheets.scheme_form import form_rows
 from jixiao.spreadsheets.writers import BOX, HEADER_FILL, HEADER_FONT, WRAP, new_workbook, put
 
@@ -103,6 +106,38 @@ def _items(
     return row
 
 
+def _points(sheet: Worksheet, row: int, engine: EngineScheme, result: Any) -> int:
+    """加减分项 (points lines, v1.1 §7): each line with its standard in words and,
+    once scored, the points it added or took and how."""
+    applied = {
+        str(a.get("name")): a
+        for a in (result.shown("zh").get("adjustments", []) if result else [])
+        if a.get("kind") == "points"
+    }
+    for adjustment in engine.adjustments:
+        if adjustment.kind != "points":
+            continue
+        row += 1
+        found = applied.get(adjustment.name)
+        with language("zh"):
+            standard = str(describe_adjustment(adjustment))
+        values = (
+            "加减分项",
+            None,
+            adjustment.name,
+            None,
+            adjustment.item.info.get("note") if adjustment.item is not None else None,
+            None,
+            standard,
+            found.get("amount") if found else None,
+            found.get("trace") if found else None,
+        )
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet, row, column, value)
+            cell.border, cell.alignment = BOX, WRAP
+    return row
+
+
 def _totals(sheet: Worksheet, row: int, result: Any) -> int:
     if result is None:
         row += 1
@@ -111,6 +146,8 @@ def _totals(sheet: Worksheet, row: int, result: Any) -> int:
     row += 1
     _line(sheet, row, "小计", result.subtotal)
     for adjustment in result.shown("zh").get("adjustments", []) or []:
+        if adjustment.get("kind") == "points":  # shown with 加减分项 above
+            continue
         row += 1
         _line(
             sheet,
@@ -123,6 +160,9 @@ def _totals(sheet: Worksheet, row: int, result: Any) -> int:
     _line(sheet, row, "总分", result.total)
     row += 1
     _line(sheet, row, "等级", result.grade or None)
+    for name, label in result_labels(result).items():  # training … (v1.1 §12), calibrated
+        row += 1
+        _line(sheet, row, name, label or "—")
     row += 1
     rank = f"{result.rank} / {result.ranked}" if result.rank else None
     _line(sheet, row, "排名", rank)
@@ -177,7 +217,9 @@ def appraisal_form_workbook(appraisal: Appraisal) -> Workbook:
     for column, text in enumerate(HEADER, start=1):
         cell = put(sheet, HEADER_ROW, column, text)
         cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BOX, CENTER
-    row = _items(sheet, document, scored, engine_scheme(appraisal.scheme_version))
+    engine = engine_scheme(appraisal.scheme_version)
+    row = _items(sheet, document, scored, engine)
+    row = _points(sheet, row, engine, result)
     row = _totals(sheet, row, result)
     row = _signatures(sheet, row)
     for index, width in enumerate(WIDTHS, start=1):

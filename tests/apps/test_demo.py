@@ -60,6 +60,7 @@ def test_the_demo_company_is_loaded_scored_and_loaded_once() -> None:
         "STAFF-M",
         "STAFF-360",
         "3PL-WH",
+        "PRD-MGR-KF",  # the production manager's 扣分制 form (seed 001), not assigned
     }
     october = Cycle.objects.get(code="TK-2026-10")
     results = Result.objects.select_related("appraisal__cycle")
@@ -237,7 +238,10 @@ def test_the_months_before_october_published_closed_and_their_history() -> None:
     assert [o["reference_period"] for o in outcomes] == [True, False, False]
     assert [o["fee_deduction"] for o in outcomes] == [0, 0.05, 0]  # September under 80
     assert [o["failed_items"] for o in outcomes] == [4, 3, 2]
-    assert all(o["triggers"] == [] for o in outcomes)  # 3 failed once: no 解约权
+    # 3 failed once: no 解约权; the damages since the adaptation month, 2 in September
+    # and 2 in October, reach the contract's 3 (累计货损解约权, v1.1) in October
+    assert [o["triggers"] for o in outcomes] == [[], [], ["累计货损解约权"]]
+    assert outcomes[2]["trigger_periods"] == {"累计货损解约权": ["2026-09", "2026-10"]}
     assert [len(r.facts.get("history", [])) for r in provider] == [0, 1, 2]
     # the same as the three months scored as one series, as `jixiao score` would
     series = {
