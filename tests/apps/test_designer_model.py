@@ -239,3 +239,71 @@ def test_any_document_round_trips_through_the_designer(document: dict[str, Any])
     assert _same(document_of(design), document)
     assert _same(document_of(design_from(fields_of(design))), document)
     assert _same(yaml.safe_load(document_text(document)), document)
+
+
+# -- the buttons ---------------------------------------------------------------------------
+def _fin() -> Any:
+    return design_of(_read(EXAMPLES / "fin-manager.scheme.yaml"))
+
+
+def test_sections_and_items_are_added_moved_and_deleted() -> None:
+    from jixiao.designer.editing import apply
+
+    design = _fin()
+    apply(design, "item-add|n1")
+    apply(design, "section-add|top")
+    apply(design, "down|n0")
+    apply(design, "delete|n3-1")
+    document = document_of(design)
+    names = [s["name"] for s in document["sections"]]
+    assert names == ["运营指标", "财务指标", "客户指标", "学习成长指标", "新的一节5"]
+    assert [i["name"] for i in document["sections"][0]["items"]][-1] == "新指标11"
+    assert [i["name"] for i in document["sections"][3]["items"]] == ["部门培训计划达成率"]
+    apply(design, "section-add|n0")  # a section of items gets no sub-section
+    assert "sections" not in document_of(design)["sections"][0]
+
+
+def test_rows_events_and_labels_by_button() -> None:
+    from jixiao.designer.editing import apply
+
+    design = _fin()
+    apply(design, "row-up|n0-0|rule|1")
+    apply(design, "row-delete|n0-0|rule|4")
+    apply(design, "else-add|n0-0|rule")
+    assert document_of(design)["sections"][0]["items"][0]["rule"]["bands"] == [
+        [">= 95%", 80],
+        [">= 98%", 100],
+        [">= 90%", 60],
+        [">= 80%", 40],
+        ["else", 0],
+    ]
+    apply(design, "event-add|n1-4")
+    apply(design, "event-way|n1-4|2|tiers")
+    apply(design, "event-way|n1-0|0|sequence")
+    apply(design, "label-add|n1-0")
+    item = document_of(design)["sections"][1]["items"]
+    assert item[4]["rule"]["deduct"]["per"]["event3"] == {"tiers": [[3, 1], ["else", 2]]}
+    assert item[0]["rule"]["deduct"]["per"]["violation"] == {
+        "sequence": [1, 2, 4],
+        "then": "double",
+    }
+    assert item[0]["labels"] == {"violation": ""}
+    apply(design, "row-add|top|grades")
+    assert document_of(design)["grades"][-2:] == [[None, None], ["else", "差"]]
+
+
+def test_a_new_rule_type_starts_from_its_blank_rule() -> None:
+    design = _fin()
+    fields = fields_of(design)
+    fields["n0-0.r.kind"] = "steps"
+    changed = document_of(design_from(fields))["sections"][0]["items"][0]["rule"]
+    assert changed == {"steps": {"standard": "98%", "base": 100, "step": "1%", "below": -2}}
+
+
+def test_weights_and_shares_of_the_total() -> None:
+    from jixiao.designer.editing import weights_of
+
+    weights = weights_of(_fin())
+    assert weights.effective[(1, 0)] == pytest.approx(20)
+    assert weights.sums[(1,)] == 60 and weights.sums[()] == 100
+    assert weights.total == pytest.approx(100)
