@@ -309,12 +309,21 @@ def anonymous_aggregates(user: Any, appraisal: Appraisal, least: int = 3) -> lis
     for (item, role), values in sorted(grouped.items()):
         numbers = [v for v in values if v == v]
         shown = len(values) >= least and len(numbers) == len(values)
+        mean = sum(numbers) / len(numbers) if shown else None
+        spread = (
+            round((sum((v - mean) ** 2 for v in numbers) / len(numbers)) ** 0.5, 2)
+            if mean is not None
+            else None
+        )
         rows.append(
             {
                 "item": item,
                 "role": role,
                 "count": len(values),
-                "mean": round(sum(numbers) / len(numbers), 2) if shown else None,
+                "mean": round(mean, 2) if mean is not None else None,
+                "spread": spread,
+                "low": min(numbers) if shown else None,
+                "high": max(numbers) if shown else None,
             }
         )
     return rows

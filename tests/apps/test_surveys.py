@@ -224,3 +224,68 @@ def test_no_page_or_api_tells_the_manager_or_appraisee_a_peers_answer(
     assert mine.status_code in (200, 404)
     hrs = client_for(hr).get(f"/appraisals/{appraisal.pk}/ratings/").content.decode()
     assert peers[0].name in hrs or str(peers[0].user) in hrs
+
+
+SATISFACTION = """\
+code: T-SAT
+name: 部门经理满意度
+period: month
+sections:
+  - name: 满意度
+    weight: 100
+    items:
+      - name: 部门满意度
+        weight: 100
+        rule: {direct: {min: 0, max: 100}}
+raters: {weights: {customer: 100}, trim: {customer: 1}}
+"""
+
+
+def test_the_department_satisfaction_survey_feeds_the_engine_as_jixiao_score_does(
+    hr: Any, company: SimpleNamespace, tmp_path: Any, capsys: Any
+) -> None:
+    """部门满意度: the head of every other department rates the finance manager's
+    satisfaction item; each answer is one rating; the form's trim drops the highest
+    and the lowest once; the result equals `jixiao score` on the same ratings."""
+    import json
+
+    from jixiao.cli import main
+    from jixiao.schemes.services import scheme_assign
+    from tests.apps.factories import UnitFactory
+
+    version = scheme_save(actor=hr, text=SATISFACTION)
+    scheme_assign(actor=hr, scheme=version.scheme, position=company.manager_position)
+    heads = []
+    for n in range(4):
+        unit = UnitFactory(code=f"D{n}", name=f"部门{n}", parent=company.root)
+        heads.append(EmployeeFactory(number=f"90{n}", unit=unit, supervisor=company.boss,
+                                     user=UserFactory(username=f"head{n}")))  # fmt: skip
+    cycle = services.cycle_create(
+        actor=hr, code="SAT-10", name="2026年10月满意度", period_kind="month", period="2026-10"
+    )
+    services.cycle_add_scheme(cycle=cycle, scheme=version.scheme, actor=hr)
+    services.population_rule_add(cycle=cycle, actor=hr, kind="employee", employee=company.manager)
+    cycle = services.cycle_open(cycle=cycle, actor=hr)
+    appraisal = appraisal_of(cycle, company.manager)
+    made = raters_by_rule(appraisals=[appraisal], actor=hr, rule="other_departments")
+    assigned = set(
+        RaterAssignment.objects.filter(appraisal=appraisal).values_list("rater", flat=True)
+    )
+    assert {h.user.pk for h in heads} <= assigned and made == len(assigned)
+    assert company.manager.user.pk not in assigned  # not one's own department
+    values = [90, 80, 70, 20]
+    for head, value in zip(heads, values, strict=True):
+        assignment = RaterAssignment.objects.get(appraisal=appraisal, rater=head.user)
+        client_for(head.user).post(f"/surveys/{assignment.pk}/", {"item-部门满意度": str(value)})
+    result = Result.objects.get(appraisal=appraisal)
+    # the same ratings through the command line
+    (tmp_path / "s.yaml").write_text(SATISFACTION, encoding="utf-8")
+    facts = {"period": "2026-10", "appraisees": [
+        {"id": "M", "facts": {"部门满意度": {"ratings": {"customer": values}}}}]}  # fmt: skip
+    (tmp_path / "f.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    assert (
+        main(["score", str(tmp_path / "s.yaml"), str(tmp_path / "f.json"), "--format", "json"]) == 0
+    )
+    scored = json.loads(capsys.readouterr().out)
+    expected = scored["results"][0]["total"] if "results" in scored else scored[0]["total"]
+    assert result.total == pytest.approx(expected) == pytest.approx(75)  # (80 + 70) / 2

@@ -19,7 +19,7 @@ from jixiao.appraisals.models import Appraisal, AssignmentState, RaterAssignment
 from jixiao.appraisals.workflow import APPRAISEE, HR, SUPERVISOR
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
-from jixiao.organization.models import Employee, Unit
+from jixiao.organization.models import Employee, Unit, UnitKind
 from jixiao.schemes.engine import engine_scheme
 
 BY_STANDING = SELF_ROLES | SUPERVISOR_ROLES | SKIP_LEVEL_ROLES
@@ -127,6 +127,22 @@ def _colleagues(appraisal: Appraisal) -> list[User]:
     return [row.user for row in rows if row.user is not None]
 
 
+def _heads(units: Sequence[Unit]) -> list[User]:
+    """The head of each unit: its people whose supervisor is outside the unit."""
+    ids = [unit.pk for unit in units]
+    heads = (
+        Employee.objects.filter(unit_id__in=ids, user__isnull=False, user__is_active=True)
+        .select_related("user", "supervisor")
+        .order_by("number")
+    )
+    return [
+        row.user
+        for row in heads
+        if row.user is not None
+        and (row.supervisor is None or row.supervisor.unit_id != row.unit_id)
+    ]
+
+
 def raters_by_rule(
     *,
     appraisals: Sequence[Appraisal],
@@ -142,7 +158,10 @@ def raters_by_rule(
     - `random`: `count` of them chosen at random (the same choice for the same seed);
     - `subordinates`: the appraisee's direct reports, as subordinates;
     - `customers`: the heads of `units` (the departments the unit serves), as customers —
-      a head is a person of the unit whose supervisor is outside it.
+      a head is a person of the unit whose supervisor is outside it;
+    - `other_departments`: the heads of every other department, as customers (the
+      department satisfaction survey, 部门满意度: each answer one rating of the
+      manager's satisfaction item; the form's `raters.trim` trims them, once).
     Returns how many assignments were made."""
     made = 0
     with transaction.atomic():
@@ -159,12 +178,12 @@ def raters_by_rule(
                 ).select_related("user")
                 chosen, role = [row.user for row in rows if row.user is not None], "subordinate"
             elif rule == "customers":
-                heads = (
-                    Employee.objects.filter(unit__in=units, user__isnull=False)
-                    .exclude(supervisor__unit_id__in=[u.pk for u in units])
-                    .select_related("user")
-                )
-                chosen, role = [row.user for row in heads if row.user is not None], "customer"
+                chosen, role = _heads(units), "customer"
+            elif rule == "other_departments":  # 部门满意度: every other department's head
+                others = Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True)
+                if appraisal.employee is not None:
+                    others = others.exclude(pk=appraisal.employee.unit_id)
+                chosen, role = _heads(list(others)), "customer"
             else:
                 raise ServiceError(_("unknown rule: %(rule)s") % {"rule": rule})
             made += len(
