@@ -96,3 +96,40 @@ def _saved(workbook: Any) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def test_the_result_page_says_each_clause_with_its_months_and_the_labels() -> None:
+    from django.utils import translation
+
+    from jixiao.portal.views.results import outcome_rows
+
+    outcomes = {
+        "fee_deduction": 0,
+        "triggers": ["累计货损解约权"],
+        "trigger_periods": {"累计货损解约权": ["2026-09", "2026-10"]},
+        "培训": "晋升培训",
+    }
+    with translation.override("zh-hans"):
+        rows = dict(outcome_rows(outcomes))
+    assert rows == {
+        "服务费扣减比例": "0%",
+        "触发的合同条款": "累计货损解约权（2026-09、2026-10）",
+        "培训": "晋升培训",
+    }
+
+
+def test_the_result_page_shows_the_calibrated_label(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    from jixiao.hr.services import cycle_publish_calibrated
+
+    clerk = company.clerks[1]
+    result = result_of(calibrating, clerk)
+    assert (result.outcomes["培训"], result.outcomes["晋升"]) != ("必须培训", "调岗")
+    result_calibrate(result=result, actor=hr, total=55.0, grade="差", reason="复核数据")
+    cycle_publish_calibrated(cycle=calibrating, actor=hr)
+    appraisal = appraisal_of(calibrating, clerk)
+    page = signed_in(clerk.user).get(f"/appraisals/{appraisal.pk}/result/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "必须培训" in text and "调岗" in text

@@ -21,6 +21,7 @@ from jixiao.appraisals.access import (
     interviews_visible_to,
 )
 from jixiao.appraisals.models import Appraisal, Result
+from jixiao.appraisals.outcome_labels import result_outcomes
 from jixiao.appraisals.rollups import rollup_results
 from jixiao.appraisals.scoring import items_info, lowest_grade
 from jixiao.appraisals.selectors import result_get, result_list
@@ -69,7 +70,10 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
     """The outcomes of a result (§12) as a person reads them: pay, salary step, and a
     provider contract's adaptation month, fee withheld, KPIs not met and triggers."""
     rows = []
+    periods = outcomes.get("trigger_periods") or {}  # the months behind each clause (v1.1)
     for name, value in outcomes.items():
+        if name == "trigger_periods":
+            continue
         if value is None:
             shown = "—"
         elif name == "pay":  # money: yuan and fen
@@ -79,13 +83,20 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
         elif name == "reference_period":
             shown = _("yes: reference only, nothing withheld") if value else _("no")
         elif name == "triggers":
-            shown = "、".join(str(trigger) for trigger in value) or _("none")
+            shown = "、".join(_clause(str(t), periods.get(t)) for t in value) or _("none")
         elif isinstance(value, float):
             shown = shown_total(value)
         else:
             shown = str(value)
         rows.append((str(OUTCOME_LABELS.get(name, name)), shown))
     return rows
+
+
+def _clause(trigger: str, periods: list[str] | None) -> str:
+    """A listed contract clause with the periods whose facts made it hold."""
+    if not periods:
+        return trigger
+    return _("%(clause)s (%(periods)s)") % {"clause": trigger, "periods": "、".join(periods)}
 
 
 def shown_total(total: float | None) -> str:
@@ -152,7 +163,7 @@ def result_page(
     context.update(
         result=result,
         total_shown=shown_total(result.total),
-        outcomes=outcome_rows(result.outcomes or {}),
+        outcomes=outcome_rows(result_outcomes(result)),  # label outcomes as calibrated
         data=result.shown(),  # its traces in the reader's language
         # calibration (校准) changes the stored total or grade, never the engine's output
         calibrated=result.total != result.data.get("total")
