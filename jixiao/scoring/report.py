@@ -283,6 +283,17 @@ def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
         if not value:
             add("{}")
             return
+        try:  # a dict of scalars (an item's result): its keys' template, filled at once
+            texts = tuple([_SCALARS[type(item)](item) for item in value.values()])
+        except KeyError:
+            pass
+        else:
+            keys = tuple(value)
+            template = _TEMPLATES.get((keys, newline))
+            if template is None:
+                template = _template(keys, newline)
+            add(template % texts)
+            return
         inner = newline + "  "
         separator = "{" + inner
         for key, item in value.items():
@@ -325,6 +336,16 @@ def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
 
 
 _NAMES: dict[str, str] = {}  # a key's JSON and ": ", for the few keys results have
+_TEMPLATES: dict[tuple[tuple[Any, ...], str], str] = {}  # a flat dict's text, by keys
+
+
+def _template(keys: tuple[Any, ...], newline: str) -> str:
+    inner = newline + "  "
+    lines = [_name(key).replace("%", "%%") + "%s" for key in keys]
+    template = "{" + inner + ("," + inner).join(lines) + newline + "}"
+    if len(_TEMPLATES) < 1_000:
+        _TEMPLATES[(keys, newline)] = template
+    return template
 
 
 def _name(key: Any) -> str:

@@ -57,6 +57,7 @@ class _Text(str):
         {"x": [{"y": [{"z": "w", "n": -0.0}]}], "t": (1, "2")},
         {"subclass": _Text("text"), _Text("key"): 1},
         "only text",
+        [{"rate %": "50 %s", "n": 1}, {"rate %": None, "n": 2.5}, {"rate %": [], "n": 3}],
     ],
 )
 def test_the_fast_json_is_what_json_dumps_writes(value: object) -> None:
