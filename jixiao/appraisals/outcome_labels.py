@@ -45,3 +45,20 @@ def result_labels(result: Result) -> dict[str, str | None]:
 def result_outcomes(result: Result) -> dict[str, Any]:
     """The result's outcomes with its label outcomes as they stand after calibration."""
     return {**(result.outcomes or {}), **result_labels(result)}
+
+
+def cycle_clauses(cycle: Any) -> list[tuple[int, str, str, list[str]]]:
+    """The contract clauses listed in a cycle's results (§12): (appraisal id,
+    appraisee, clause, the periods whose facts made it hold), by appraisee."""
+    results = (
+        Result.objects.filter(appraisal__cycle=cycle, outcomes__has_key="trigger_periods")
+        .select_related("appraisal__employee", "appraisal__unit")
+        .order_by("appraisal_id")
+    )
+    found = []
+    for result in results:
+        periods = (result.outcomes or {}).get("trigger_periods") or {}
+        for clause, months in periods.items():
+            appraisal = result.appraisal
+            found.append((appraisal.pk, appraisal.appraisee_name, str(clause), list(months)))
+    return sorted(found, key=lambda row: (row[1], row[0]))

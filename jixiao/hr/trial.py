@@ -241,6 +241,8 @@ def outcome_words(outcomes: Mapping[str, Any]) -> list[tuple[str, str]]:
     }
     shown = []
     for key, value in outcomes.items():
+        if key == "trigger_periods":  # the months behind each clause: not a value to show
+            continue
         if value is None or value == []:
             text = "—"
         elif isinstance(value, list):

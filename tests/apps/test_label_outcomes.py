@@ -133,3 +133,27 @@ def test_the_result_page_shows_the_calibrated_label(
     assert page.status_code == 200
     text = page.content.decode()
     assert "必须培训" in text and "调岗" in text
+
+
+def test_the_hr_cycle_page_lists_each_clause_with_its_months(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    """A provider's listed clause, as the engine writes it into the result (its
+    series is scored in tests/scoring/test_v11_outcomes.py), on HR's cycle page."""
+    result = result_of(calibrating, company.clerks[0])
+    Result.objects.filter(pk=result.pk).update(
+        outcomes={
+            **result.outcomes,
+            "triggers": ["累计货损解约权"],
+            "trigger_periods": {"累计货损解约权": ["2026-09", "2026-10"]},
+        }
+    )
+    page = signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/").content.decode()
+    assert 'id="contract-clauses"' in page
+    assert f'href="/appraisals/{result.appraisal_id}/result/">李强</a>' in page
+    assert "累计货损解约权（2026-09、2026-10）" in page
+    Result.objects.filter(pk=result.pk).update(outcomes=result.outcomes)
+    assert (
+        'id="contract-clauses"'
+        not in signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/").content.decode()
+    )

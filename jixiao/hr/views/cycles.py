@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.appraisals import services as cycle_services
 from jixiao.appraisals.models import Cycle, Eligibility, EligibilityDecision, PopulationRule
+from jixiao.appraisals.outcome_labels import cycle_clauses
 from jixiao.appraisals.selectors import cycle_get, cycle_list, eligibility_list
 from jixiao.appraisals.tasks import CYCLE_JOBS
 from jixiao.appraisals.workflow import (
@@ -112,6 +113,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rule_form": PopulationRuleForm(),
         "deadline_form": DeadlineForm(),
         "eligibility_count": cycle.eligibilities.count(),
+        "clauses": cycle_clauses(cycle),  # contract clauses listed, with their months
         "recompute": cycle.state in SCORING_CYCLE_STATES,
         **job_context(_job_to_show(cycle)),
     }
