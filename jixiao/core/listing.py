@@ -253,9 +253,11 @@ def listing(
     elif text and matches is not None:
         rows = [row for row in rows if matches(row, text)]
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    return Listing(
-        page=page, query=text, sort=sort, sorts=sorts, params=request.GET.copy(), filters=picked
-    )
+    params = request.GET.copy()
+    params.pop("q", None)
+    if text:
+        params["q"] = text  # the links carry the search as it was applied
+    return Listing(page=page, query=text, sort=sort, sorts=sorts, params=params, filters=picked)
 
 
 def _signed(name: str, sign: str) -> str:

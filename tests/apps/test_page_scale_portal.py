@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from jixiao.appraisals.models import Appeal, Appraisal, Result
 from jixiao.appraisals.workflow import AppealState
+from jixiao.core.listing import Sort, listing
 from jixiao.organization.models import Employee, Unit
 from tests.apps.scale_world import World, assert_flat, at_sizes, build_world, measure
 
@@ -280,3 +281,40 @@ def test_the_employee_home_links_the_published_result_only(measured: Any) -> Non
     mine = home.split('<section class="mine">', 1)[1].split("</section>", 1)[0]
     assert mine.count("<li>") == 2  # September and October
     assert len(re.findall(r'href="/appraisals/\d+/result/"', mine)) == 1  # September only
+
+
+# -- the list kit ------------------------------------------------------------------------
+def test_the_list_kit_keeps_the_address_and_toggles_the_sort() -> None:
+    request = RequestFactory().get(
+        "/x/", {"q": " 张  三 ", "sort": "-name", "page": "3", "cycle": "4"}
+    )
+    rows = listing(
+        request,
+        list(range(500)),
+        sorts=[Sort("name", "姓名", ("employee__name",)), Sort("number", "工号", ("n",))],
+        matches=lambda row, text: True,
+        per_page=10,
+    )
+    assert (rows.query, rows.sort, rows.total, rows.page.number) == ("张 三", "-name", 500, 3)
+    assert rows.hidden == [("cycle", "4")]  # kept by the search form
+    assert rows.previous_url.endswith("page=2") and rows.next_url.endswith("page=4")
+    assert [link.number if link else None for link in rows.page_links] == [
+        1, 2, 3, 4, 5, None, 50,
+    ]  # fmt: skip
+    assert rows.links["name"].url == "?cycle=4&q=%E5%BC%A0+%E4%B8%89&sort=name"  # back up
+    assert rows.links["name"].arrow == " ↓" and rows.links["number"].arrow == ""
+    assert "page=" not in rows.links["number"].url  # a new order starts at page 1
+    unknown = listing(RequestFactory().get("/x/", {"sort": "password"}), [], sorts=rows.sorts)
+    assert unknown.sort == "name"  # an order not offered is not applied
+
+
+def test_a_search_of_the_appeals_finds_the_appellant() -> None:
+    world = build_world(50)
+    _appeals(world)
+    me = Employee.objects.get(user=world.employee)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.hr)
+    found = client.get(reverse("portal:appeal_list"), {"q": me.number}).content.decode()
+    assert _total(found) == 2 and _rows(found, "appeals") == 2  # the two appeals of one person
+    decided = client.get(reverse("portal:appeal_list"), {"state": "decided"}).content.decode()
+    assert _total(decided) == 0
