@@ -87,6 +87,14 @@ _ENGLISH = [
     (re.compile(r"^not a condition: (.*?) \(write e\.g\..*\)$"), "not a condition: %(x)s"),
     (re.compile(r"^expected a number, got (.*)$"), "expected a number, got %(x)s"),
     (re.compile(r"^expected a finite number, got (.*)$"), "expected a number, got %(x)s"),
+    (
+        re.compile(r"^(.*): use letters, digits, '-' and '_' only$"),
+        "%(x)s: use letters, digits, '-' and '_' only",
+    ),
+    (
+        re.compile(r"^item code (.*) is used twice \(first at .*\)$"),
+        "the item code %(x)s is used twice",
+    ),
 ]
 
 

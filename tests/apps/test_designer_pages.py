@@ -335,3 +335,20 @@ def test_an_excel_familiar_form_opens_in_the_designer(hr: Any) -> None:
     assert fields["top.f.code"] == "FIN-MGR"
     assert fields["n1-0.f.name"] == "部门管理"
     assert fields["n0-0.r.row0.when"] == ">= 98%"
+
+
+def test_a_code_and_twin_names_are_refused_in_chinese(hr: Any) -> None:
+    client = signed_in(hr)
+    data = post_data(
+        form_of(client.get("/hr/designer/new/?start=blank").content.decode()),
+        action="item-add|n0",
+    )
+    data["top.f.code"] = ["财务"]
+    page = client.post("/hr/designer/new/?start=blank", data, HTTP_HX_REQUEST="true")
+    data = post_data(form_of(page.content.decode()), action="refresh")
+    data["n0-1.f.name"] = ["工作完成率"]
+    page = client.post("/hr/designer/new/?start=blank", data, HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert "编码只能用英文字母、数字、- 和 _" in text
+    assert "指标编码 工作完成率 用了两次" in text
+    assert "use letters" not in text and "used twice" not in text
