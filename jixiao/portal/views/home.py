@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.appraisals.access import appraisals_related_to, owned_sources, results_visible_to
 from jixiao.appraisals.models import Appraisal, Cycle
-from jixiao.appraisals.selectors import appraisal_list
+from jixiao.appraisals.selectors import appraisal_list, cycle_list
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.listing import Filter, Sort, listing
 from jixiao.notices.access import notices_visible_to
@@ -59,7 +59,11 @@ def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
     else:
         found = appraisals_related_to(user).filter(employee=me).select_related("cycle")
     last = list(found.order_by("-cycle__start", "-pk")[:6])[::-1]
-    results = results_visible_to(user).filter(appraisal__in=[a.pk for a in last])
+    results = (
+        results_visible_to(user)
+        .filter(appraisal__in=[a.pk for a in last])
+        .only("appraisal_id", "total", "grade")
+    )
     by_appraisal = {result.appraisal_id: result for result in results}
     for appraisal in last:
         appraisal.visible_result = by_appraisal.get(appraisal.pk)  # type: ignore[attr-defined]
@@ -109,13 +113,14 @@ def team(request: HttpRequest) -> HttpResponse:
     me = employee_of(request.user)
     if me is None or not Employee.objects.filter(supervisor=me).exists():
         raise Http404
+    below = subordinate_ids(me)
     team_appraisals = (
         appraisal_list(visible_to=request.user)
-        .filter(employee__in=subordinate_ids(me))
+        .filter(employee__in=below)
         .select_related("employee__unit")
     )
     cycles = list(
-        Cycle.objects.filter(pk__in=team_appraisals.values("cycle")).order_by("-start", "-pk")
+        cycle_list(visible_to=request.user).filter(appraisals__employee__in=below).distinct()
     )
     filters = [
         Filter("cycle", _lazy("Cycle"), "cycle_id", [(c.pk, c.name) for c in cycles]),
@@ -138,7 +143,9 @@ def team(request: HttpRequest) -> HttpResponse:
     page = list(rows.rows)
     results = {
         r.appraisal_id: r
-        for r in results_visible_to(request.user).filter(appraisal__in=[a.pk for a in page])
+        for r in results_visible_to(request.user)
+        .filter(appraisal__in=[a.pk for a in page])
+        .only("appraisal_id", "total", "grade", "rank", "ranked")  # not the traces
     }
     for appraisal in page:
         appraisal.visible_result = results.get(appraisal.pk)
