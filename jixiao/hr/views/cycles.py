@@ -41,6 +41,7 @@ from jixiao.hr.forms import (
     OverrideForm,
     PopulationRuleForm,
 )
+from jixiao.hr.moves import move_preview
 from jixiao.hr.selectors import (
     cycle_overdue_appraisals,
     cycle_progress,
@@ -104,6 +105,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "can_change": can_change(request.user),
         "moves": moves,
+        "move_rows": [(state, move_preview(cycle, state)) for state in moves]
+        if can_change(request.user)
+        else [],
         "links": cycle.cycle_schemes.select_related("scheme", "version"),
         "rules": cycle.population_rules.select_related("unit", "position", "employee"),
         "deadlines": cycle.deadlines.all(),
