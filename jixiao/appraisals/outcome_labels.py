@@ -13,6 +13,8 @@ from typing import Any
 
 from jixiao.appraisals.models import Result
 from jixiao.schemes.engine import engine_scheme
+from jixiao.schemes.models import SchemeVersion
+from jixiao.scoring import Scheme as EngineScheme
 from jixiao.scoring.grading import label_of
 
 
@@ -24,22 +26,26 @@ def label_names(result: Result) -> list[str]:
 def result_labels(result: Result) -> dict[str, str | None]:
     """Each label outcome of the result, following its calibrated total and grade;
     None where no row matches or the result has errors."""
-    outcomes = engine_scheme(result.scheme_version).outcomes
-    if not outcomes.labels:
-        return {}
-    if result.errors or result.total is None:
-        return dict.fromkeys((outcome.name for outcome in outcomes.labels), None)
-    data: dict[str, Any] = result.data or {}
-    normalized = data.get("normalized")
-    return {
-        outcome.name: label_of(
-            outcome,
-            total=float(result.total),
-            normalized=None if normalized is None else float(normalized),
-            grade=result.grade or None,
+    return dict(_labels(engine_scheme(result.scheme_version), result))
+
+
+def _labels(scheme: EngineScheme, result: Result) -> list[tuple[str, str | None]]:
+    ok = not result.errors and result.total is not None
+    normalized = (result.data or {}).get("normalized")
+    return [
+        (
+            outcome.name,
+            label_of(
+                outcome,
+                total=float(result.total),
+                normalized=None if normalized is None else float(normalized),
+                grade=result.grade or None,
+            )
+            if ok and result.total is not None
+            else None,
         )
-        for outcome in outcomes.labels
-    }
+        for outcome in scheme.outcomes.labels
+    ]
 
 
 def result_outcomes(result: Result) -> dict[str, Any]:
@@ -62,3 +68,18 @@ def cycle_clauses(cycle: Any) -> list[tuple[int, str, str, list[str]]]:
             appraisal = result.appraisal
             found.append((appraisal.pk, appraisal.appraisee_name, str(clause), list(months)))
     return sorted(found, key=lambda row: (row[1], row[0]))
+
+
+def labels_of(results: list[Result]) -> dict[int, list[tuple[str, str | None]]]:
+    """Each result's label outcomes after calibration, (name, label) in the scheme's
+    order, for a page of results: their scheme versions read in one query."""
+    wanted = {result.scheme_version_id for result in results}
+    versions = {
+        version.pk: engine_scheme(version)
+        for version in SchemeVersion.objects.filter(pk__in=wanted).select_related("scheme")
+    }
+    return {
+        result.pk: _labels(versions[result.scheme_version_id], result)
+        for result in results
+        if versions[result.scheme_version_id].outcomes.labels
+    }

@@ -36,6 +36,7 @@ from django.utils.translation import pgettext_lazy
 
 from jixiao.appraisals.models import Appraisal, Cycle, Result, Stage
 from jixiao.appraisals.models.results import Review
+from jixiao.appraisals.outcome_labels import labels_of
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.models import AuditEvent
 from jixiao.hr.models import CalibrationChange
@@ -230,6 +231,7 @@ class Member:
     outlier: list[str] = field(default_factory=list)  # flag codes (FLAG_WORDS)
     changes: list[CalibrationChange] = field(default_factory=list)
     review: Review | None = None  # what moved since the calibration, when it awaits review
+    labels: list[tuple[str, str | None]] = field(default_factory=list)  # training … (§12)
 
     @property
     def flags(self) -> list[tuple[str, str]]:
@@ -519,9 +521,11 @@ def group_members(group: Group, results: Any) -> list[Member]:
     for change in CalibrationChange.objects.filter(result__in=results).select_related("actor"):
         changes[change.result_id].append(change)
     bounds = group.bounds()
+    labels = labels_of(results)  # label outcomes follow the calibrated total and grade
     members = []
     for result in results:
         member = Member(result, changes=changes[result.pk], review=result.review())
+        member.labels = labels.get(result.pk, [])
         total = result.total
         if bounds and total is not None and not bounds[0] <= total <= bounds[1]:
             member.outlier.append("far")

@@ -157,3 +157,16 @@ def test_the_hr_cycle_page_lists_each_clause_with_its_months(
         'id="contract-clauses"'
         not in signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/").content.decode()
     )
+
+
+def test_the_calibration_page_shows_labels_that_follow_a_calibrated_grade(
+    hr: Any, company: SimpleNamespace, calibrating: Cycle
+) -> None:
+    result = result_of(calibrating, company.clerks[1])
+    assert result.outcomes["晋升"] != "调岗"
+    result_calibrate(result=result, actor=hr, total=50.0, grade="差", reason="复核数据")
+    page = signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/calibration/").content.decode()
+    row = page[page.index(f'id="result-{result.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<div class="muted label-outcome">晋升：调岗</div>' in row
+    assert '<div class="muted label-outcome">培训：必须培训</div>' in row
