@@ -47,6 +47,10 @@ def _field(key: str) -> str:
 
 def place_of(data: Any, path: Path) -> str:
     """The place of `path` in `data` in words; "" for the document as a whole."""
+    if len(path) > 1 and path[0] == "outcomes":
+        found = _outcome_place(data, path)
+        if found:
+            return found
     parts: list[str] = []
     node = data
     index = 0
@@ -72,6 +76,24 @@ def place_of(data: Any, path: Path) -> str:
             return say("{where}, {field}", where=_joined(parts), field=field) if parts else field
         node, index = child, index + 1
     return _joined(parts)
+
+
+def _outcome_place(data: Any, path: Path) -> str:
+    """A contract clause ("outcomes, contract clause 1 “解约权”") or a label outcome
+    ("outcomes, outcome “training”") by its name (§12, v1.1); "" for the others."""
+    outcomes = _child(data, "outcomes")
+    if (
+        path[1] == "contract"
+        and len(path) > 3
+        and path[2] == "triggers"
+        and isinstance(path[3], int)
+    ):
+        entry = _child(_child(_child(outcomes, "contract"), "triggers"), path[3])
+        clause = say("contract clause {n} {name}", n=path[3] + 1, name=_quoted(_named(entry)))
+        return _joined([say("outcomes"), clause])
+    if isinstance(path[1], str) and path[1] not in ("pay", "salary", "contract"):
+        return _joined([say("outcomes"), say("outcome {name}", name=_quoted(path[1]))])
+    return ""
 
 
 _FIELDS = (

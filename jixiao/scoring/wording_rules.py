@@ -242,6 +242,8 @@ PROBLEMS_ZH: dict[str, str] = {
         "{grade!r} 不是本方案的等级（{grades}）"
     ),
     "none defined": "未设置",
+    "contract clause {n} {name}": "第 {n} 条合同条款{name}",
+    "outcome {name}": "中的{name}",
     # errors.py: a problem as `jixiao check --language zh` prints it
     "line {line}": "第 {line} 行",
     "{place}: {message}": "{place}：{message}",

@@ -613,3 +613,25 @@ def test_label_of_one_value_agrees_with_the_column(total: float) -> None:
     assert found == {name: result["outcomes"][name] for name in found}
     training = scheme.outcomes.labels[0]
     assert label_of(training, total=None, normalized=None, grade=None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        (
+            "  training: {by: totl, table: [['>= 80', 晋升培训]]}",
+            "outcomes, outcome “training”",
+            "考核结果应用中的「training」",
+        ),
+        (
+            "  contract: {triggers: [{name: 解约权, sum: loss, reache: 3}]}",
+            "outcomes, contract clause 1 “解约权”",
+            "考核结果应用第 1 条合同条款「解约权」",
+        ),
+    ],
+)
+def test_a_problem_names_the_label_outcome_or_the_clause(text: str, en: str, zh: str) -> None:
+    for code, place in (("en", en), ("zh", zh)):
+        with language(code), pytest.raises(SchemeError) as raised:
+            scheme_from_text(OUTCOMES_HEAD + text + "\n")
+        assert [p.place for p in raised.value.problems] == [place]
