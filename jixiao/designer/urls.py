@@ -13,4 +13,5 @@ urlpatterns = [
     path("new/", views.designer, name="new"),
     path("<str:code>/", views.designer, name="edit"),
     path("<str:code>/compare/", compare.compare_view, name="compare"),
+    path("<str:code>/assign/", views.assign_view, name="assign"),
 ]

@@ -250,3 +250,37 @@ def _top_sum(design: Design) -> str:
 
     total = weights_of(design).sums.get(())
     return "" if total is None else fmt(total)
+
+
+@hr_page
+def assign_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Assign the scheme to a position or a unit (its people, or itself), or take an
+    assignment back; then back to the scheme's page."""
+    from django.core.exceptions import ValidationError
+
+    from jixiao.organization.models import Position, Unit
+    from jixiao.schemes.services import scheme_assign, scheme_unassign
+
+    scheme = scheme_get(visible_to=request.user, code=code)
+    if request.method != "POST":
+        return redirect("hr:scheme_detail", code=scheme.code)
+    try:
+        if request.POST.get("remove"):
+            found = scheme.assignments.filter(pk=request.POST["remove"]).first()
+            if found is not None:
+                scheme_unassign(assignment=found, actor=request.user)
+        else:
+            target = request.POST.get("target", "")
+            kind, _sep, pk = target.partition(":")
+            position = Position.objects.filter(pk=pk).first() if kind == "position" else None
+            unit = Unit.objects.filter(pk=pk).first() if kind == "unit" else None
+            scope = request.POST.get("scope") or "members"
+            scheme_assign(
+                actor=request.user, scheme=scheme, position=position, unit=unit, scope=scope
+            )
+            messages.success(request, _("the scheme is assigned"))
+    except ValidationError:
+        messages.error(request, _("the scheme is already assigned there"))
+    except ServiceError as error:
+        refused(request, error)
+    return redirect("hr:scheme_detail", code=scheme.code)

@@ -352,3 +352,19 @@ def test_a_code_and_twin_names_are_refused_in_chinese(hr: Any) -> None:
     assert "编码只能用英文字母、数字、- 和 _" in text
     assert "指标编码 工作完成率 用了两次" in text
     assert "use letters" not in text and "used twice" not in text
+
+
+def test_a_scheme_is_assigned_to_a_position_and_taken_back(hr: Any, company: Any) -> None:
+    version = scheme_save(actor=hr, text=(EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"))
+    client = signed_in(hr)
+    target = f"position:{company.manager_position.pk}"
+    response = client.post("/hr/designer/FIN-MGR/assign/", {"target": target, "scope": "members"})
+    assert response.status_code == 302
+    assignment = version.scheme.assignments.get()
+    assert assignment.position == company.manager_position
+    again = client.post("/hr/designer/FIN-MGR/assign/", {"target": target}, follow=True)
+    assert "本考核表已经分配给它了" in again.content.decode()
+    page = client.get("/hr/schemes/FIN-MGR/").content.decode()
+    assert "财务部经理" in page.split('id="assignments"')[1].split("</div>")[0]
+    client.post("/hr/designer/FIN-MGR/assign/", {"remove": str(assignment.pk)})
+    assert not version.scheme.assignments.exists()

@@ -18,6 +18,7 @@ from jixiao.hr.familiar import form_rows
 from jixiao.hr.forms import SchemeDocumentForm
 from jixiao.hr.trial import trial_form, trial_score
 from jixiao.hr.views.base import hr_page, hr_reader, is_htmx, refused
+from jixiao.organization.models import Position, Unit
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import Scheme, SchemeVersion
 from jixiao.schemes.selectors import scheme_get, scheme_list
@@ -62,6 +63,9 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "scheme": scheme,
         "version": version,
         "warnings": _warnings(version),
+        "assignments": scheme.assignments.select_related("position", "unit"),
+        "positions": Position.objects.order_by("code"),
+        "units": Unit.objects.order_by("code"),
         "rows": form_rows(parsed, version.text),
         "engine": parsed,
         "versions": scheme.versions.order_by("-number").select_related("created_by"),
