@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.spreadsheets import views
+from jixiao.spreadsheets import strategy, views
 
 app_name = "spreadsheets"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("schemes/save/", views.scheme_draft_save, name="scheme_draft_save"),
     path("schemes/<str:code>.xlsx", views.scheme_export, name="scheme_export"),
     path("problems/<str:token>.xlsx", views.annotated_download, name="annotated_download"),
+    *strategy.URLS,  # the strategy map and a position's duties (issue 15)
 ]

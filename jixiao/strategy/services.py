@@ -257,3 +257,35 @@ def tier_policy_save(*, actor: Any, tier: str, reason: str = "", **values: Any) 
             after=snapshot(policy),
         )
     return policy
+
+
+def duties_replace(
+    *, actor: Any, position: Position, rows: list[tuple[str, str, str, list[Indicator]]]
+) -> list[Duty]:
+    """A position's duties replaced by `rows` (duty, work standard, authority, the
+    indicators that measure it), in order — the Excel import of a position's duties."""
+    _require_hr(actor)
+    if not rows or any(not duty.strip() for duty, *_rest in rows):
+        raise ServiceError(_("every duty needs its text"))
+    with transaction.atomic():
+        before = list(position.duties.values_list("duty", flat=True))
+        Duty.objects.filter(position=position).delete()
+        duties = []
+        for order, (text, standard, authority, indicators) in enumerate(rows, start=1):
+            duty = Duty.objects.create(
+                position=position,
+                order=order,
+                duty=text.strip(),
+                standard=standard.strip(),
+                authority=authority.strip(),
+            )
+            duty.indicators.set(indicators)
+            duties.append(duty)
+        audit_record(
+            actor=actor,
+            action="duties.replaced",
+            target=position,
+            before={"duties": before},
+            after={"duties": [d.duty for d in duties]},
+        )
+    return duties
