@@ -198,7 +198,8 @@ def facts_import_queue(
         stored = default_storage.save(stored, ContentFile(upload.data))
     return job_enqueue(
         kind=FACTS_IMPORT_JOB,
-        target=(FACTS_IMPORT_TARGET, f"{cycle.pk}:{upload.sha256}"),
+        # the cycle and the file (its hash shortened: a target id holds 64 characters)
+        target=(FACTS_IMPORT_TARGET, f"{cycle.pk}:{upload.sha256[:48]}"),
         actor=actor,
         arguments={"cycle": cycle.pk, "file": stored, "name": upload.name, "reason": reason},
     )
