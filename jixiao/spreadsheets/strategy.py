@@ -44,11 +44,11 @@ from jixiao.strategy import services
 from jixiao.strategy.models import Duty, Objective
 
 OBJECTIVES, LINKS, DUTIES = "战略目标", "因果关系", "岗位职责"
-PERSPECTIVES = {
-    Perspective.FINANCIAL: "财务",
-    Perspective.CUSTOMER: "客户",
-    Perspective.INTERNAL: "内部运营",
-    Perspective.LEARNING: "学习与成长",
+PERSPECTIVES: dict[str, str] = {
+    Perspective.FINANCIAL.value: "财务",
+    Perspective.CUSTOMER.value: "客户",
+    Perspective.INTERNAL.value: "内部运营",
+    Perspective.LEARNING.value: "学习与成长",
 }
 OBJECTIVE_COLUMNS = (
     ColumnSpec("code", "目标编码", ("编码",), 12),
@@ -157,9 +157,7 @@ def import_strategy(*, file: Any, actor: Any, name: str | None = None) -> tuple[
     values = []
     for row in objectives:
         code, title = row.required("code"), row.required("name")
-        perspective = row.choice(
-            "perspective", {str(k): v for k, v in PERSPECTIVES.items()}, Perspective
-        )
+        perspective = row.choice("perspective", PERSPECTIVES, Perspective)
         if row.text("code") and not row.text("perspective"):
             row.problem("perspective", _("this cell must not be empty"))
         values.append((row, code, title, perspective, row.text("description")))

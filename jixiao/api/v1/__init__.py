@@ -14,6 +14,7 @@ from jixiao.api.v1 import (
     jobs,
     organization,
     schemes,
+    strategy,
 )
 from jixiao.api.v1 import tokens as token_routes
 from jixiao.api.v1.auth import AUTH
@@ -39,3 +40,4 @@ api.add_router("", appraisals.router)
 api.add_router("", facts.router)
 api.add_router("", appeals.router)
 api.add_router("", jobs.router)
+api.add_router("", strategy.router)
