@@ -37,7 +37,7 @@ from jixiao.appraisals.workflow import (
     movers,
 )
 from jixiao.core import roles
-from jixiao.organization.access import employee_of, subordinate_ids
+from jixiao.organization.access import employee_of, subordinate_ids, subordinates
 from jixiao.organization.models import Employee
 from jixiao.organization.selectors import unit_ancestors
 from jixiao.schemes.models import SchemeItem
@@ -147,7 +147,7 @@ def appraisals_visible_to(user: Any) -> QuerySet[Appraisal]:
     if me is not None:
         visible |= Q(employee=me)  # one's own appraisal
         visible |= _provider_contact(me)  # a provider's contact: the provider's appraisal
-        visible |= Q(employee__in=subordinate_ids(me))  # managers: the people below them
+        visible |= Q(employee__in=subordinates(me))  # managers: the people below them
         visible |= Q(scheme_version__in=_versions_sourced_by(me))  # data owners: their items
     return Appraisal.objects.filter(visible).exclude(cycle__state=CycleState.DRAFT).distinct()
 
@@ -160,7 +160,7 @@ def results_visible_to(user: Any) -> QuerySet[Result]:
     visible = Q(appraisal__cycle__committee=user)  # committee members: their cycles
     me = employee_of(user)
     if me is not None:
-        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+        visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
         visible |= Q(appraisal__employee=me, frozen_at__isnull=False)  # oneself, once published
         # a provider's contact: the provider's result, once published
         visible |= _provider_contact(me, "appraisal__") & Q(frozen_at__isnull=False)
@@ -255,7 +255,7 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     me = employee_of(user)
     if me is not None:
         visible |= Q(appraisal__employee=me)  # oneself
-        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+        visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
         visible |= _sourced_items(me, "appraisal__scheme_version")  # data owners: their items
     return (
         Event.objects.filter(visible).exclude(appraisal__cycle__state=CycleState.DRAFT).distinct()
@@ -279,7 +279,7 @@ def ratings_visible_to(user: Any) -> QuerySet[Rating]:
     if me is not None:
         visible |= Q(appraisal__employee=me, role__in=SELF_ROLES)  # one's self-assessment
         visible |= Q(appraisal__employee=me, appraisal__cycle__state__in=PUBLISHED_CYCLE_STATES)
-        visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+        visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
     named = Rating.objects.filter(visible).exclude(role__in=ANONYMOUS_ROLES)
     return (named | Rating.objects.filter(rater=user)).distinct()
 
@@ -349,7 +349,7 @@ def target_change_requests_visible_to(user: Any) -> QuerySet[TargetChangeRequest
     if me is None:
         return TargetChangeRequest.objects.none()
     visible = Q(appraisal__employee=me)  # one's own targets
-    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
     return TargetChangeRequest.objects.filter(visible)
 
 
@@ -374,7 +374,7 @@ def interviews_visible_to(user: Any) -> QuerySet[Interview]:
     if me is None:
         return Interview.objects.none()
     visible = Q(appraisal__employee=me)  # one's own interview
-    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
     return Interview.objects.filter(visible)
 
 
@@ -385,7 +385,7 @@ def improvement_plans_visible_to(user: Any) -> QuerySet[ImprovementPlan]:
     if me is None:
         return ImprovementPlan.objects.none()
     visible = Q(appraisal__employee=me)  # one's own plan
-    visible |= Q(appraisal__employee__in=subordinate_ids(me))  # managers: their subtree
+    visible |= Q(appraisal__employee__in=subordinates(me))  # managers: their subtree
     return ImprovementPlan.objects.filter(visible)
 
 

@@ -19,7 +19,7 @@ from jixiao.core.listing import Filter, Sort, listing
 from jixiao.notices.access import notices_visible_to
 from jixiao.notices.services import notice_mark_read
 from jixiao.notices.waiting import KINDS, Waiting, waiting_for
-from jixiao.organization.access import employee_of, subordinate_ids
+from jixiao.organization.access import employee_of, subordinates
 from jixiao.organization.models import Employee
 
 
@@ -113,7 +113,7 @@ def team(request: HttpRequest) -> HttpResponse:
     me = employee_of(request.user)
     if me is None or not Employee.objects.filter(supervisor=me).exists():
         raise Http404
-    below = subordinate_ids(me)
+    below = subordinates(me)
     team_appraisals = (
         appraisal_list(visible_to=request.user)
         .filter(employee__in=below)
