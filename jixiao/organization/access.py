@@ -68,5 +68,5 @@ def employees_visible_to(user: Any) -> QuerySet[Employee]:
     if me is None:
         return Employee.objects.none()
     visible = Q(pk=me.pk)  # oneself
-    visible |= Q(pk__in=subordinate_ids(me))  # one's reports, direct and indirect
+    visible |= Q(pk__in=subordinates(me))  # one's reports, direct and indirect
     return Employee.objects.filter(visible)
