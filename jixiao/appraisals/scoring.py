@@ -31,6 +31,7 @@ from jixiao.appraisals.models import (
     Rating,
     Result,
 )
+from jixiao.appraisals.rollups import rollup_fill
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.errors import ServiceError
 from jixiao.schemes.engine import engine_scheme, item_words, reader_language
@@ -298,6 +299,8 @@ def score_group(
     to keep from the stored result until the group's job has run."""
     document = facts_document(cycle, appraisals)
     scheme = engine_scheme(version)
+    entries = document["appraisees"]  # their history inputs filled from earlier results (§15)
+    rolled = rollup_fill(cycle=cycle, scheme=scheme, appraisals=appraisals, entries=entries)
     history = contract_history(cycle, version, appraisals) if scheme.outcomes.contract else []
     periods = [facts_set(earlier) for earlier in history]
     run = score_periods(scheme, FactsFile([*periods, facts_set(document)]))[-1]
@@ -312,6 +315,8 @@ def score_group(
         mine = _history_of(history, entry)
         if mine:
             facts["history"] = mine
+        if rolled.get(str(entry["id"])):  # the results a roll-up used (v1.1 §15)
+            facts["rollup"] = rolled[str(entry["id"])]
         result, words = run.result(row), wording_of(run, row)
         if alone:
             result, words = _alone(run, row, result, words)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.spreadsheets import strategy, views
+from jixiao.spreadsheets import strategy, talent, views
 
 app_name = "spreadsheets"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("talent/<int:pk>.xlsx", talent.talent_export, name="talent_export"),
     path("cycles/<int:pk>/facts/", views.facts_import, name="facts_import"),
     path("cycles/<int:pk>/facts/jobs/<int:job>/", views.facts_import_job, name="facts_import_job"),
     path("cycles/<int:pk>/template.xlsx", views.template_export, name="template_export"),

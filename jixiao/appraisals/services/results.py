@@ -27,6 +27,7 @@ from jixiao.appraisals.groups import results_group_queue
 from jixiao.appraisals.models import Appraisal, Cycle, Result
 from jixiao.appraisals.models.results import CALIBRATED_FLAG
 from jixiao.appraisals.scoring import GROUP_FIELDS, GROUP_FLAGS, Scored, score_group, with_facts
+from jixiao.appraisals.services.rollups import rollups_refresh
 from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, AppraisalState, CycleState
 from jixiao.core.audit import audit_record, audit_record_many
 from jixiao.core.progress import progress_report
@@ -369,6 +370,8 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         now = timezone.now()
         for one in scored:
             changed += _store_corrected(one, warnings, now, actor, reason)
+    if changed:  # the roll-ups that used this result (v1.1 §15): recomputed, or HR told
+        rollups_refresh(appraisal=appraisal, actor=actor, reason=reason)
     return changed
 
 
