@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 
+from jixiao.appraisals.access import ANONYMOUS_ROLES
 from jixiao.appraisals.models import (
     AdjustmentEntry,
     Appraisal,
@@ -180,6 +181,8 @@ def _entry(appraisal: Appraisal, rows: _Rows) -> dict[str, Any]:
         else:
             events[name] = occurred
     for (item, role), values in _grouped(rows.ratings).items():
+        if role in ANONYMOUS_ROLES:  # highest first, not in the order given: no one is told apart
+            values = sorted(values, key=_highest_first)
         facts[item].setdefault("ratings", {})[role] = values[0] if len(values) == 1 else values
     adjustments: dict[str, list[float]] = defaultdict(list)
     for name, _row, amount in sorted(rows.adjustments, key=lambda entry: entry[:2]):
@@ -198,6 +201,11 @@ def _entry(appraisal: Appraisal, rows: _Rows) -> dict[str, Any]:
         if value:
             entry[key] = value
     return entry
+
+
+def _highest_first(value: Any) -> tuple[int, float, str]:
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return (0, -number, "") if number is not None else (1, 0.0, str(value))
 
 
 def _grouped(rows: Iterable[tuple[str, str, int, Any]]) -> dict[tuple[str, str], list[Any]]:

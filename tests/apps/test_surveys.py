@@ -289,3 +289,16 @@ def test_the_department_satisfaction_survey_feeds_the_engine_as_jixiao_score_doe
     scored = json.loads(capsys.readouterr().out)
     expected = scored["results"][0]["total"] if "results" in scored else scored[0]["total"]
     assert result.total == pytest.approx(expected) == pytest.approx(75)  # (80 + 70) / 2
+
+
+def test_anonymous_ratings_reach_the_engine_highest_first_not_in_the_order_given(
+    hr: Any, company: SimpleNamespace, opened: Cycle, peers: list[Any]
+) -> None:
+    appraisal = appraisal_of(opened, company.clerks[0])
+    rater_assign(appraisal=appraisal, actor=hr, raters=[p.user for p in peers], role="peer")
+    for peer, value in zip(peers, (2, 5, 3), strict=True):
+        services.rating_record(
+            appraisal=appraisal, actor=peer.user, item="内部控制管理", role="peer", value=value
+        )
+    result = Result.objects.get(appraisal=appraisal)
+    assert result.facts["appraisee"]["facts"]["内部控制管理"]["ratings"]["peer"] == [5, 3, 2]
