@@ -64,6 +64,7 @@ ACTIONS: Mapping[str, Promise] = {
     "cycle.updated": _("cycle changed"),
     "eligibility.decided": _("eligibility decided"),
     "duties.imported": _("duties read from the job description"),
+    "duties.replaced": _("duties replaced from Excel"),
     "duty.indicator_linked": _("indicator linked to a duty"),
     "employee.created": _("employee added"),
     "employee.left": _("employee left"),
