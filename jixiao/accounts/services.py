@@ -243,9 +243,15 @@ def user_send_password_link(*, user: User, actor: Any, invitation: bool) -> str:
             if invitation
             else _("jixiao: set a new password")
         )
-        body = _(
-            "Hello %(name)s,\n\nYour login name is %(username)s. Set your password here"
-            " (the link works once):\n%(link)s\n"
-        ) % {"name": user, "username": user.username, "link": link}
+        body = "\n".join(
+            [
+                _("Hello %(name)s,") % {"name": user},
+                "",
+                _("Your login name is %(username)s. Set your password here (the link works once):")
+                % {"username": user.username},
+                link,
+                "",
+            ]
+        )
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
     return link

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from jixiao.appraisals.models import (
     Appeal,
@@ -52,11 +51,15 @@ class Preview:
 
 
 def move_preview(cycle: Cycle, target: str) -> Preview:
-    counts = Appraisal.objects.filter(cycle=cycle).exclude(state=A.WITHDRAWN).aggregate(
-        total=Count("pk"),
-        people=Count("pk", filter=Q(employee__user__isnull=False)),
-        behind=Count("pk", filter=Q(state__in=BEFORE.get(CycleState(target), []))),
-        unsigned=Count("pk", filter=Q(state=A.TARGETS)),
+    counts = (
+        Appraisal.objects.filter(cycle=cycle)
+        .exclude(state=A.WITHDRAWN)
+        .aggregate(
+            total=Count("pk"),
+            people=Count("pk", filter=Q(employee__user__isnull=False)),
+            behind=Count("pk", filter=Q(state__in=BEFORE.get(CycleState(target), []))),
+            unsigned=Count("pk", filter=Q(state=A.TARGETS)),
+        )
     )
     unfinished: list[str] = []
     effects: list[str] = []
@@ -71,30 +74,18 @@ def move_preview(cycle: Cycle, target: str) -> Preview:
             .count()
         )
         effects.append(
-            ngettext(
-                "%(count)s appraisal will be created and its appraisee asked to sign targets",
-                "%(count)s appraisals will be created and their appraisees asked to sign targets",
-                eligible,
-            )
+            _("appraisals to create and appraisees asked to sign targets: %(count)s")
             % {"count": eligible}
         )
     elif target in BEFORE:
         if counts["unsigned"]:
             unfinished.append(
-                ngettext(
-                    "%(count)s appraisal still has unsigned targets",
-                    "%(count)s appraisals still have unsigned targets",
-                    counts["unsigned"],
-                )
+                _("appraisals whose targets are not signed yet: %(count)s")
                 % {"count": counts["unsigned"]}
             )
         if behind and behind != counts["unsigned"]:
             unfinished.append(
-                ngettext(
-                    "%(count)s of %(total)s appraisals has not reached this stage",
-                    "%(count)s of %(total)s appraisals have not reached this stage",
-                    behind,
-                )
+                _("appraisals that have not reached this stage: %(count)s of %(total)s")
                 % {"count": behind, "total": total}
             )
     if target == CycleState.PUBLISHED:

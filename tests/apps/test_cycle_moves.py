@@ -26,13 +26,13 @@ def test_opening_says_how_many_appraisals_it_makes(hr: Any, draft_cycle: Cycle) 
     services.cycle_eligibility_compute(cycle=draft_cycle, actor=hr)
     with translation.override("zh-hans"):
         preview = move_preview(draft_cycle, CycleState.TARGETS)
-    assert preview.effects == ["将为 3 位参评人员建立考核，并请他们签订目标"]
+    assert preview.effects == ["将建立考核并请参评人员签订目标：3 人"]
 
 
 def test_moving_on_lists_unsigned_targets(open_cycle: Cycle) -> None:
     with translation.override("zh-hans"):
         preview = move_preview(open_cycle, CycleState.COLLECTING)
-    assert preview.unfinished == ["3 份考核的目标尚未签订"]
+    assert preview.unfinished == ["目标尚未签订的考核：3 份"]
 
 
 def test_publishing_says_what_it_publishes_and_what_blocks_it(
