@@ -147,8 +147,9 @@ def test_only_hr_imports_and_the_pages_link_the_files(hr: Any, auditor: Any) -> 
     with pytest.raises(NotAllowed):
         import_strategy(file=data, actor=auditor)
     reader = client_for(auditor)
-    page = reader.get(reverse("strategy:map"))
+    page = reader.get(reverse("strategy:map"), headers={"accept-language": "zh-hans"})
     assert reverse("spreadsheets:strategy_export") in page.content.decode()
+    assert "下载战略地图（Excel）" in page.content.decode()
     download = reader.get(reverse("spreadsheets:strategy_export"))
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert reader.post(reverse("spreadsheets:strategy_import")).status_code == 404
@@ -157,3 +158,15 @@ def test_only_hr_imports_and_the_pages_link_the_files(hr: Any, auditor: Any) -> 
     upload.name = "map.xlsx"
     response = writer.post(reverse("spreadsheets:strategy_import"), {"file": upload})
     assert response.status_code == 302
+    bad = io.BytesIO(
+        workbook_bytes(("战略目标", [OBJECTIVE_HEADER, ("L1", "员工成长", "人力", "")]))
+    )
+    bad.name = "bad.xlsx"
+    answer = writer.post(
+        reverse("spreadsheets:strategy_import"),
+        {"file": bad},
+        headers={"accept-language": "zh-hans"},
+        follow=True,
+    )
+    assert "未导入任何内容" in answer.content.decode() and "战略目标!C2" in answer.content.decode()
+    assert not Objective.objects.filter(code="L1").exists()
