@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -286,9 +286,14 @@ def _links(events: Sequence[AuditEvent]) -> dict[tuple[Any, Any], str]:
                     continue
                 value = side.get(key)
                 values = value if isinstance(value, list) else [value]  # many-to-many: ids
-                wanted[field.related_model].update(
-                    v for v in values if isinstance(v, int | str) and v != ""
-                )
+                pk = field.related_model._meta.pk
+                for v in values:
+                    try:  # a stored id of the right kind only (old events may hold names)
+                        key_value = pk.to_python(v) if pk is not None else None
+                    except (ValidationError, TypeError, ValueError):
+                        continue
+                    if key_value not in (None, ""):
+                        wanted[field.related_model].add(key_value)
     names: dict[tuple[Any, Any], str] = {}
     for model, ids in wanted.items():
         for row in model._default_manager.filter(pk__in=ids):
