@@ -6,31 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0006_result_calibration'),
+        ("appraisals", "0006_result_calibration"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RaterAssignment',
+            name="RaterAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(max_length=30, verbose_name='rater role')),
-                ('state', models.CharField(choices=[('proposed', 'proposed by the appraisee'), ('assigned', 'assigned'), ('declined', 'declined')], default='assigned', max_length=20, verbose_name='status')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rater_assignments', to='appraisals.appraisal', verbose_name='appraisal')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rater_assignments', to=settings.AUTH_USER_MODEL, verbose_name='rater')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("role", models.CharField(max_length=30, verbose_name="rater role")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed by the appraisee"),
+                            ("assigned", "assigned"),
+                            ("declined", "declined"),
+                        ],
+                        default="assigned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "appraisal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rater_assignments",
+                        to="appraisals.appraisal",
+                        verbose_name="appraisal",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned by",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rater_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rater",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rater assignment',
-                'verbose_name_plural': 'rater assignments',
-                'ordering': ['appraisal', 'role', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('appraisal', 'rater', 'role'), name='appraisals_one_assignment_per_role')],
+                "verbose_name": "rater assignment",
+                "verbose_name_plural": "rater assignments",
+                "ordering": ["appraisal", "role", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("appraisal", "rater", "role"),
+                        name="appraisals_one_assignment_per_role",
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
+        ("jobs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='outcome',
-            field=models.JSONField(blank=True, default=dict, help_text='what the job did, in numbers', verbose_name='outcome'),
+            model_name="job",
+            name="outcome",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="what the job did, in numbers",
+                verbose_name="outcome",
+            ),
         ),
     ]
