@@ -274,3 +274,29 @@ def test_the_demo_strategy_map_its_factors_and_duties() -> None:
     report = coverage()
     assert report.objectives_without_indicators == []
     assert report.factors_without_indicators == []
+
+
+def test_the_annual_cycle_rolls_up_the_published_months() -> None:
+    """The 2026 annual form takes 40% from the mean of the year's published monthly
+    totals (v1.1 §15): opened, each appraisee's result says which months it used."""
+    from jixiao.appraisals import services as appraisal_services
+
+    load()
+    hr = User.objects.get(username="hr")
+    annual = Cycle.objects.get(code="TK-2026")
+    appraisal_services.cycle_open(cycle=annual, actor=hr)
+    employee = (
+        Result.objects.filter(
+            appraisal__cycle__code="TK-2026-09", appraisal__employee__isnull=False
+        )
+        .values_list("appraisal__employee", flat=True)
+        .first()
+    )
+    appraisal = Appraisal.objects.get(cycle=annual, employee=employee)
+    result = Result.objects.get(appraisal=appraisal)
+    used = result.facts["rollup"]["monthly_totals"]
+    months = {Result.objects.get(pk=one["result"]).appraisal.cycle.code for one in used}
+    assert months <= {"TK-2026-08", "TK-2026-09"} and "TK-2026-09" in months
+    values = [one["value"] for one in used]
+    item = next(i for i in result.data["items"] if i["name"] == "月度考核平均分")
+    assert item["score"] == pytest.approx(sum(values) / len(values))
