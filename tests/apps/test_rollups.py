@@ -146,6 +146,11 @@ def test_a_later_month_is_picked_up_while_the_year_is_open_and_hr_told_after(
     notice = Notice.objects.get(kind="rollup_changed", recipient=hr)  # HR is told, in words
     assert "2026-02" in notice.text and "calibration" in notice.text
     assert result_of(year).total == pytest.approx(66)  # published: HR applies it
+    waiting = result_of(year)
+    assert waiting.needs_review  # on the calibration page, and the year cannot close
+    result_calibrate(result=waiting, actor=hr, total=67.5, reason="二月申诉更正后按新均值计")
+    applied = result_of(year)
+    assert applied.total == pytest.approx(67.5) and not applied.needs_review
 
 
 def test_missing_error_makes_too_few_months_an_error_of_the_appraisee(

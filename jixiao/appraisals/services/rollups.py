@@ -59,12 +59,16 @@ def rollups_refresh(*, appraisal: Appraisal, actor: Any, reason: str) -> list[Re
             used = (result.facts or {}).get("rollup") or {}
             if any(one["cycle"] == source.code for listed in used.values() for one in listed):
                 with transaction.atomic():
+                    # awaits review: HR applies the change as a calibration with a reason
+                    # (or confirms the published figure); closing the cycle waits for it
+                    Result.objects.filter(pk=result.pk).update(needs_review=True)
                     audit_record(
                         actor=actor,
                         action="result.rollup_source_changed",
                         target=result,
-                        after={"cycle": source.code, "period": source.period},
+                        after={"cycle": source.code, "period": source.period, "needs_review": True},
                         reason=reason,
                     )
+                result.needs_review = True
                 told.append(result)
     return told
