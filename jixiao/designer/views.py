@@ -27,6 +27,7 @@ from jixiao.schemes.models import Scheme
 from jixiao.schemes.selectors import scheme_get, scheme_list
 from jixiao.schemes.services import SchemeInvalid, scheme_save
 from jixiao.scoring.source import parse_text
+from jixiao.strategy.selectors import assignment_problems
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "demo" / "schemes"
 
@@ -279,6 +280,10 @@ def assign_view(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, scheme=scheme, position=position, unit=unit, scope=scope
             )
             messages.success(request, _("the scheme is assigned"))
+            version = scheme.current_version
+            if position is not None and version is not None:  # the tier's selection policy
+                for problem in assignment_problems(version.pk, position.tier):
+                    messages.warning(request, problem)
     except ValidationError:
         messages.error(request, _("the scheme is already assigned there"))
     except ServiceError as error:

@@ -290,3 +290,11 @@ def coverage(limit: int = 50) -> Coverage:
 
 
 __all__ = ["Coverage", "FormItem", "coverage", "policy_problems", "smart_check", "tier_policy"]
+
+
+def assignment_problems(scheme_version_id: int, tier: str) -> list[str]:
+    """A form's problems against the policy of the tier it is assigned to, each a
+    sentence, the tier's reason last (when there is any problem)."""
+    policy = tier_policy(tier)
+    problems = policy_problems(policy, form_items(scheme_version_id))
+    return [*problems, str(policy.reason)] if problems and policy.reason else problems

@@ -168,3 +168,30 @@ def test_the_pages_in_chinese(hr: Any, company: SimpleNamespace) -> None:
         answer = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert answer.status_code == 200, url
     assert client_for(company.manager.user).get("/strategy/").status_code == 404
+
+
+def test_assigning_a_form_to_a_tier_says_what_breaks_its_policy(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    """The 会计 position is staff: at most 6 items, work goals only (0/100) — T-FIN's
+    items are not linked to the dictionary, so they are work goals: 3 ≤ 5, fine; a
+    middle manager's form should be 60 % KPIs."""
+    version = scheme_save(actor=hr, text=SCHEME)
+    client = client_for(hr)
+    answer = client.post(
+        f"/hr/designer/{version.scheme.code}/assign/",
+        {"target": f"position:{company.manager_position.pk}"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    text = answer.content.decode()
+    assert "KPI 占考核表的 0%：中层管理的比例应为 60/40" in text
+    page = client.get(f"/hr/schemes/{version.scheme.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "KPI 占考核表的 0%" in page.content.decode()
+    staff = client.post(
+        f"/hr/designer/{version.scheme.code}/assign/",
+        {"target": f"position:{company.clerk_position.pk}"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    ).content.decode()
+    assert "员工的比例应为" not in staff  # 0/100 for staff: all work goals is right

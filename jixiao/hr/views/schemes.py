@@ -24,6 +24,7 @@ from jixiao.schemes.models import Scheme, SchemeVersion
 from jixiao.schemes.selectors import scheme_get, scheme_list
 from jixiao.schemes.services import SchemeInvalid, scheme_check, scheme_save
 from jixiao.scoring import Problem
+from jixiao.strategy.selectors import assignment_problems
 
 NEW_SCHEME = """\
 code: NEW-SCHEME
@@ -64,6 +65,11 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "version": version,
         "warnings": _warnings(version),
         "assignments": scheme.assignments.select_related("position", "unit"),
+        "policy": {  # the selection policy of each assigned position's tier (issue 15)
+            a.pk: assignment_problems(version.pk, a.position.tier)
+            for a in scheme.assignments.select_related("position")
+            if a.position is not None
+        },
         "positions": Position.objects.order_by("code"),
         "units": Unit.objects.order_by("code"),
         "rows": form_rows(parsed, version.text),
