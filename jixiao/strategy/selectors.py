@@ -298,3 +298,58 @@ def assignment_problems(scheme_version_id: int, tier: str) -> list[str]:
     policy = tier_policy(tier)
     problems = policy_problems(policy, form_items(scheme_version_id))
     return [*problems, str(policy.reason)] if problems and policy.reason else problems
+
+
+@dataclass
+class CascadeNode:
+    indicator: Indicator
+    name: str
+    objectives: list[str]
+    positions: list[str]
+    children: list[CascadeNode]
+
+
+def cascade() -> list[CascadeNode]:
+    """The indicators as a tree (company → department → position) by their parent
+    links, each with the objectives it serves and the positions whose forms use it —
+    a fixed number of queries whatever the dictionary's size."""
+    latest: dict[int, tuple[str, int | None]] = {}
+    for indicator, name, parent in IndicatorVersion.objects.order_by(
+        "indicator_id", "number"
+    ).values_list("indicator_id", "name", "parent_id"):
+        latest[indicator] = (name, parent)
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=latest)}
+    serves: dict[int, list[str]] = {}
+    for indicator, objective in Objective.objects.filter(indicators__isnull=False).values_list(
+        "indicators", "name"
+    ):
+        serves.setdefault(indicator, []).append(objective)
+    used: dict[int, set[str]] = {}
+    for indicator, position in (
+        SchemeItem.objects.filter(
+            indicator__isnull=False, version__scheme__assignments__position__isnull=False
+        )
+        .values_list("indicator_id", "version__scheme__assignments__position__title")
+        .distinct()
+    ):
+        if position:
+            used.setdefault(indicator, set()).add(position)
+    nodes = {
+        pk: CascadeNode(
+            indicator=indicators[pk],
+            name=name,
+            objectives=sorted(serves.get(pk, [])),
+            positions=sorted(used.get(pk, set())),
+            children=[],
+        )
+        for pk, (name, _parent) in latest.items()
+        if pk in indicators
+    }
+    roots: list[CascadeNode] = []
+    for pk, node in sorted(nodes.items(), key=lambda pair: pair[1].indicator.code):
+        above = latest[pk][1]
+        if above is not None and above in nodes and above != pk:
+            nodes[above].children.append(node)
+        else:
+            roots.append(node)
+    return roots

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.strategy_map, name="map"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective"),
     path("coverage/", views.coverage_report, name="coverage"),
+    path("cascade/", views.cascade_tree, name="cascade"),
     path("policies/", views.policies, name="policies"),
     path("positions/<int:pk>/duties/", views.position_duties, name="duties"),
     path("ahp/", views.ahp_list, name="ahp_list"),

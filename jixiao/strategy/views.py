@@ -22,7 +22,7 @@ from jixiao.organization.models import Position, Tier
 from jixiao.schemes.models import Scheme
 from jixiao.strategy import ahp, services
 from jixiao.strategy.models import AhpAggregate, AhpSession, Bone, Cause, Duty, Objective
-from jixiao.strategy.selectors import coverage, tier_policy
+from jixiao.strategy.selectors import cascade, coverage, tier_policy
 
 View = Callable[..., HttpResponse]
 LANES = [Perspective.FINANCIAL, Perspective.CUSTOMER, Perspective.INTERNAL, Perspective.LEARNING]
@@ -167,6 +167,11 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @strategy_page
 def coverage_report(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/coverage.html", {"report": coverage()})
+
+
+@strategy_page
+def cascade_tree(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategy/cascade.html", {"roots": cascade()})
 
 
 @strategy_page

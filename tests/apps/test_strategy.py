@@ -195,3 +195,34 @@ def test_assigning_a_form_to_a_tier_says_what_breaks_its_policy(
         follow=True,
     ).content.decode()
     assert "员工的比例应为" not in staff  # 0/100 for staff: all work goals is right
+
+
+def test_the_cascade_tree(hr: Any, company: SimpleNamespace) -> None:
+    from jixiao.strategy.selectors import cascade
+
+    growth = services.objective_save(actor=hr, code="F1", name="利润增长", perspective="financial")
+    top = indicator_save(actor=hr, code="X-F-01", effective_from=DAY, name="利润总额")
+    services.indicator_link(actor=hr, indicator=top.indicator, objective=growth)
+    dept = indicator_save(
+        actor=hr, code="X-F-01-FIN", effective_from=DAY, name="财务部费用控制", parent=top.indicator
+    )
+    indicator_save(
+        actor=hr, code="X-F-01-FIN-1", effective_from=DAY, name="报销差错", parent=dept.indicator
+    )
+    indicator_save(actor=hr, code="Y-1", effective_from=DAY, name="孤立指标")
+    linked = SCHEME.replace(
+        "        source: 财务部\n", "        source: 财务部\n        indicator: X-F-01-FIN\n"
+    )
+    scheme_assign(
+        actor=hr,
+        scheme=scheme_save(actor=hr, text=linked).scheme,
+        position=company.manager_position,
+    )
+    roots = cascade()
+    assert [r.indicator.code for r in roots] == ["X-F-01", "Y-1"]
+    (child,) = roots[0].children
+    assert roots[0].objectives == ["利润增长"]
+    assert child.indicator.code == "X-F-01-FIN" and child.positions == ["财务部经理"]
+    assert [c.indicator.code for c in child.children] == ["X-F-01-FIN-1"]
+    page = client_for(hr).get("/strategy/cascade/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "X-F-01-FIN-1" in page and "利润增长" in page
