@@ -42,6 +42,15 @@ SCALE: list[tuple[str, Any]] = [
     ("1/9", _lazy("extremely less important")),
 ]
 BETWEEN = ["8", "6", "4", "2", "1/2", "1/4", "1/6", "1/8"]
+IN_BETWEEN = _lazy("between the two judgements around it")
+
+
+def full_scale() -> list[tuple[str, Any]]:
+    """All 17 choices from 9 down to 1/9, the even ones said as in between."""
+    order = ["9", "8", "7", "6", "5", "4", "3", "2", "1"]
+    order += [f"1/{n}" for n in range(2, 10)]
+    named = dict(SCALE)
+    return [(value, named.get(value, IN_BETWEEN)) for value in order]
 
 
 def value_of(text: str) -> float:

@@ -309,7 +309,7 @@ def ahp_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your judgements are saved."))
             return redirect("strategy:ahp_answer", pk=session.pk)
     given = answer.judgements or {}
-    scale = [(value, label) for value, label in ahp.SCALE]
+    scale = ahp.full_scale()
     return render(
         request,
         "strategy/ahp_answer.html",
