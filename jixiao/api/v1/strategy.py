@@ -18,7 +18,7 @@ from jixiao.indicators.models import Indicator
 from jixiao.indicators.selectors import indicator_current_version
 from jixiao.organization.models import Position
 from jixiao.strategy.models import Objective
-from jixiao.strategy.selectors import coverage
+from jixiao.strategy.selectors import CascadeNode, cascade, coverage
 
 router = Router(tags=["strategy"])
 
@@ -80,6 +80,27 @@ class DutiesOut(Schema):
     position: str
     title: str
     duties: list[DutyOut]
+
+
+class CascadeOut(Schema):
+    code: str
+    name: str
+    objectives: list[str]
+    positions: list[str]
+    children: list[CascadeOut]
+
+
+CascadeOut.model_rebuild()
+
+
+def _node(node: CascadeNode) -> dict[str, Any]:
+    return {
+        "code": node.indicator.code,
+        "name": node.name,
+        "objectives": node.objectives,
+        "positions": node.positions,
+        "children": [_node(child) for child in node.children],
+    }
 
 
 def _name(indicator: Indicator) -> str:
@@ -180,3 +201,13 @@ def position_duties(request: HttpRequest, code: str) -> dict[str, Any]:
             for d in duties
         ],
     }
+
+
+@router.get(
+    "/strategy/cascade",
+    response={200: list[CascadeOut], **ERRORS},
+    summary="The cascade: company indicators and those under them, with what they serve",
+)
+def strategy_cascade(request: HttpRequest) -> list[dict[str, Any]]:
+    _reader(request)
+    return [_node(root) for root in cascade()]

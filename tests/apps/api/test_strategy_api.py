@@ -84,3 +84,17 @@ def test_only_hr_and_the_auditor_read_it(
     for path in ("/strategy/map", "/strategy/coverage", "/positions/FIN-MGR/duties"):
         assert_error(caller.get(path), 403, "forbidden")
     assert_error(apis.anonymous.get("/strategy/map"), 401, "unauthenticated")
+
+
+def test_the_cascade(apis: SimpleNamespace, strategy: SimpleNamespace, hr: Any) -> None:
+    from jixiao.indicators.models import Indicator
+
+    indicator_save(
+        actor=hr, code="F-F-01-FIN", effective_from=DAY, name="财务部费用利润率",
+        parent=Indicator.objects.get(code="F-F-01"),
+    )  # fmt: skip
+    body = apis.hr.get("/strategy/cascade").json_body
+    (root,) = body
+    assert (root["code"], root["objectives"]) == ("F-F-01", ["利润增长"])
+    assert [child["code"] for child in root["children"]] == ["F-F-01-FIN"]
+    assert root["children"][0]["children"] == []
