@@ -8,7 +8,7 @@ with a contact person: about 420 units. Every employee has a login with the demo
 password (hashed once, the hash copied: 10,000 PBKDF2 calls would take minutes).
 
 Everything is decided by the seed: the same seed gives the same people, units,
-facts and results. The schemes are the demo's eleven real forms and a twelfth,
+facts and results. The schemes are the demo's twelve real forms and a thirteenth,
 the operators' monthly form (a copy of the staff form under its own code).
 
 Units, positions, employees and accounts are written with `bulk_create` (through
