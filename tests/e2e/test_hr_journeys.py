@@ -136,13 +136,14 @@ def test_calibration_chart_a_grade_change_with_reason_then_publish(
 def test_the_audit_log_filter(page: Any, hr: Any, open_cycle: Cycle) -> None:
     log_in(page, hr.username)
     page.goto(f"{page.base_url}/hr/audit/")
-    assert page.locator("#audit-table code", has_text="scheme.version_saved").count() >= 1
-    page.fill("#id_action", "cycle.opened")
+    rows = page.locator("#audit-table tbody tr")
+    assert page.locator("#audit-table tbody", has_text="保存考核表新版本").count() == 1
+    page.select_option("#id_action", "cycle.opened")  # the picker lists actions in words
     page.wait_for_function(
-        "[...document.querySelectorAll('#audit-table code')].every("
-        "c => c.textContent === 'cycle.opened')"
+        "[...document.querySelectorAll('#audit-table tbody tr')].every("
+        "r => r.children[2].textContent === '开启考核周期')"
     )
-    assert page.locator("#audit-table code").count() == 1
+    assert rows.count() == 1
     assert "action=cycle.opened" in page.url
 
 
