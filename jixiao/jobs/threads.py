@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 
 from jixiao.jobs.models import ACTIVE_STATES, Job
 from jixiao.jobs.services import job_run
@@ -57,6 +58,13 @@ def _loop() -> None:
         close_old_connections()
         try:
             job_run(job_id=job_id)
+        except OperationalError as error:  # SQLite: another writer holds the file; again soon
+            if "locked" not in str(error):
+                log.exception("job %s could not be run", job_id)
+            else:
+                log.info("job %s waits for the database to be free", job_id)
+                time.sleep(0.5)
+                _queue.put(job_id)
         except Exception:  # job_run records its own failures; never let the thread die
             log.exception("job %s could not be run", job_id)
         finally:
