@@ -284,13 +284,16 @@ KINDS = {
 }
 
 
-def _muted(users: Iterable[int], kind: str) -> set[int]:
+def _muted(users: Iterable[int]) -> dict[int, set[str]]:
+    """The kinds each of these people does not want (one query)."""
+    ids = list(users)
+    if not ids:
+        return {}
     return {
-        user
-        for user, muted in NoticePreference.objects.filter(user_id__in=list(users)).values_list(
+        user: set(kinds or [])
+        for user, kinds in NoticePreference.objects.filter(user_id__in=ids).values_list(
             "user_id", "muted"
         )
-        if kind in (muted or [])
     }
 
 
@@ -304,14 +307,18 @@ def notify(event: AuditEvent) -> int:
     key = f"event:{event.pk}"
     notices: list[Notice] = []
     messages: list[RobotMessage] = []
+    muted = _muted({user for tell in tells for user in tell.users})  # one query for all
+    units = {unit for tell in tells for unit in tell.units}
+    robots = list(UnitRobot.objects.filter(is_active=True, unit_id__in=units)) if units else []
     for tell in tells:
-        wanted = tell.users - _muted(tell.users, tell.kind) if tell.users else set()
+        wanted = {user for user in tell.users if tell.kind not in muted.get(user, ())}
         notices.extend(
             Notice(recipient_id=user, key=key, kind=tell.kind, text=tell.text[:300], url=tell.url)
             for user in sorted(wanted)
         )
-        for robot in UnitRobot.objects.filter(is_active=True, unit_id__in=list(tell.units)):
-            messages.append(RobotMessage(robot=robot, key=key, text=tell.units[robot.unit_id]))
+        for robot in robots:
+            if robot.unit_id in tell.units:
+                messages.append(RobotMessage(robot=robot, key=key, text=tell.units[robot.unit_id]))
     Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
     RobotMessage.objects.bulk_create(messages, ignore_conflicts=True)
     if notices or messages:

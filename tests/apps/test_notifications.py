@@ -255,3 +255,21 @@ def test_a_notification_queues_one_delivery_job_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.targets_sign(appraisal=appraisal, actor=company.manager.user)
     assert Job.objects.filter(kind="notices_deliver").count() == 1
+
+
+def test_publishing_notifies_everyone_in_a_fixed_number_of_queries(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    """One notice per appraisee, but the preferences and robots are read once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.core.models import AuditEvent
+    from jixiao.notices.events import notify
+
+    publish(open_cycle, hr, company)
+    event = AuditEvent.objects.get(action="cycle.published")
+    Notice.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        assert notify(event) == 3
+    assert len(queries) <= 8
