@@ -9,14 +9,14 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.indicators.models import Indicator, IndicatorVersion
 from jixiao.organization.models import Tier
-from jixiao.schemes.models import SchemeAssignment, SchemeItem
+from jixiao.schemes.models import SchemeAssignment, SchemeItem, SchemeVersion
 from jixiao.strategy.models import Duty, Objective, SuccessFactor, TierPolicy
 
 SEED_002 = _lazy(
@@ -250,17 +250,24 @@ def coverage(limit: int = 50) -> Coverage:
     not_cascaded = [i for i in company if i not in children]
     serving_nothing = [i for i in parents if not serves(i)]
     items_outside: list[tuple[str, str]] = []
-    assignments = SchemeAssignment.objects.filter(position__isnull=False).select_related(
-        "position", "scheme"
+    # the current version's items of every form assigned to a position: two queries
+    latest = (
+        SchemeVersion.objects.filter(scheme=OuterRef("scheme")).order_by("-number").values("pk")[:1]
     )
-    for assignment in assignments[:500]:
-        version = assignment.scheme.current_version
-        if version is None:
-            continue
-        for name, indicator in SchemeItem.objects.filter(version=version).values_list(
-            "name", "indicator_id"
-        ):
-            if indicator is None or not serves(indicator):
+    assigned = list(
+        SchemeAssignment.objects.filter(position__isnull=False)
+        .annotate(version_id=Subquery(latest))
+        .select_related("position")
+        .order_by("position__code", "pk")
+    )
+    items: dict[int, list[tuple[str, int | None]]] = {}
+    for version, name, measured_by in SchemeItem.objects.filter(
+        version_id__in={a.version_id for a in assigned if a.version_id}
+    ).values_list("version_id", "name", "indicator_id"):
+        items.setdefault(version, []).append((name, measured_by))
+    for assignment in assigned:
+        for name, linked_to in items.get(assignment.version_id, []):
+            if linked_to is None or not serves(linked_to):
                 items_outside.append((str(assignment.position), name))
     indicators = {
         i.pk: i

@@ -226,3 +226,25 @@ def test_the_cascade_tree(hr: Any, company: SimpleNamespace) -> None:
     assert [c.indicator.code for c in child.children] == ["X-F-01-FIN-1"]
     page = client_for(hr).get("/strategy/cascade/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "X-F-01-FIN-1" in page and "利润增长" in page
+
+
+def test_the_coverage_report_costs_the_same_queries_for_more_positions(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.apps.factories import PositionFactory
+
+    version = scheme_save(actor=hr, text=SCHEME)
+    scheme_assign(actor=hr, scheme=version.scheme, position=company.manager_position)
+    with CaptureQueriesContext(connection) as few:
+        coverage()
+    for _ in range(10):
+        scheme_assign(
+            actor=hr, scheme=version.scheme, position=PositionFactory(unit=company.finance)
+        )
+    with CaptureQueriesContext(connection) as many:
+        report = coverage()
+    assert len(many) == len(few)
+    assert len(report.items_outside_the_cascade) == 33  # 3 items × 11 positions
