@@ -177,8 +177,9 @@ def test_hr_builds_the_fin_manager_form_from_blank_and_it_scores_as_specified(
     assert "检查通过" in page.locator("#designer-status").inner_text()
     assert "预算执行偏差率 ≥ 98% 得 100 分" in page.locator("#designer").inner_text()
     page.fill("#designer-comment", "按规范建立")
+    page.wait_for_function("!document.querySelector('.htmx-request')")  # nothing in flight
     page.click("#designer-save")
-    page.wait_for_url("**/hr/schemes/FIN-MGR/")
+    page.wait_for_url("**/hr/schemes/FIN-MGR/", timeout=30_000)  # a save on a busy machine
     version = Scheme.objects.get(code="FIN-MGR").current_version
     assert version is not None and version.comment == "按规范建立"
     spec = (EXAMPLES / "fin-manager.scheme.yaml").read_text(encoding="utf-8")
@@ -227,8 +228,9 @@ def test_comparing_two_versions_says_the_differences_in_words(page: Any, hr: Any
     open_item(page, "n0-0")
     put(page, "n0-0.r.row1.score", "85")
     page.fill("#designer-comment", "提高 95% 一档")
+    page.wait_for_function("!document.querySelector('.htmx-request')")  # nothing in flight
     page.click("#designer-save")
-    page.wait_for_url("**/hr/schemes/FIN-MGR/")
+    page.wait_for_url("**/hr/schemes/FIN-MGR/", timeout=30_000)  # a save on a busy machine
     page.click("#compare-versions")
     said = page.locator("#differences").inner_text()
     assert "「预算执行偏差率」分档：≥ 95% 由 80 分改为 85 分" in said
@@ -254,8 +256,9 @@ def test_designer_screenshots(page: Any, hr: Any) -> None:
     put(page, "n1-2.f.weight", "10")
     put(page, "n0-0.r.row1.score", "85")
     page.fill("#designer-comment", "提高 95% 一档")
+    page.wait_for_function("!document.querySelector('.htmx-request')")  # nothing in flight
     page.click("#designer-save")
-    page.wait_for_url("**/hr/schemes/FIN-MGR/")
+    page.wait_for_url("**/hr/schemes/FIN-MGR/", timeout=30_000)  # a save on a busy machine
     page.click("#compare-versions")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(images / "designer-compare.png"), full_page=False)
