@@ -246,7 +246,7 @@ def _store_group(
     now = timezone.now()
     existing = {
         result.appraisal_id: result
-        for result in Result.objects.select_for_update().filter(
+        for result in Result.objects.select_for_update(of=("self",)).filter(
             appraisal__in=[one.appraisal.pk for one in scored]
         )
     }
@@ -376,7 +376,9 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
 
 
 def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, reason: str) -> int:
-    existing = Result.objects.select_for_update().filter(appraisal=one.appraisal).first()
+    existing = (
+        Result.objects.select_for_update(of=("self",)).filter(appraisal=one.appraisal).first()
+    )
     if existing is None or (existing.data == one.result and existing.wording == one.wording):
         return 0
     before = _summary(existing)
