@@ -42,12 +42,27 @@ BEFORE = {  # a cycle move: the appraisal states that have not reached it
 
 @dataclass(frozen=True)
 class Preview:
+    label: str  # the move as its button says it ("公示", "进入：复评")
     unfinished: list[str]  # what is not done yet (may block the move)
     effects: list[str]  # what the move will do
 
     @property
     def text(self) -> str:
         return "\n".join([*self.unfinished, *self.effects])
+
+
+def move_label(target: str) -> str:
+    """The words of a cycle move, the same on its button and in the preview."""
+    words = {
+        CycleState.TARGETS: _("Open the cycle"),
+        CycleState.PUBLISHED: _("Publish"),
+        CycleState.CLOSED: _("Close"),
+        CycleState.CANCELLED: _("Cancel the cycle"),
+    }
+    state = CycleState(target)
+    if state in words:
+        return words[state]
+    return _("Move to: %(state)s") % {"state": state.label}
 
 
 def move_preview(cycle: Cycle, target: str) -> Preview:
@@ -128,4 +143,4 @@ def move_preview(cycle: Cycle, target: str) -> Preview:
             _("the cycle moves to %(state)s for its %(count)s appraisals")
             % {"state": CycleState(target).label, "count": total}
         )
-    return Preview(unfinished=unfinished, effects=effects)
+    return Preview(label=move_label(target), unfinished=unfinished, effects=effects)
