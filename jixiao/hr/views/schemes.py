@@ -55,6 +55,17 @@ def scheme_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "hr/scheme_list.html", context)
 
 
+def _policy_problems(scheme: Scheme, version: SchemeVersion) -> dict[int, list[str]]:
+    """The selection policy's problems for each assignment to a position (issue 15),
+    checked once per tier, not once per position."""
+    assigned = [a for a in scheme.assignments.select_related("position") if a.position]
+    by_tier = {
+        tier: assignment_problems(version.pk, tier)
+        for tier in {a.position.tier for a in assigned if a.position}
+    }
+    return {a.pk: by_tier[a.position.tier] for a in assigned if a.position}
+
+
 @hr_page
 def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
     scheme = scheme_get(visible_to=request.user, code=code)
@@ -65,11 +76,7 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "version": version,
         "warnings": _warnings(version),
         "assignments": scheme.assignments.select_related("position", "unit"),
-        "policy": {  # the selection policy of each assigned position's tier (issue 15)
-            a.pk: assignment_problems(version.pk, a.position.tier)
-            for a in scheme.assignments.select_related("position")
-            if a.position is not None
-        },
+        "policy": _policy_problems(scheme, version),
         "positions": Position.objects.order_by("code"),
         "units": Unit.objects.order_by("code"),
         "rows": form_rows(parsed, version.text),
