@@ -20,7 +20,7 @@ from jixiao.appraisals.models.facts import (
     FactSource,
     Rating,
 )
-from jixiao.appraisals.models.raters import AssignmentState, RaterAssignment
+from jixiao.appraisals.models.raters import AssignmentState, RaterAssignment, SurveyDeadline
 from jixiao.appraisals.models.results import Result
 from jixiao.appraisals.models.steps import (
     Appeal,
@@ -52,5 +52,6 @@ __all__ = [
     "Result",
     "Stage",
     "StageDeadline",
+    "SurveyDeadline",
     "TargetChangeRequest",
 ]

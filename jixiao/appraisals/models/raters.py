@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals.models.appraisals import Appraisal
+from jixiao.appraisals.models.cycles import Cycle
 from jixiao.core.models import TimestampedModel
 
 
@@ -48,6 +49,19 @@ class RaterAssignment(TimestampedModel):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    items = models.JSONField(
+        _("items to rate"),
+        default=list,
+        blank=True,
+        help_text=_("item codes; empty: every item of the form that this rater type rates"),
+    )
+    reopened_until = models.DateField(
+        _("reopened until"),
+        null=True,
+        blank=True,
+        help_text=_("HR lets this rater answer after the survey's deadline, up to this day"),
+    )
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rater assignment")
@@ -61,3 +75,26 @@ class RaterAssignment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.appraisal} · {self.role} · {self.rater}"
+
+
+class SurveyDeadline(TimestampedModel):
+    """The last day of a cycle's 360 survey, for every rater type (`role` empty) or
+    for one; the rater type's own deadline wins. After it, ratings by assigned raters
+    are refused unless HR reopens the survey for them (`reopened_until`)."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="survey_deadlines"
+    )
+    role = models.CharField(_("rater role"), max_length=30, blank=True)
+    due = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("survey deadline")
+        verbose_name_plural = _("survey deadlines")
+        ordering = ["cycle", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "role"], name="appraisals_survey_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.role or '*'} · {self.due}"
