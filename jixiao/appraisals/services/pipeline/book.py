@@ -1,6 +1,6 @@
 """`FactBook`: what the check of a batch of fact commands reads, once: the
 appraisals' stored states, their schemes, the facts and ratings already recorded
-for them, and the person's rights (decided once per appraisal and item)."""
+for them, and the person's rights (decided once per item for the whole batch)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jixiao.appraisals.access import (
     SKIP_LEVEL_ROLES,
     SUPERVISOR_ROLES,
     can_rate,
-    can_record_facts,
+    facts_recordable_by,
 )
 from jixiao.appraisals.models import Appraisal, Fact, Rating
 from jixiao.appraisals.services.pipeline.commands import Command
@@ -65,10 +65,13 @@ class FactBook:
         return self.items[appraisal.scheme_version_id].get(code)
 
     def may_record(self, appraisal: Appraisal, item: str) -> bool:
-        key = ("record", appraisal.pk, item)
-        if key not in self._may:
-            self._may[key] = can_record_facts(self.actor, appraisal, item)
-        return self._may[key]
+        """Decided once per item for all the batch's appraisals (constant queries)."""
+        if ("record", item) not in self._may:
+            self._may[("record", item)] = True
+            allowed = facts_recordable_by(self.actor, list(self.appraisals.values()), item)
+            for pk in self.appraisals:
+                self._may[("record", pk, item)] = pk in allowed
+        return self._may.get(("record", appraisal.pk, item), False)
 
     def may_rate(self, appraisal: Appraisal, role: str) -> bool:
         key = ("rate", appraisal.pk, role)
