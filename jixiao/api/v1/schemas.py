@@ -403,19 +403,6 @@ class FactsIn(Schema):
     rows: list[FactRowIn] = Field(..., min_length=1)
 
 
-class RowOutcome(Schema):
-    row: int
-    idempotency_key: str
-    outcome: str = Field(..., description="recorded, changed or unchanged")
-
-
-class FactsOut(Schema):
-    recorded: int
-    changed: int
-    unchanged: int
-    rows: list[RowOutcome]
-
-
 # -- appeals -------------------------------------------------------------------------------
 class AppealOut(Schema):
     id: int
