@@ -1,5 +1,6 @@
 """Appraisal models, one module per part of the process."""
 
+from jixiao.appraisals.models.anonymity import AnonymityPolicy
 from jixiao.appraisals.models.appraisals import Appraisal
 from jixiao.appraisals.models.cycles import (
     Cycle,
@@ -31,6 +32,7 @@ from jixiao.appraisals.models.steps import (
 
 __all__ = [
     "AdjustmentEntry",
+    "AnonymityPolicy",
     "Appeal",
     "Appraisal",
     "AssignmentState",
