@@ -13,9 +13,12 @@ from jixiao.appraisals.access import (
     SUPERVISOR_ROLES,
     can_rate,
     facts_recordable_by,
+    relations_by_appraisal,
 )
 from jixiao.appraisals.models import Appraisal, Fact, Rating
 from jixiao.appraisals.services.pipeline.commands import Command
+from jixiao.appraisals.workflow import APPRAISEE, SKIP_LEVEL, SUPERVISOR
+from jixiao.core import roles
 from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring import Scheme as EngineScheme
@@ -57,6 +60,7 @@ class FactBook:
             rater = None if r.role in SINGLE_RATER_ROLES else r.rater_id
             self.facts[("rating", r.appraisal_id, r.item, r.role, rater)] = (r.value, r.rater_id)
         self._may: dict[tuple[Any, ...], bool] = {}
+        self._standings: dict[int, set[str]] | None = None
 
     def scheme(self, appraisal: Appraisal) -> EngineScheme:
         return self.schemes[appraisal.scheme_version_id]
@@ -76,8 +80,27 @@ class FactBook:
     def may_rate(self, appraisal: Appraisal, role: str) -> bool:
         key = ("rate", appraisal.pk, role)
         if key not in self._may:
-            self._may[key] = can_rate(self.actor, appraisal, role)
+            self._may[key] = self._may_rate(appraisal, role)
         return self._may[key]
+
+    def _may_rate(self, appraisal: Appraisal, role: str) -> bool:
+        """`can_rate`, the standings of the whole batch read once (a team's sheet costs
+        the queries of one appraisal); roles given by assignment (peers …) as
+        `can_rate` decides them."""
+        needed = (
+            APPRAISEE
+            if role in SELF_ROLES
+            else SUPERVISOR
+            if role in SUPERVISOR_ROLES
+            else SKIP_LEVEL
+            if role in SKIP_LEVEL_ROLES
+            else None
+        )
+        if needed is None or roles.is_hr(self.actor):
+            return can_rate(self.actor, appraisal, role)
+        if self._standings is None:
+            self._standings = relations_by_appraisal(self.actor, list(self.appraisals.values()))
+        return needed in self._standings.get(appraisal.pk, set())
 
     def covers(self, commands: Sequence[Command]) -> bool:
         return all(command.appraisal.pk in self.appraisals for command in commands)

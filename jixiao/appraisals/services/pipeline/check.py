@@ -255,10 +255,37 @@ class _Checker:
                 % {"item": item.name, "input": command.key, "inputs": ", ".join(sorted(names))},
             )
             return command.value
+        if isinstance(command, TargetCommand) and rules.target_in_words(item, command.key):
+            return self.target_words(index, command, item)
         value, code, message = rules.Scale().refusal(item, command.value)
         if code:
             self.fail(index, "value", code, message)
         return value
+
+    def target_words(self, index: int, command: InputCommand, item: Item) -> Any:
+        """A target, challenge value or its measure that the item does not compute
+        with: a number, or words (「完成11月月结」) of a reasonable length."""
+        number = rules.as_number(command.value)
+        if number is not None and command.key != rules.TARGET_MEASURE:
+            return number
+        if not isinstance(command.value, str) or not command.value.strip():
+            self.fail(
+                index,
+                "value",
+                "invalid",
+                _("%(item)s: a target is a number or words") % {"item": item.name},
+            )
+            return command.value
+        text = " ".join(command.value.split())
+        if len(text) > rules.TARGET_TEXT_LIMIT:
+            self.fail(
+                index,
+                "value",
+                "too_long",
+                _("%(item)s: a target in words has at most %(limit)s characters")
+                % {"item": item.name, "limit": rules.TARGET_TEXT_LIMIT},
+            )
+        return text
 
     def change(
         self, index: int, command: Command, address: tuple[Any, ...], value: Any, stored_as: Any

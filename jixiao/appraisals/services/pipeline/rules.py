@@ -153,12 +153,29 @@ def rater_roles(item: Item, scheme: Any) -> tuple[str, ...]:
     return tuple(raters.types) if raters is not None else ()
 
 
-def input_names(item: Item) -> frozenset[str]:
-    """The inputs the item reads: its measure's names, its rule's, a target and a
-    challenge value."""
-    names: set[str] = {"target", "challenge"}
+# A target written in words (「完成11月月结」) says how it is measured in this input.
+TARGET_MEASURE = "target_measure"
+TARGET_KEYS = ("target", "challenge", TARGET_MEASURE)
+TARGET_TEXT_LIMIT = 200
+
+
+def computed_names(item: Item) -> frozenset[str]:
+    """The inputs the item's measure and rule compute with."""
+    names: set[str] = set()
     if item.measure is not None:
         names |= set(item.measure.names)
     for expression in item.rule.expressions():
         names |= set(getattr(expression, "names", ()))
     return frozenset(names)
+
+
+def input_names(item: Item) -> frozenset[str]:
+    """The inputs the item reads: its measure's names, its rule's, a target and a
+    challenge value (and how a target in words is measured)."""
+    return computed_names(item) | set(TARGET_KEYS)
+
+
+def target_in_words(item: Item, key: str) -> bool:
+    """Whether the target or challenge value `key` of the item may be words: it may
+    unless the item computes with it (then it is a number)."""
+    return key == TARGET_MEASURE or key not in computed_names(item)
