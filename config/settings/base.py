@@ -252,6 +252,9 @@ JIXIAO_SITE_TITLE = _("jixiao performance appraisal")
 # a sheet may have (whether declared or counted).
 JIXIAO_IMPORT_MAX_BYTES = int(os.environ.get("JIXIAO_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", 200_000))
+# Uploaded workbooks and their marked copies (media/imports/) are deleted this many
+# days after they were stored, unless a job still waits to read them (a daily job).
+JIXIAO_IMPORT_KEEP_DAYS = int(os.environ.get("JIXIAO_IMPORT_KEEP_DAYS", 30))
 
 # Scheme documents (the editor, the API's validate and trial, saving): the largest
 # text accepted, and the most nodes it may expand to (an alias counts as all it refers

@@ -14,13 +14,16 @@ recognised and said so. Facts go through the appraisals' fact pipeline
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -40,7 +43,7 @@ from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.progress import progress_report
-from jixiao.jobs.models import Job
+from jixiao.jobs.models import ACTIVE_STATES, Job
 from jixiao.jobs.services import JobRefused, job_enqueue, job_outcome
 from jixiao.schemes.models import SchemeVersion
 from jixiao.schemes.services import SchemeInvalid, scheme_check
@@ -469,3 +472,31 @@ __all__ = [
     "import_roster",
     "import_scheme_form",
 ]
+
+
+# -- the stored uploads, cleaned up ------------------------------------------------------
+IMPORT_FOLDERS = ("imports", "imports/problems")
+
+
+def imports_cleanup(*, now: datetime | None = None, keep_days: int | None = None) -> list[str]:
+    """Delete the uploaded workbooks and the marked copies (`media/imports/`) stored
+    more than `keep_days` ago (JIXIAO_IMPORT_KEEP_DAYS), except those a queued or
+    running job still reads; the names deleted. The import's outcome, its batch and
+    its audit events stay: only the file goes."""
+    keep = settings.JIXIAO_IMPORT_KEEP_DAYS if keep_days is None else keep_days
+    before = (now or timezone.now()) - timedelta(days=keep)
+    in_use = {
+        str(job.arguments.get("file", ""))
+        for job in Job.objects.filter(state__in=ACTIVE_STATES, kind=FACTS_IMPORT_JOB)
+    }
+    deleted = []
+    for folder in IMPORT_FOLDERS:
+        if not default_storage.exists(folder):
+            continue
+        for name in default_storage.listdir(folder)[1]:
+            path = f"{folder}/{name}"
+            if path in in_use or default_storage.get_modified_time(path) >= before:
+                continue
+            default_storage.delete(path)
+            deleted.append(path)
+    return deleted
