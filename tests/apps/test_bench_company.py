@@ -13,12 +13,13 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from jixiao.accounts.models import User
+from jixiao.appraisals.access import owned_sources
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result
 from jixiao.appraisals.scoring import score_group, with_facts
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.demo import bench_company
 from jixiao.organization.models import Employee, Unit
-from jixiao.schemes.models import Scheme, SchemeVersion
+from jixiao.schemes.models import Scheme, SchemeItem, SchemeVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,9 @@ def test_it_builds_what_it_says_with_the_engines_results() -> None:
     assert Scheme.objects.count() == 13  # the demo's twelve forms and the operators' copy
     logins = set(User.objects.values_list("username", flat=True))
     assert {"hr", "gm", "chejian", "staff", "owner", "provider"} <= logins
+    # the data owner answers for the figures whose source is their department (财务部)
+    owner = Employee.objects.get(user__username="owner")
+    assert SchemeItem.objects.filter(source__in=owned_sources(owner)).exists()
     # the workshop manager has the most direct reports, more than anyone else
     reports = Counter(
         dict(Employee.objects.annotate(n=Count("reports")).values_list("user__username", "n"))
