@@ -106,8 +106,265 @@ def apply(design: Design, action: str) -> Design:
     if handler is None:
         return design
     with contextlib.suppress(ActionError, IndexError, KeyError, ValueError, TypeError):
-        handler(design, *args)
+        if args and args[0].startswith("a") and verb in _RULE_VERBS:
+            _in_adjustment(design, handler, args)
+        else:
+            handler(design, *args)
     return design
+
+
+# -- the form-level parts ------------------------------------------------------------------
+def _adjustments(design: Design) -> list[Any]:
+    found = design.fields.get("adjustments")
+    if not isinstance(found, list):
+        raise ActionError("adjustments")
+    return found
+
+
+def _in_adjustment(design: Design, handler: Any, args: list[str]) -> None:
+    """A button of a rule inside an adjustment (an add/deduct's events, a points line's
+    rule and labels): done on that rule as on an item's, and written back."""
+    from jixiao.designer.fields import adjustment_kind
+    from jixiao.designer.model import item_document, item_of, rule_document
+
+    entry = _adjustments(design)[int(args[0][1:])]
+    kind = adjustment_kind(entry)
+    if kind == "points":
+        item = item_of(entry["points"])
+    elif kind in ("add", "deduct"):
+        item = Item(keys=["rule"], rule=rule_form({kind: entry[kind]}))
+    else:
+        raise ActionError(args[0])
+    handler(Design(child_key="items", children=[item]), "n0", *args[1:])
+    if kind == "points":
+        entry["points"] = item_document(item)
+    else:
+        assert item.rule is not None
+        entry[kind] = rule_document(item.rule)[kind]
+
+
+def _blank_adjustments() -> dict[str, dict[str, Any]]:
+    return {
+        "bonus": {"bonus": {"each": [1, 5], "cap": 10}},
+        "penalty": {"penalty": {"range": [0, 20]}},
+        "add": {"add": {"per": {"praise": {"each": 2}}, "cap": 6}},
+        "deduct": {"deduct": {"per": {"complaint": {"each": 3}}}},
+        "coefficient": {
+            "coefficient": {"by": "accident_level", "values": {"none": 1, "major": 0.5}}
+        },
+        "gate": {"gate": {"when": "loss >= 2000", "effect": "no_bonus"}},
+        "points": {
+            "points": {
+                "measure": "pass_rate - target",
+                "rule": {
+                    "steps": {
+                        "standard": 0,
+                        "base": 0,
+                        "step": "0.1%",
+                        "below": -1,
+                        "above": 1,
+                        "min": -20,
+                        "max": 20,
+                    }
+                },
+            }
+        },
+    }
+
+
+def _adjustment_add(design: Design, kind: str) -> None:
+    from django.utils.translation import gettext as _
+
+    body = copy.deepcopy(_blank_adjustments()[kind])
+    if not isinstance(design.fields.get("adjustments"), list):
+        design.fields["adjustments"] = []
+    entries = design.fields["adjustments"]
+    names = {e.get("name") for e in entries if isinstance(e, dict)}
+    number = len(entries) + 1
+    while _("adjustment %(number)s") % {"number": number} in names:
+        number += 1
+    entries.append({"name": _("adjustment %(number)s") % {"number": number}, **body})
+
+
+def _adjustment_move(design: Design, target: str, step: int) -> None:
+    entries = _adjustments(design)
+    index = int(target.removeprefix("a"))
+    other = index + step
+    if 0 <= other < len(entries):
+        entries[index], entries[other] = entries[other], entries[index]
+
+
+def _adjustment_delete(design: Design, target: str) -> None:
+    del _adjustments(design)[int(target.removeprefix("a"))]
+
+
+def resolve(design: Design, name: str, *, create: bool = False) -> tuple[Any, Any]:
+    """The mapping (or list) holding what a box of a form-level part names, and its
+    key: `top.f.raters.f.weights` → (the raters, "weights"); `a2.b.f.values` → (the
+    third adjustment's coefficient, "values"); `top.f.history.1.f.period` → (the
+    second history input, "period"). With `create`, missing parts become mappings."""
+    from jixiao.designer.fields import adjustment_kind, outcome_labels
+
+    head, *tokens = name.split(".")
+    holder: Any
+    if head == "top":
+        holder = design.fields
+    elif head.startswith("a"):
+        holder = _adjustments(design)[int(head[1:])]
+    else:
+        node = node_at(design, parse_at(head))
+        holder = node.fields
+    key: Any = None
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if key is not None:
+            if key not in holder and create:
+                holder[key] = {}
+            holder, key = holder[key], None
+        if token == "f":
+            key = tokens[index + 1]
+            index += 2
+            continue
+        if token == "b":
+            holder = holder[adjustment_kind(holder)]
+        elif token == "labels":
+            index += 1
+            holder = holder[outcome_labels(holder)[int(tokens[index])]]
+        elif token.isdigit():
+            holder = holder[list(holder)[int(token)]]
+        else:
+            raise ActionError(name)
+        index += 1
+    if key is None or not isinstance(holder, dict):
+        raise ActionError(name)
+    return holder, key
+
+
+def _fresh(taken: Any, offered: list[Any], word: str) -> Any:
+    for name in offered:
+        if name not in taken:
+            return name
+    number = len(taken) + 1
+    while f"{word}{number}" in taken:
+        number += 1
+    return f"{word}{number}"
+
+
+def _grade_names(design: Design) -> list[Any]:
+    grades = design.fields.get("grades")
+    found = (
+        [row[1] for row in grades if isinstance(row, list) and len(row) > 1]
+        if isinstance(grades, list)
+        else []
+    )
+    quotas = design.fields.get("distribution")
+    if isinstance(quotas, dict) and isinstance(quotas.get("quotas"), dict):
+        found += list(quotas["quotas"])
+    return list(dict.fromkeys(found))
+
+
+_LIST_KEYS = ("steps", "table")
+
+
+def _entry_add(design: Design, name: str) -> None:
+    """A row added to a table or a mapping of a form-level part (a rater's weight, a
+    quota, a salary step): a mapping gets a name not yet used."""
+    from django.utils.translation import gettext as _
+
+    from jixiao.designer import choices
+
+    holder, key = resolve(design, name, create=True)
+    value = holder.get(key)
+    if value is None:
+        value = holder[key] = [] if key in _LIST_KEYS else {}
+    if isinstance(value, list):
+        last_else = bool(value) and isinstance(value[-1], list) and value[-1][:1] == ["else"]
+        value.insert(len(value) - (1 if last_else else 0), [None, None])
+        return
+    if not isinstance(value, dict):
+        raise ActionError(name)
+    if key in ("weights", "trim"):
+        offered: list[Any] = [r for r, _label in choices.RATERS if r]
+        fresh = _fresh(value, offered, "rater")
+        value[fresh] = 1 if key == "trim" else 0
+    elif key in ("quotas", "coefficients", "table"):
+        value[_fresh(value, _grade_names(design), _("grade"))] = 0 if key != "table" else ""
+    else:
+        value[_fresh(value, [], _("value"))] = 1
+
+
+def _entry_delete(design: Design, name: str, index: str) -> None:
+    holder, key = resolve(design, name)
+    value = holder[key]
+    if isinstance(value, list):
+        del value[int(index)]
+    elif isinstance(value, dict):
+        del value[list(value)[int(index)]]
+
+
+def _entry_move(design: Design, name: str, index: str, step: int) -> None:
+    holder, key = resolve(design, name)
+    value = holder[key]
+    i, j = int(index), int(index) + step
+    if isinstance(value, list) and 0 <= j < len(value):
+        value[i], value[j] = value[j], value[i]
+
+
+def _named_add(design: Design, name: str) -> None:
+    """A history input or a label outcome added, with a name not yet used."""
+    from django.utils.translation import gettext as _
+
+    if name == "top.f.history":
+        history = design.fields.get("history")
+        if not isinstance(history, dict):
+            history = design.fields["history"] = {}
+        fresh = _fresh(history, ["monthly_totals", "quarter_totals"], "history")
+        history[fresh] = {"period": "month", "value": "total"}
+        return
+    if name != "top.f.outcomes.labels":
+        raise ActionError(name)
+    outcomes = design.fields.get("outcomes")
+    if not isinstance(outcomes, dict):
+        outcomes = design.fields["outcomes"] = {}
+    fresh = _fresh(outcomes, [_("training"), _("promotion")], _("outcome"))
+    outcomes[fresh] = {"by": "total", "table": [[">= 80", ""], ["else", ""]]}
+
+
+def _named_delete(design: Design, name: str, index: str) -> None:
+    from jixiao.designer.fields import outcome_labels
+
+    if name == "top.f.history":
+        history = design.fields["history"]
+        del history[list(history)[int(index)]]
+    elif name == "top.f.outcomes.labels":
+        outcomes = design.fields["outcomes"]
+        del outcomes[outcome_labels(outcomes)[int(index)]]
+
+
+def _part_blanks() -> dict[str, Any]:
+    return {
+        "raters": {"weights": {"self": "20%", "supervisor": "80%"}},
+        "distribution": {"quotas": {"A": "10%", "B": "20%", "C": "40%", "D": "20%", "E": "10%"}},
+        "normalize": {"within": "department", "method": "mean_to_100"},
+        "pay": {"coefficients": {"A": 1.2, "B": 1.1, "C": 1, "D": 0.8, "E": 0.6}, "pool": "pool"},
+        "salary": {
+            "steps": [["> 95", 2], ["> 80", 1], ["> 60", 0], ["else", -1]],
+            "current": "salary_grade",
+        },
+        "group_factor": {"by": "manager_score", "cap": "spread"},
+    }
+
+
+def _part_add(design: Design, name: str) -> None:
+    holder, key = resolve(design, name, create=True)
+    if not isinstance(holder.get(key), dict):
+        holder[key] = copy.deepcopy(_part_blanks()[key])
+
+
+def _part_delete(design: Design, name: str) -> None:
+    holder, key = resolve(design, name)
+    del holder[key]
 
 
 def _children_of(design: Design, target: str) -> list[Node]:
@@ -317,6 +574,31 @@ _VERBS: dict[str, Any] = {
     "event-way": _event_way,
     "label-add": _label_add,
     "label-delete": _label_delete,
+    "adj-add": _adjustment_add,
+    "adj-up": lambda d, t: _adjustment_move(d, t, -1),
+    "adj-down": lambda d, t: _adjustment_move(d, t, 1),
+    "adj-delete": _adjustment_delete,
+    "entry-add": _entry_add,
+    "entry-delete": _entry_delete,
+    "entry-up": lambda d, n, i: _entry_move(d, n, i, -1),
+    "entry-down": lambda d, n, i: _entry_move(d, n, i, 1),
+    "named-add": _named_add,
+    "named-delete": _named_delete,
+    "part-add": _part_add,
+    "part-delete": _part_delete,
+}
+# the buttons of a rule, which work inside an adjustment too (`row-add|a2|rule`)
+_RULE_VERBS = {
+    "row-add",
+    "row-up",
+    "row-down",
+    "row-delete",
+    "else-add",
+    "event-add",
+    "event-delete",
+    "event-way",
+    "label-add",
+    "label-delete",
 }
 
 

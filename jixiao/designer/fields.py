@@ -51,7 +51,7 @@ TOP_BOXES = {
     "scale": "cell",
 }
 SECTION_BOXES = {"name": "cell", "weight": "cell", "note": "cell"}
-ITEM_BOXES = {
+ITEM_BOXES: dict[str, Any] = {
     "name": "cell",
     "code": "cell",
     "weight": "cell",
@@ -99,11 +99,46 @@ COST_BOXES = {
     "tiers": "rows",
     "by_size": "rows",
 }
-RATER_BOXES = {"final": "list", "missing": "cell", "weights": "yaml", "trim": "yaml"}
+RATER_BOXES: dict[str, Any] = {"final": "list", "missing": "cell", "weights": "map", "trim": "map"}
+ITEM_BOXES["raters"] = RATER_BOXES
 RANKING_BOXES = {"within": "cell", "by": "cell"}
 TOTAL_BOXES = {"min": "cell", "max": "cell"}
-# top-level parts with a form of their own; the others are YAML boxes
-PART_BOXES = {"raters": RATER_BOXES, "ranking": RANKING_BOXES, "total": TOTAL_BOXES}
+# top-level parts with a form of their own (a mapping of boxes; a box may be a
+# mapping itself: a part inside the part)
+PART_BOXES: dict[str, dict[str, Any]] = {
+    "raters": RATER_BOXES,
+    "ranking": RANKING_BOXES,
+    "total": TOTAL_BOXES,
+    "distribution": {"within": "cell", "quotas": "map"},
+    "normalize": {
+        "within": "cell",
+        "method": "cell",
+        "group_factor": {"by": "cell", "cap": "cell"},
+    },
+    "limits": {"max_items": "cell", "min_weight": "cell", "weight_gap": "cell"},
+}
+# outcomes (§12): pay and salary have forms, every other name but `contract` is a
+# label outcome (v1.1)
+OUTCOME_BOXES: dict[str, Any] = {
+    "pay": {"coefficients": "map", "pool": "cell", "within": "cell", "factor": "cell"},
+    "salary": {"steps": "table", "current": "cell", "min": "cell", "max": "cell"},
+}
+OUTCOME_FIXED = ("pay", "salary", "contract")
+LABEL_OUTCOME_BOXES = {"by": "cell", "table": "lookup"}
+HISTORY_BOXES = {"period": "cell", "value": "cell", "missing": "cell"}
+# adjustments (§7): each entry's name and note, and the boxes of its kind
+ADJUSTMENT_KINDS = ("bonus", "penalty", "add", "deduct", "coefficient", "gate", "points")
+ADJUSTMENT_BOXES = {"name": "cell", "note": "cell"}
+AMOUNT_BOXES = {"each": "list", "range": "list", "cap": "cell"}
+ADJUSTMENT_BODY_BOXES: dict[str, dict[str, Any]] = {
+    "bonus": AMOUNT_BOXES,
+    "penalty": AMOUNT_BOXES,
+    "coefficient": {"by": "cell", "values": "map"},
+    "gate": {"when": "cell", "effect": "effect"},
+}
+# an adjustment's add/deduct (§7) has only `cap` beside its events
+ADJUSTMENT_EVENT_OPTIONS = {"cap": "cell"}
+GATE_VALUED = ("cap_grade", "flag")
 
 
 class FieldsError(ValueError):
@@ -129,39 +164,59 @@ def fields_of(design: Design) -> Fields:
 
 
 def _top_boxes(fields: Mapping[str, Any]) -> dict[str, str]:
-    """The boxes of the form as a whole: grades, raters, ranking and the total have
-    forms of their own (shown even when absent) unless written in a shape the forms
-    cannot hold; every other part is a YAML box."""
-    boxes: dict[str, str] = {**TOP_BOXES, "grades": "grades", **dict.fromkeys(PART_BOXES, "part")}
+    """The boxes of the form as a whole: grades, raters, adjustments, ranking, the
+    total, distribution, normalisation, outcomes, limits and history have forms of
+    their own (shown even when absent) unless written in a shape the forms cannot
+    hold; every other part is a YAML box."""
+    boxes: dict[str, str] = {
+        **TOP_BOXES,
+        "grades": "grades",
+        "adjustments": "adjustments",
+        **dict.fromkeys(PART_BOXES, "part"),
+        "outcomes": "outcomes",
+        "history": "history",
+    }
     for key, value in fields.items():
         if key in TOP_BOXES:
             continue
-        if key == "grades" and grade_rows(value) is not None:
-            continue
-        if key in PART_BOXES and isinstance(value, dict) and _fits(value, PART_BOXES[key]):
+        shown = boxes.get(key, "yaml")
+        if shown == "part":
+            if isinstance(value, dict):
+                continue
+        elif shown != "yaml" and _box_fits(value, shown):
             continue
         boxes[key] = "yaml"
     return boxes
 
 
-def _fits(value: dict[str, Any], boxes: dict[str, str]) -> bool:
-    for key, shown in boxes.items():
-        if key not in value:
-            continue
-        if shown == "list" and not (
-            isinstance(value[key], list) and all(_scalar(v) for v in value[key])
-        ):
-            return False
-        if shown == "cell" and not _scalar(value[key]):
-            return False
-    return True
-
-
-def _box_fits(value: Any, shown: str) -> bool:
+def _box_fits(value: Any, shown: Any) -> bool:
+    if isinstance(shown, dict) or shown == "outcomes":
+        return isinstance(value, dict)
     if shown == "cell":
         return _scalar(value)
     if shown == "list":
         return isinstance(value, list) and all(_scalar(v) for v in value)
+    if shown == "map":
+        return isinstance(value, dict) and all(_scalar(k) and _scalar(v) for k, v in value.items())
+    if shown == "table":
+        return isinstance(value, list) and all(
+            isinstance(r, list) and len(r) == 2 and _scalar(r[0]) and _scalar(r[1]) for r in value
+        )
+    if shown == "lookup":
+        return _box_fits(value, "table") or _box_fits(value, "map")
+    if shown == "grades":
+        return grade_rows(value) is not None
+    if shown == "adjustments":
+        return isinstance(value, list)
+    if shown == "history":
+        return isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+    if shown == "effect":
+        return _scalar(value) or (
+            isinstance(value, dict)
+            and len(value) == 1
+            and next(iter(value)) in GATE_VALUED
+            and _scalar(next(iter(value.values())))
+        )
     return True
 
 
@@ -189,7 +244,7 @@ def grade_rows(value: Any) -> list[Row] | None:
 
 
 def _mapping(
-    out: Fields, prefix: str, fields: Mapping[str, Any], keys: list[str], boxes: dict[str, str]
+    out: Fields, prefix: str, fields: Mapping[str, Any], keys: list[str], boxes: dict[str, Any]
 ) -> None:
     out[prefix + "keys"] = json.dumps(keys, ensure_ascii=False)
     # a value in a shape its box cannot show goes with the keys that have no box
@@ -199,23 +254,142 @@ def _mapping(
     extra = {k: v for k, v in fields.items() if k not in boxes}
     out[prefix + "x"] = yaml_text(extra) if extra else ""
     for key, shown in boxes.items():
-        value = fields.get(key, MISSING)
-        name = f"{prefix}f.{key}"
-        if shown == "cell":
-            out[name] = cell_text(value)
-        elif shown == "list":
-            out[name] = "" if value is MISSING else list_text(value)
-        elif shown == "yaml":
-            out[name] = yaml_text(value)
-        elif shown == "labels":
-            _labels(out, name + ".", value)
-        elif shown == "grades":
-            out[name + ".set"] = "" if value is MISSING else "1"
-            _rows_fields(out, name + ".", grade_rows(value) or [], grades=True)
-        elif shown == "part":
-            part = value if isinstance(value, dict) else {}
-            out[name] = "" if value is MISSING else "1"
-            _mapping(out, name + ".", part, list(part), PART_BOXES[key])
+        _box(out, f"{prefix}f.{key}", key, shown, fields.get(key, MISSING))
+
+
+def _box(out: Fields, name: str, key: str, shown: Any, value: Any) -> None:
+    """One box (or the boxes of one part) of a mapping, by how it is shown."""
+    if isinstance(shown, dict) or shown == "part":
+        boxes = shown if isinstance(shown, dict) else PART_BOXES[key]
+        part = value if isinstance(value, dict) else {}
+        out[name] = "" if value is MISSING else "1"
+        _mapping(out, name + ".", part, list(part), boxes)
+    elif shown == "cell":
+        out[name] = cell_text(value)
+    elif shown == "list":
+        out[name] = "" if value is MISSING else list_text(value)
+    elif shown == "yaml":
+        out[name] = yaml_text(value)
+    elif shown == "labels":
+        _labels(out, name + ".", value)
+    elif shown == "grades":
+        out[name + ".set"] = "" if value is MISSING else "1"
+        _rows_fields(out, name + ".", grade_rows(value) or [], grades=True)
+    elif shown == "map":
+        _map(out, name, value)
+    elif shown == "table":
+        _table(out, name, value)
+    elif shown == "lookup":
+        shape = "map" if isinstance(value, dict) else "rows"
+        out[name + ".shape"] = shape
+        (_map if shape == "map" else _table)(out, name, value)
+    elif shown == "effect":
+        if isinstance(value, dict):
+            (kind, given), *_rest = value.items()
+            out[name], out[name + ".value"] = cell_text(kind), cell_text(given)
+        else:
+            out[name], out[name + ".value"] = cell_text(value), ""
+    elif shown == "adjustments":
+        _adjustments(out, name, value)
+    elif shown == "outcomes":
+        _outcomes(out, name, value)
+    elif shown == "history":
+        _named(out, name, value, HISTORY_BOXES)
+
+
+def _map(out: Fields, name: str, value: Any) -> None:
+    """A mapping of one value each (a rater's weight, a grade's quota) as rows."""
+    out[name + ".set"] = "" if value is MISSING else "1"
+    entries = list(value.items()) if isinstance(value, dict) else []
+    out[name + ".rows"] = str(len(entries))
+    for index, (key, given) in enumerate(entries):
+        out[f"{name}.{index}.key"] = cell_text(key)
+        out[f"{name}.{index}.value"] = cell_text(given)
+
+
+def _table(out: Fields, name: str, value: Any) -> None:
+    """A list of [condition, value] rows (salary steps, a label outcome's table)."""
+    out[name + ".set"] = "" if value is MISSING else "1"
+    rows = [Row(r[0], r[1]) for r in value] if isinstance(value, list) else []
+    _rows_fields(out, name + ".", rows)
+
+
+def _named(out: Fields, name: str, value: Any, boxes: dict[str, Any]) -> None:
+    """A mapping of named parts (history inputs, label outcomes): a name and its boxes."""
+    out[name + ".set"] = "" if value is MISSING else "1"
+    entries = list(value.items()) if isinstance(value, dict) else []
+    out[name + ".rows"] = str(len(entries))
+    for index, (key, part) in enumerate(entries):
+        out[f"{name}.{index}.name"] = cell_text(key)
+        _mapping(out, f"{name}.{index}.", part, list(part), boxes)
+
+
+def outcome_labels(value: Mapping[Any, Any]) -> list[Any]:
+    """The names of an outcomes part that are label outcomes (v1.1 §12)."""
+    return [k for k, v in value.items() if k not in OUTCOME_FIXED and isinstance(v, dict)]
+
+
+def _outcomes(out: Fields, name: str, value: Any) -> None:
+    part = value if isinstance(value, dict) else {}
+    out[name] = "" if value is MISSING else "1"
+    labels = outcome_labels(part)
+    fixed = {k: v for k, v in part.items() if k not in labels}
+    _mapping(out, name + ".", fixed, list(part), OUTCOME_BOXES)
+    _named(
+        out,
+        name + ".labels",
+        {k: part[k] for k in labels} if labels or value is not MISSING else MISSING,
+        LABEL_OUTCOME_BOXES,
+    )
+
+
+def adjustment_kind(entry: Any) -> str:
+    """An adjustment's kind when the forms can hold it exactly, else ""."""
+    from jixiao.designer.model import rule_form
+
+    if not isinstance(entry, dict):
+        return ""
+    kinds = [k for k in entry if k in ADJUSTMENT_KINDS]
+    if len(kinds) != 1:
+        return ""
+    kind: str = kinds[0]
+    body = entry[kind]
+    if kind in EVENT_KINDS:
+        form = rule_form({kind: body})
+        fits = form.kind == kind and not form.body_none
+        return kind if fits and all(k in ("per", "cap") for k in form.option_keys) else ""
+    if kind in ("bonus", "penalty") and body is None:
+        return kind
+    return kind if isinstance(body, dict) else ""
+
+
+def _adjustments(out: Fields, name: str, value: Any) -> None:
+    entries = value if isinstance(value, list) else []
+    out[name + ".set"] = "" if value is MISSING else "1"
+    out[name + ".count"] = str(len(entries))
+    for index, entry in enumerate(entries):
+        _adjustment(out, f"a{index}.", entry)
+
+
+def _adjustment(out: Fields, prefix: str, entry: Any) -> None:
+    from jixiao.designer.model import item_of, rule_form
+
+    kind = adjustment_kind(entry)
+    out[prefix + "kind"] = kind
+    if not kind:
+        out[prefix + "kept"] = yaml_text(entry)
+        return
+    rest = {k: v for k, v in entry.items() if k != kind}
+    _mapping(out, prefix, rest, list(entry), ADJUSTMENT_BOXES)
+    body = entry[kind]
+    if kind in EVENT_KINDS:
+        _rule(out, prefix + "r.", rule_form({kind: body}), ADJUSTMENT_EVENT_OPTIONS)
+    elif kind == "points":
+        _node(out, prefix + "p", item_of(body))
+    else:
+        out[prefix + "b.none"] = "1" if body is None else ""
+        part = body or {}
+        _mapping(out, prefix + "b.", part, list(part), ADJUSTMENT_BODY_BOXES[kind])
 
 
 def _labels(out: Fields, prefix: str, value: Any) -> None:
@@ -259,7 +433,9 @@ def _node(out: Fields, name: str, node: Node) -> None:
         _rule(out, name + ".r.", node.rule)
 
 
-def _rule(out: Fields, prefix: str, rule: RuleForm) -> None:
+def _rule(
+    out: Fields, prefix: str, rule: RuleForm, option_boxes: dict[str, str] | None = None
+) -> None:
     out[prefix + "kind"] = rule.kind
     out[prefix + "was"] = rule.kind
     if not rule.kind:
@@ -271,7 +447,8 @@ def _rule(out: Fields, prefix: str, rule: RuleForm) -> None:
         out[prefix + "formula"] = cell_text(rule.formula)
         for key in SIBLING_BOXES:
             out[f"{prefix}s.{key}"] = cell_text(rule.siblings.get(key, MISSING))
-    _mapping(out, prefix + "o.", rule.options, rule.option_keys, OPTION_BOXES[rule.kind])
+    boxes = OPTION_BOXES[rule.kind] if option_boxes is None else option_boxes
+    _mapping(out, prefix + "o.", rule.options, rule.option_keys, boxes)
     _rows_fields(out, prefix, rule.rows)
     if rule.kind in EVENT_KINDS:
         out[prefix + "events"] = str(len(rule.events))
@@ -363,7 +540,7 @@ def _with_slot(written: list[str], keys: list[str], slot: str) -> list[str]:
 
 
 def _read_mapping(
-    read: _Reader, prefix: str, boxes: dict[str, str]
+    read: _Reader, prefix: str, boxes: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     written = read.keys(prefix + "keys")
     found: dict[str, Any] = {}
@@ -379,7 +556,13 @@ def _read_mapping(
     return {k: found[k] for k in order}, order
 
 
-def _read_box(read: _Reader, name: str, key: str, shown: str) -> Any:
+def _read_box(read: _Reader, name: str, key: str, shown: Any) -> Any:
+    if isinstance(shown, dict) or shown == "part":
+        boxes = shown if isinstance(shown, dict) else PART_BOXES[key]
+        value, _order = _read_mapping(read, name + ".", boxes)
+        if not read.get(name) and not value:
+            return MISSING
+        return value
     if shown == "cell":
         return cell_value(read.get(name))
     if shown == "list":
@@ -395,12 +578,97 @@ def _read_box(read: _Reader, name: str, key: str, shown: str) -> Any:
         return [
             [r.when, r.score] if r.extra is MISSING else [r.when, r.score, r.extra] for r in rows
         ]
-    if shown == "part":
-        value, _order = _read_mapping(read, name + ".", PART_BOXES[key])
-        if not read.get(name) and not value:
-            return MISSING
-        return value
+    if shown == "map":
+        return _read_map(read, name)
+    if shown == "table":
+        return _read_table(read, name)
+    if shown == "lookup":
+        return (_read_map if read.get(name + ".shape") == "map" else _read_table)(read, name)
+    if shown == "effect":
+        kind, given = read.get(name), cell_value(read.get(name + ".value"))
+        if kind in GATE_VALUED and given is not MISSING:
+            return {kind: given}
+        return cell_value(kind)
+    if shown == "adjustments":
+        return _read_adjustments(read, name)
+    if shown == "outcomes":
+        return _read_outcomes(read, name)
+    if shown == "history":
+        return _read_named(read, name, HISTORY_BOXES)
     return MISSING
+
+
+def _read_map(read: _Reader, name: str) -> Any:
+    rows = read.count(name + ".rows")
+    if not rows and not read.get(name + ".set"):
+        return MISSING
+    found: dict[Any, Any] = {}
+    for index in range(rows):
+        key = cell_value(read.get(f"{name}.{index}.key"))
+        if key is not MISSING:
+            found[key] = _filled(cell_value(read.get(f"{name}.{index}.value")))
+    return found
+
+
+def _read_table(read: _Reader, name: str) -> Any:
+    rows = _read_rows(read, name + ".")
+    if not rows and not read.get(name + ".set"):
+        return MISSING
+    return [[r.when, r.score] for r in rows]
+
+
+def _read_named(read: _Reader, name: str, boxes: dict[str, Any]) -> Any:
+    rows = read.count(name + ".rows")
+    if not rows and not read.get(name + ".set"):
+        return MISSING
+    found: dict[Any, Any] = {}
+    for index in range(rows):
+        key = cell_value(read.get(f"{name}.{index}.name"))
+        if key is not MISSING:
+            found[key], _order = _read_mapping(read, f"{name}.{index}.", boxes)
+    return found
+
+
+def _read_outcomes(read: _Reader, name: str) -> Any:
+    fixed, _order = _read_mapping(read, name + ".", OUTCOME_BOXES)
+    labels = _read_named(read, name + ".labels", LABEL_OUTCOME_BOXES)
+    found = {**fixed, **(labels or {})}
+    if not read.get(name) and not found:
+        return MISSING
+    written = read.keys(name + ".keys")
+    order = [k for k in written if k in found] + [k for k in found if k not in written]
+    return {k: found[k] for k in order}
+
+
+def _read_adjustments(read: _Reader, name: str) -> Any:
+    count = read.count(name + ".count")
+    if not count and not read.get(name + ".set"):
+        return MISSING
+    entries = [read_adjustment(read, f"a{index}.") for index in range(count)]
+    return [e for e in entries if e is not MISSING]
+
+
+def read_adjustment(read: _Reader, prefix: str) -> Any:
+    from jixiao.designer.model import item_document, ordered, rule_document
+
+    kind = read.get(prefix + "kind")
+    if kind not in ADJUSTMENT_KINDS:
+        return read.yaml(prefix + "kept")
+    fields, keys = _read_mapping(read, prefix, ADJUSTMENT_BOXES)
+    body: Any
+    if kind in EVENT_KINDS:
+        rule = read_rule(read, prefix + "r.", ADJUSTMENT_EVENT_OPTIONS)
+        written = rule_document(rule)
+        body = written.get(kind) if isinstance(written, dict) else written
+    elif kind == "points":
+        node = _read_node(read, prefix + "p")
+        assert isinstance(node, Item)
+        body = item_document(node)
+    else:
+        body, _order = _read_mapping(read, prefix + "b.", ADJUSTMENT_BODY_BOXES[kind])
+        if read.get(prefix + "b.none") and not body:
+            body = None
+    return ordered(fields, _with_slot(read.keys(prefix + "keys"), keys, kind), kind, body)
 
 
 def _read_labels(read: _Reader, prefix: str) -> Any:
@@ -443,7 +711,7 @@ def _read_node(read: _Reader, name: str) -> Node:
     return item
 
 
-def read_rule(read: _Reader, prefix: str) -> RuleForm:
+def read_rule(read: _Reader, prefix: str, option_boxes: dict[str, str] | None = None) -> RuleForm:
     kind = read.get(prefix + "kind")
     if not kind:
         return RuleForm(kind="", kept=read.yaml(prefix + "kept"))
@@ -467,7 +735,8 @@ def read_rule(read: _Reader, prefix: str) -> RuleForm:
                 rule.siblings[key] = value
         rule.rule_keys = [k for k in rule.rule_keys if k == kind or k in rule.siblings]
         rule.rule_keys += [k for k in rule.siblings if k not in rule.rule_keys]
-    options, order = _read_mapping(read, prefix + "o.", OPTION_BOXES[kind])
+    boxes = OPTION_BOXES[kind] if option_boxes is None else option_boxes
+    options, order = _read_mapping(read, prefix + "o.", boxes)
     rule.options = options
     written = read.keys(prefix + "o.keys")
     rule.option_keys = _with_slot(written, order, "per") if "per" in written else order

@@ -414,3 +414,20 @@ def document_path(design: Design, at: tuple[int, ...]) -> tuple[str | int, ...]:
         if isinstance(node, Section):
             key, children = node.child_key, node.children
     return tuple(path)
+
+
+# -- an item-shaped part outside the form (a points line of the adjustments) --------------
+def item_of(entry: dict[str, Any]) -> Item:
+    """A mapping with an item's keys (rule, measure, labels, note) as an item."""
+    node = _node(entry, "items")
+    assert isinstance(node, Item)
+    return node
+
+
+def item_document(item: Item) -> dict[str, Any]:
+    return _node_document(item)
+
+
+def ordered(fields: dict[str, Any], keys: list[str], slot: str, value: Any) -> dict[str, Any]:
+    """A mapping with its keys in the order written (see `_ordered`)."""
+    return _ordered(fields, keys, slot, value)

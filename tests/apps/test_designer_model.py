@@ -176,7 +176,13 @@ RULES = st.one_of(
     st.builds(lambda x: x, st.one_of(NUMBERS, st.lists(NUMBERS, max_size=2))),
 )
 ITEM = st.builds(
-    lambda name, weight, rule, extra: {"name": name, "weight": weight, "rule": rule, **extra},
+    lambda name, weight, rule, extra, raters: {
+        "name": name,
+        "weight": weight,
+        "rule": rule,
+        **extra,
+        **raters,
+    },
     TEXT_OF(1, 8),
     NUMBERS,
     RULES,
@@ -187,6 +193,7 @@ ITEM = st.builds(
         st.one_of(SCALARS, st.dictionaries(TEXT_OF(1, 4), SCALARS, max_size=3)),
         max_size=3,
     ),
+    st.dictionaries(st.just("raters"), st.deferred(lambda: RATERS), max_size=1),
 )
 
 
@@ -203,32 +210,157 @@ def _sections(depth: int) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+# the form-level parts (§6–§15), each in the shapes the forms hold and in odd ones
+MAPS = st.dictionaries(st.one_of(TEXT_OF(1, 6), st.integers(0, 5)), st.one_of(NUMBERS, SCALARS))
+TABLE = st.lists(st.tuples(CONDITIONS, st.one_of(NUMBERS, TEXT_OF(4))).map(list), max_size=4)
+RATERS = st.dictionaries(
+    st.sampled_from(["final", "missing", "weights", "trim", "odd"]),
+    st.one_of(MAPS, st.lists(st.sampled_from(["self", "peer", "direct"]), max_size=3), SCALARS),
+    max_size=4,
+)
+EVENTS = st.dictionaries(TEXT_OF(1, 6), COST, max_size=2)
+ADJUSTMENT = st.one_of(
+    st.builds(
+        lambda name, kind, body: {"name": name, kind: body},
+        TEXT_OF(1, 6),
+        st.sampled_from(["bonus", "penalty"]),
+        st.one_of(
+            st.none(),
+            st.dictionaries(
+                st.sampled_from(["each", "range", "cap", "odd"]),
+                st.one_of(st.lists(NUMBERS, max_size=3), NUMBERS),
+                max_size=3,
+            ),
+        ),
+    ),
+    st.builds(
+        lambda name, kind, per, cap: {"name": name, kind: {"per": per, **cap}},
+        TEXT_OF(1, 6),
+        st.sampled_from(["add", "deduct"]),
+        EVENTS,
+        st.dictionaries(st.sampled_from(["cap", "from"]), NUMBERS, max_size=1),
+    ),
+    st.builds(
+        lambda name, by, values, note: {"name": name, "coefficient": {"by": by, "values": values}, **note},
+        TEXT_OF(1, 6),
+        TEXT_OF(1, 6),
+        MAPS,
+        st.dictionaries(st.just("note"), TEXT_OF(8), max_size=1),
+    ),
+    st.builds(
+        lambda name, when, effect: {"name": name, "gate": {"when": when, "effect": effect}},
+        TEXT_OF(1, 6),
+        TEXT_OF(12),
+        st.one_of(
+            st.sampled_from(["zero", "no_bonus", "cap_grade"]),
+            st.builds(lambda k, v: {k: v}, st.sampled_from(["cap_grade", "flag", "zero"]), SCALARS),
+            st.lists(SCALARS, max_size=2),
+        ),
+    ),
+    st.builds(
+        lambda name, rule, extra: {"points": {"rule": rule, **extra}, "name": name},
+        TEXT_OF(1, 6),
+        RULES,
+        st.dictionaries(
+            st.sampled_from(["measure", "labels", "note"]),
+            st.one_of(TEXT_OF(8), st.dictionaries(TEXT_OF(1, 4), TEXT_OF(4), max_size=2)),
+            max_size=2,
+        ),
+    ),
+    st.one_of(SCALARS, st.dictionaries(st.sampled_from(["name", "bonus", "gate"]), SCALARS)),
+)
+OUTCOMES = st.dictionaries(
+    st.one_of(st.sampled_from(["pay", "salary", "contract"]), TEXT_OF(1, 6)),
+    st.one_of(
+        st.builds(
+            lambda c, d: {"coefficients": c, **d},
+            MAPS,
+            st.dictionaries(st.sampled_from(["pool", "within", "factor"]), TEXT_OF(6), max_size=2),
+        ),
+        st.builds(
+            lambda steps, d: {"steps": steps, **d},
+            TABLE,
+            st.dictionaries(st.sampled_from(["current", "min", "max"]), TEXT_OF(6), max_size=2),
+        ),
+        st.builds(
+            lambda by, table: {"by": by, "table": table},
+            st.sampled_from(["total", "normalized", "grade"]),
+            st.one_of(TABLE, MAPS),
+        ),
+        SCALARS,
+    ),
+    max_size=4,
+)
+HISTORY = st.dictionaries(
+    TEXT_OF(1, 8),
+    st.dictionaries(
+        st.sampled_from(["period", "value", "missing", "odd"]),
+        st.one_of(st.sampled_from(["month", "quarter", "total", "error"]), SCALARS),
+        max_size=3,
+    ),
+    max_size=2,
+)
+CELLS = st.dictionaries(
+    st.sampled_from(["within", "by", "min", "max", "method", "max_items", "min_weight", "x"]),
+    st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
+    max_size=3,
+)
+FORM_PARTS: dict[str, st.SearchStrategy[Any]] = {
+    "raters": RATERS,
+    "adjustments": st.lists(ADJUSTMENT, max_size=4),
+    "total": CELLS,
+    "grades": st.lists(
+        st.one_of(
+            st.tuples(CONDITIONS, TEXT_OF(3)).map(list),
+            st.tuples(CONDITIONS, TEXT_OF(3), st.fixed_dictionaries({"top": NUMBERS})).map(list),
+        ),
+        max_size=4,
+    ),
+    "ranking": CELLS,
+    "distribution": st.builds(
+        lambda q, d: {"quotas": q, **d}, MAPS, st.dictionaries(st.just("within"), TEXT_OF(6))
+    ),
+    "normalize": st.builds(
+        lambda d, g: {**d, **g},
+        CELLS,
+        st.dictionaries(st.just("group_factor"), st.one_of(CELLS, SCALARS), max_size=1),
+    ),
+    "outcomes": OUTCOMES,
+    "limits": CELLS,
+    "history": HISTORY,
+}
+ODD_PART = st.one_of(
+    st.lists(st.lists(SCALARS, min_size=2, max_size=3), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["final", "within", "min", "max", "weights", "x"]),
+        st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
+        max_size=3,
+    ),
+    SCALARS,
+)
+
+
+@st.composite
+def _form_parts(draw: Any) -> dict[str, Any]:
+    keys = draw(st.lists(st.sampled_from(sorted(FORM_PARTS)), unique=True, max_size=5))
+    return {
+        key: draw(st.one_of(FORM_PARTS[key], ODD_PART) if draw(st.booleans()) else FORM_PARTS[key])
+        for key in keys
+    }
+
+
 SCHEME_DOCUMENTS = st.builds(
     lambda body, extra: {"code": "GEN", "name": "生成的考核表", **body, **extra},
     st.one_of(
         st.builds(lambda items: {"items": items}, st.lists(ITEM, min_size=1, max_size=3)),
         st.builds(lambda s: {"sections": s}, st.lists(_sections(2), min_size=1, max_size=2)),
     ),
-    st.dictionaries(
-        st.sampled_from(
-            ["grades", "raters", "ranking", "total", "adjustments", "outcomes", "history"]
-        ),
-        st.one_of(
-            st.lists(st.lists(SCALARS, min_size=2, max_size=3), max_size=3),
-            st.dictionaries(
-                st.sampled_from(["final", "within", "min", "max", "weights", "x"]),
-                st.one_of(SCALARS, st.lists(SCALARS, max_size=2)),
-                max_size=3,
-            ),
-            SCALARS,
-        ),
-        max_size=4,
-    ),
+    _form_parts(),
 )
 
 
 @settings(
-    max_examples=150,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     report_multiple_bugs=False,
