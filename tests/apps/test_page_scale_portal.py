@@ -271,15 +271,15 @@ def test_the_providers_contact_finds_the_providers_appraisal_and_result(measured
     """Issue 13: the contact's home was empty although the provider's result was out."""
     for size in (50, 500):
         home = measured[size]["provider home"].text
-        mine = home.split('<section class="mine">', 1)[1].split("</section>", 1)[0]
+        mine = home.split('<section class="card mine">', 1)[1].split("</section>", 1)[0]
         assert re.search(r'href="/appraisals/\d+/"', mine)
         assert re.search(r'href="/appraisals/\d+/result/">结果</a>', mine)  # September's
 
 
 def test_the_employee_home_links_the_published_result_only(measured: Any) -> None:
     home = measured[500]["employee home"].text
-    mine = home.split('<section class="mine">', 1)[1].split("</section>", 1)[0]
-    assert mine.count("<li>") == 2  # September and October
+    mine = home.split('<section class="card mine">', 1)[1].split("</section>", 1)[0]
+    assert mine.count("<tr>") == 1 + 2  # the heading, September and October
     assert len(re.findall(r'href="/appraisals/\d+/result/"', mine)) == 1  # September only
 
 

@@ -12,40 +12,68 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.appraisals.access import appraisals_related_to, owned_sources, results_visible_to
-from jixiao.appraisals.models import Appraisal, Cycle
+from jixiao.appraisals.models import Appraisal
 from jixiao.appraisals.selectors import appraisal_list, cycle_list
-from jixiao.appraisals.workflow import AppraisalState, CycleState
+from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.listing import Filter, Sort, listing
 from jixiao.notices.access import notices_visible_to
 from jixiao.notices.services import notice_mark_read
 from jixiao.notices.waiting import KINDS, Waiting, waiting_for
 from jixiao.organization.access import employee_of, subordinates
 from jixiao.organization.models import Employee
+from jixiao.portal import dashboard
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What waits for the person, then what their roles call for: their current
+    cycle's next step, last result and history; their team by state; the items
+    they enter; the calibrations due; a provider's contract months (dashboard)."""
     user = request.user
     me = employee_of(user)
     mine = _own_appraisals(user, me)
     groups = waiting_for(user)
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "employee": me,
-            "groups": groups,
-            "waiting_total": sum(group.count for group in groups),
-            "my_appraisals": mine,
-            "has_team": bool(me and Employee.objects.filter(supervisor=me).exists()),
-            "is_data_owner": bool(me and owned_sources(me)),
-            "notices": notices_visible_to(user).filter(read_at__isnull=True)[:10],
-            # committee members (考评委员会): the cycles they sit on that wait for calibration
-            "calibrating": Cycle.objects.filter(
-                committee__in=[user.pk], state=CycleState.CALIBRATION
-            ).order_by("-start"),
-        },
-    )
+    provider = bool(me and me.unit.is_provider)
+    current = _current(mine)
+    last_result = next((a for a in reversed(mine) if _published(a)), None)
+    has_team = bool(me and Employee.objects.filter(supervisor=me).exists())
+    context: dict[str, Any] = {
+        "employee": me,
+        "groups": groups,
+        "waiting_total": sum(group.count for group in groups),
+        "overdue_total": sum(group.overdue for group in groups),
+        "my_appraisals": mine,
+        "current": dashboard.next_step(current, provider=provider),
+        "last_result": last_result,
+        "has_team": has_team,
+        "is_data_owner": bool(me and owned_sources(me)),
+        "notices": notices_visible_to(user).filter(read_at__isnull=True)[:10],
+        # committee members (考评委员会): the cycles they sit on that wait for calibration
+        "calibrating": dashboard.calibrations_due(user),
+        "provider": provider,
+    }
+    if me is not None and not provider:
+        context["history"] = dashboard.history_chart(user, me)
+    if has_team and me is not None:
+        waiting = {group.kind: group.count for group in groups}
+        context["team_cycles"] = dashboard.team_by_state(me, waiting)
+    if context["is_data_owner"] and me is not None:
+        context["data_items"] = dashboard.data_items(user, me)
+    if provider and me is not None:
+        months = dashboard.contract_months(user, me)
+        context.update(months=months, contract_chart=dashboard.contract_chart(months))
+    return render(request, "portal/home.html", context)
+
+
+def _published(appraisal: Appraisal) -> bool:
+    result = getattr(appraisal, "visible_result", None)
+    return result is not None and result.frozen_at is not None
+
+
+def _current(mine: list[Appraisal]) -> Appraisal | None:
+    """The appraisal one follows now: the latest of a running cycle, else the latest."""
+    running = [a for a in mine if a.cycle.state in dashboard.RUNNING]
+    return running[-1] if running else (mine[-1] if mine else None)
 
 
 def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
@@ -62,7 +90,7 @@ def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
     results = (
         results_visible_to(user)
         .filter(appraisal__in=[a.pk for a in last])
-        .only("appraisal_id", "total", "grade")
+        .only("appraisal_id", "total", "grade", "frozen_at")
     )
     by_appraisal = {result.appraisal_id: result for result in results}
     for appraisal in last:
