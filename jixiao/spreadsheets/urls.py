@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.spreadsheets import strategy, talent, views
+from jixiao.spreadsheets import cascade, strategy, talent, views
 
 app_name = "spreadsheets"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("schemes/<str:code>.xlsx", views.scheme_export, name="scheme_export"),
     path("problems/<str:token>.xlsx", views.annotated_download, name="annotated_download"),
     *strategy.URLS,  # the strategy map and a position's duties (issue 15)
+    *cascade.URLS,  # the cascade of indicators (issue 15)
 ]

@@ -9,14 +9,15 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db import models
+from django.db.models import Count
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.indicators.models import Indicator, IndicatorVersion
-from jixiao.organization.models import Tier
-from jixiao.schemes.models import SchemeAssignment, SchemeItem, SchemeVersion
+from jixiao.organization.models import Position, Tier
+from jixiao.schemes.models import Scheme, SchemeAssignment, SchemeItem, SchemeVersion
 from jixiao.strategy.models import Duty, Objective, SuccessFactor, TierPolicy
 
 SEED_002 = _lazy(
@@ -188,6 +189,66 @@ def smart_check(version: IndicatorVersion) -> list[SmartLine]:
     ]
 
 
+# -- the positions' forms ------------------------------------------------------------
+@dataclass(frozen=True)
+class PositionForm:
+    position: Position
+    scheme: Scheme
+    version_id: int  # the form's current version
+
+
+def position_forms() -> list[PositionForm]:
+    """Each active position's form, as an appraisal would choose it (a scheme assigned
+    to the position, else the position's default scheme), at its current version —
+    three queries whatever the company's size."""
+    chosen: dict[int, int] = {}
+    for position_id, scheme_id in (
+        SchemeAssignment.objects.filter(position__isnull=False)
+        .order_by("pk")
+        .values_list("position_id", "scheme_id")
+    ):
+        chosen.setdefault(position_id, scheme_id)
+    positions = list(
+        Position.objects.filter(is_active=True)
+        .filter(models.Q(pk__in=chosen) | models.Q(default_scheme__isnull=False))
+        .select_related("default_scheme")
+        .order_by("code")
+    )
+
+    def form_of(position: Position) -> int | None:
+        return chosen.get(position.pk, position.default_scheme_id)
+
+    wanted = {scheme for scheme in map(form_of, positions) if scheme is not None}
+    latest: dict[int, int] = {}
+    schemes: dict[int, Scheme] = {}
+    for version in (
+        SchemeVersion.objects.filter(scheme_id__in=wanted)
+        .select_related("scheme")
+        .order_by("scheme_id", "number")
+        .only("pk", "scheme")
+    ):
+        latest[version.scheme_id] = version.pk
+        schemes[version.scheme_id] = version.scheme
+    found = []
+    for position in positions:
+        form = form_of(position)
+        if form is not None and form in latest:
+            found.append(PositionForm(position, schemes[form], latest[form]))
+    return found
+
+
+def form_item_links(version_ids: set[int]) -> dict[int, list[tuple[str, int | None]]]:
+    """The items (name, indicator) of each scheme version, in order — one query."""
+    items: dict[int, list[tuple[str, int | None]]] = {}
+    for version, name, indicator in (
+        SchemeItem.objects.filter(version_id__in=version_ids)
+        .order_by("version_id", "position")
+        .values_list("version_id", "name", "indicator_id")
+    ):
+        items.setdefault(version, []).append((name, indicator))
+    return items
+
+
 # -- coverage ----------------------------------------------------------------------
 @dataclass
 class Coverage:
@@ -250,25 +311,12 @@ def coverage(limit: int = 50) -> Coverage:
     not_cascaded = [i for i in company if i not in children]
     serving_nothing = [i for i in parents if not serves(i)]
     items_outside: list[tuple[str, str]] = []
-    # the current version's items of every form assigned to a position: two queries
-    latest = (
-        SchemeVersion.objects.filter(scheme=OuterRef("scheme")).order_by("-number").values("pk")[:1]
-    )
-    assigned = list(
-        SchemeAssignment.objects.filter(position__isnull=False)
-        .annotate(version_id=Subquery(latest))
-        .select_related("position")
-        .order_by("position__code", "pk")
-    )
-    items: dict[int, list[tuple[str, int | None]]] = {}
-    for version, name, measured_by in SchemeItem.objects.filter(
-        version_id__in={a.version_id for a in assigned if a.version_id}
-    ).values_list("version_id", "name", "indicator_id"):
-        items.setdefault(version, []).append((name, measured_by))
-    for assignment in assigned:
-        for name, linked_to in items.get(assignment.version_id, []):
+    forms = position_forms()
+    items = form_item_links({form.version_id for form in forms})
+    for form in forms:
+        for name, linked_to in items.get(form.version_id, []):
             if linked_to is None or not serves(linked_to):
-                items_outside.append((str(assignment.position), name))
+                items_outside.append((form.position.title, name))
     indicators = {
         i.pk: i
         for i in Indicator.objects.filter(pk__in=[*not_cascaded[:limit], *serving_nothing[:limit]])
@@ -332,15 +380,12 @@ def cascade() -> list[CascadeNode]:
     ):
         serves.setdefault(indicator, []).append(objective)
     used: dict[int, set[str]] = {}
-    for indicator, position in (
-        SchemeItem.objects.filter(
-            indicator__isnull=False, version__scheme__assignments__position__isnull=False
-        )
-        .values_list("indicator_id", "version__scheme__assignments__position__title")
-        .distinct()
-    ):
-        if position:
-            used.setdefault(indicator, set()).add(position)
+    forms = position_forms()
+    items = form_item_links({form.version_id for form in forms})
+    for form in forms:
+        for _name, measured_by in items.get(form.version_id, []):
+            if measured_by is not None:
+                used.setdefault(measured_by, set()).add(form.position.title)
     nodes = {
         pk: CascadeNode(
             indicator=indicators[pk],
@@ -360,3 +405,10 @@ def cascade() -> list[CascadeNode]:
         else:
             roots.append(node)
     return roots
+
+
+def in_cascade(node: CascadeNode) -> bool:
+    """A top of the tree that is part of the cascade: it serves an objective, has
+    indicators under it, or a position's form uses it (the others are dictionary
+    entries nothing has taken up yet, such as a starter library's)."""
+    return bool(node.children or node.objectives or node.positions)

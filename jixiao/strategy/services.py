@@ -17,7 +17,7 @@ from jixiao.core import roles
 from jixiao.core.audit import audit_record, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.indicators.models import Indicator, IndicatorVersion
-from jixiao.indicators.services import indicator_save
+from jixiao.indicators.services import CONTENT_FIELDS, indicator_save
 from jixiao.organization.models import Position
 from jixiao.strategy.models import Bone, Cause, Duty, Objective, SuccessFactor, TierPolicy
 
@@ -289,3 +289,79 @@ def duties_replace(
             after={"duties": [d.duty for d in duties]},
         )
     return duties
+
+
+def indicator_unlink(*, actor: Any, indicator: Indicator, objective: Objective) -> None:
+    """The indicator no longer measures the objective."""
+    _require_hr(actor)
+    with transaction.atomic():
+        objective.indicators.remove(indicator)
+        audit_record(
+            actor=actor,
+            action="objective.indicator_unlinked",
+            target=objective,
+            before={"indicator": indicator.code},
+        )
+
+
+def indicator_place(
+    *,
+    actor: Any,
+    code: str,
+    parent: Indicator | None,
+    effective_from: datetime.date,
+    name: str = "",
+) -> IndicatorVersion:
+    """Put an indicator in the cascade under `parent` (None: at the top, a company
+    indicator): a new version of the entry with the same answers and the new parent
+    indicator; or, for a code not yet in the dictionary, a new entry of that name,
+    in the parent's perspective, to be completed in the dictionary."""
+    _require_hr(actor)
+    indicator = Indicator.objects.filter(code=code).first()
+    current = indicator.versions.order_by("-number").first() if indicator is not None else None
+    if indicator is None or current is None:
+        if not name.strip():
+            raise ServiceError(
+                _("the indicator %(code)s is not in the dictionary: give its name") % {"code": code}
+            )
+        above = parent.versions.order_by("-number").first() if parent is not None else None
+        return indicator_save(
+            actor=actor,
+            code=code,
+            effective_from=effective_from,
+            name=name.strip(),
+            perspective=above.perspective if above is not None else "",
+            parent=parent,
+        )
+    if parent is not None and _above(parent, indicator):
+        raise ServiceError(
+            _("%(parent)s is below %(code)s in the cascade: an indicator cannot be under itself")
+            % {"parent": parent.code, "code": code}
+        )
+    content = {field: getattr(current, field) for field in CONTENT_FIELDS}
+    content["parent"] = parent
+    return indicator_save(
+        actor=actor,
+        code=code,
+        effective_from=effective_from,
+        reason=_("cascade"),
+        **content,
+    )
+
+
+def _above(start: Indicator, goal: Indicator) -> bool:
+    """Whether `goal` is `start` or above it, following the latest versions' parents."""
+    seen: set[int] = set()
+    current: int | None = start.pk
+    while current is not None and current not in seen:
+        if current == goal.pk:
+            return True
+        seen.add(current)
+        latest = (
+            IndicatorVersion.objects.filter(indicator_id=current)
+            .order_by("-number")
+            .values_list("parent_id", flat=True)
+            .first()
+        )
+        current = latest
+    return False

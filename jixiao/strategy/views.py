@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +23,7 @@ from jixiao.organization.models import Position, Tier
 from jixiao.schemes.models import Scheme
 from jixiao.strategy import ahp, services
 from jixiao.strategy.models import AhpAggregate, AhpSession, Bone, Cause, Duty, Objective
-from jixiao.strategy.selectors import cascade, coverage, tier_policy
+from jixiao.strategy.selectors import cascade, coverage, in_cascade, tier_policy
 
 View = Callable[..., HttpResponse]
 LANES = [Perspective.FINANCIAL, Perspective.CUSTOMER, Perspective.INTERNAL, Perspective.LEARNING]
@@ -171,7 +172,27 @@ def coverage_report(request: HttpRequest) -> HttpResponse:
 
 @strategy_page
 def cascade_tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "strategy/cascade.html", {"roots": cascade()})
+    if request.method == "POST":  # an indicator put under another (or a new one added)
+        code = request.POST.get("code", "").strip()
+        above = request.POST.get("parent", "").strip()
+        parent = Indicator.objects.filter(code=above).first() if above else None
+        if not code or (above and parent is None):
+            raise ServiceError(
+                _("no indicator has the code %(code)s") % {"code": above or code or "—"}
+            )
+        services.indicator_place(
+            actor=request.user,
+            code=code,
+            parent=parent,
+            effective_from=timezone.localdate(),
+            name=request.POST.get("name", ""),
+        )
+        messages.success(request, _("Saved."))
+        return redirect("strategy:cascade")
+    roots = cascade()
+    inside = [root for root in roots if in_cascade(root)]
+    outside = [root for root in roots if not in_cascade(root)]
+    return render(request, "strategy/cascade.html", {"roots": inside, "outside": outside})
 
 
 @strategy_page
