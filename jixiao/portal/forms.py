@@ -52,10 +52,35 @@ class EvidenceField(forms.FileField):
 
 
 class TargetForm(forms.Form):
-    item = forms.CharField(widget=forms.HiddenInput)
-    target = forms.FloatField(label=_("target value"))
-    challenge = forms.FloatField(label=_("challenge value"), required=False)
-    reason = forms.CharField(label=_("reason"), required=False)
+    """One item's target in a targets form or a team's sheet (its `prefix` says which
+    appraisal and item): a number, or words with how they are measured. What a value
+    may be is the fact pipeline's to say."""
+
+    target = forms.CharField(label=_("target value"), required=False, max_length=200)
+    challenge = forms.CharField(label=_("challenge value"), required=False, max_length=200)
+    measure = forms.CharField(label=_("how it is measured"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, numeric: bool = False, about: str = "", **kwargs: Any) -> None:
+        """`numeric`: the item computes with its target (a number); `about`: whose
+        target of which item, said to screen readers (李强 · 工作态度)."""
+        super().__init__(*args, **kwargs)
+        if numeric:
+            for name in ("target", "challenge"):
+                self.fields[name].widget = forms.NumberInput(attrs={"step": "any"})
+            del self.fields["measure"]
+        else:
+            self.fields["target"].widget.attrs["placeholder"] = gettext(
+                "a number, or words such as 完成11月月结"
+            )
+        for field in self.fields.values():
+            if about:
+                field.widget.attrs["aria-label"] = f"{about} · {field.label}"
+
+
+class ReasonForm(forms.Form):
+    """The reason for changing what is already recorded, for a whole form or sheet."""
+
+    reason = forms.CharField(label=_("reason for changes"), required=False, max_length=300)
 
 
 class ChangeRequestForm(forms.Form):
@@ -102,11 +127,22 @@ class EventForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    item = forms.CharField(widget=forms.HiddenInput)
-    role = forms.CharField(widget=forms.HiddenInput)
-    value = forms.CharField(label=_("rating"), max_length=30)
-    comment = forms.CharField(label=_("comment"), required=False)
-    reason = forms.CharField(label=_("reason for a change"), required=False)
+    """One rating in a ratings form or a team's sheet (its `prefix` says which
+    appraisal, item and role); an empty value is left as it is."""
+
+    value = forms.CharField(label=_("rating"), max_length=30, required=False)
+    comment = forms.CharField(label=_("comment"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, about: str = "", levels: Any = (), **kwargs: Any) -> None:
+        """`about`: whose rating of which item, said to screen readers; `levels`: the
+        levels offered while typing."""
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if about:
+                field.widget.attrs["aria-label"] = f"{about} · {field.label}"
+        self.fields["value"].widget.attrs["size"] = 6
+        if levels:
+            self.fields["value"].widget.attrs["placeholder"] = "/".join(levels)
 
 
 class AppealForm(forms.Form):

@@ -125,9 +125,7 @@ def _act(action: str, client: Client, target: Any) -> int:
     calls: dict[str, Callable[[], Any]] = {
         "view_appraisal": lambda: client.get(f"{base}/"),
         "view_targets": lambda: client.get(f"{base}/targets/"),
-        "set_target": lambda: post(
-            f"{base}/targets/", {"action": "set", "item": "预算执行偏差率", "target": "1"}
-        ),
+        "set_target": lambda: post(f"{base}/targets/", {"action": "save", "t0-target": "1"}),
         "sign_targets": lambda: post(f"{base}/targets/", {"action": "sign"}),
         "acknowledge_targets": lambda: post(f"{base}/targets/", {"action": "acknowledge"}),
         "request_target_change": lambda: post(
@@ -145,15 +143,10 @@ def _act(action: str, client: Client, target: Any) -> int:
             },
         ),
         "download_evidence": lambda: client.get(f"/events/{target.pk}/evidence/"),
-        "self_assess": lambda: post(
-            f"{base}/ratings/", {"item": "内部控制管理", "role": "self", "value": "4"}
-        ),
-        "rate_supervisor": lambda: post(
-            f"{base}/ratings/", {"item": "内部控制管理", "role": "supervisor", "value": "4"}
-        ),
-        "rate_skip_level": lambda: post(
-            f"{base}/ratings/", {"item": "内部控制管理", "role": "indirect", "value": "4"}
-        ),
+        # the ratings form holds the ratings the person gives at this stage (r0: the first)
+        "self_assess": lambda: post(f"{base}/ratings/", {"action": "save", "r0-value": "4"}),
+        "rate_supervisor": lambda: post(f"{base}/ratings/", {"action": "save", "r0-value": "4"}),
+        "rate_skip_level": lambda: post(f"{base}/ratings/", {"action": "save", "r0-value": "4"}),
         "view_result_before_publication": lambda: client.get(f"{base}/result/"),
         "view_published_result": lambda: client.get(f"{base}/result/"),
         "file_appeal": lambda: post(f"{base}/appeal/", {"item": "", "reason": "不服"}),

@@ -47,9 +47,7 @@ def test_targets_set_signed_acknowledged_and_changed_by_request(
     url = f"/appraisals/{appraisal.pk}/targets/"
     manager = client_for(company.manager.user)
     employee = client_for(company.clerks[0].user)
-    partial = manager.post(
-        url, {"action": "set", "item": "预算执行偏差率", "target": "1", "challenge": "1.05"}, **HX
-    )
+    partial = manager.post(url, {"action": "save", "t0-target": "1", "t0-challenge": "1.05"}, **HX)
     assert partial.status_code == 200
     assert b'id="targets"' in partial.content and b"<html" not in partial.content
     assert Fact.objects.get(appraisal=appraisal, key="challenge").value == 1.05
@@ -58,7 +56,7 @@ def test_targets_set_signed_acknowledged_and_changed_by_request(
         "manager has not signed" in refused.content.decode()
         or "尚未签署" in refused.content.decode()
     )
-    manager.post(url, {"action": "sign"})
+    manager.post(url, {"action": "sign", "confirm": "1"})  # two items without a target
     assert "waiting-targets_to_acknowledge" in employee.get("/").content.decode()
     employee.post(url, {"action": "acknowledge"})
     appraisal.refresh_from_db()
@@ -124,14 +122,11 @@ def test_self_supervisor_and_skip_level_ratings_by_role(
     page = manager.get(url).content.decode()
     assert "内部控制管理" in page
     assert "复评" in page or "Supervisor review" in page
-    manager.post(url, {"item": "内部控制管理", "role": "supervisor", "value": "4"})
+    manager.post(url, {"action": "save", "r0-value": "4"})  # 内部控制管理, the one rated item
     rating = Rating.objects.get(appraisal=appraisal)
     assert (rating.role, rating.value, rating.rater) == ("supervisor", 4, company.manager.user)
     boss = client_for(company.boss.user)
-    assert (
-        boss.post(url, {"item": "内部控制管理", "role": "supervisor", "value": "5"}).status_code
-        == 404
-    )
+    assert boss.post(url, {"action": "save", "r0-value": "5"}).status_code == 404
     manager.post(url, {"action": "submit"})
     appraisal.refresh_from_db()
     assert appraisal.state == A.CALIBRATION  # no skip-level rater in this scheme

@@ -45,6 +45,11 @@ from jixiao.appraisals.services.lifecycle import (
     cycle_transition,
     eligibility_override,
 )
+from jixiao.appraisals.services.ratings import (
+    RatingEntry,
+    ratings_save,
+    ratings_submit,
+)
 from jixiao.appraisals.services.results import (
     appraisal_recompute,
     recompute_once,
@@ -52,16 +57,24 @@ from jixiao.appraisals.services.results import (
     results_recompute,
 )
 from jixiao.appraisals.services.targets import (
+    TargetEntry,
     current_targets,
+    numeric_targets,
     target_change_approve,
     target_change_refuse,
     target_change_request,
     target_set,
     targets_acknowledge,
+    targets_missing,
+    targets_of,
+    targets_previous,
+    targets_save,
     targets_sign,
 )
 
 __all__ = [
+    "RatingEntry",
+    "TargetEntry",
     "adjustment_record",
     "adjustment_remove",
     "appeal_accept",
@@ -94,9 +107,12 @@ __all__ = [
     "improvement_plan_record",
     "interview_acknowledge",
     "interview_record",
+    "numeric_targets",
     "population_rule_add",
     "population_rule_remove",
     "rating_record",
+    "ratings_save",
+    "ratings_submit",
     "recompute_once",
     "results_correct_on_appeal",
     "results_recompute",
@@ -105,5 +121,9 @@ __all__ = [
     "target_change_request",
     "target_set",
     "targets_acknowledge",
+    "targets_missing",
+    "targets_of",
+    "targets_previous",
+    "targets_save",
     "targets_sign",
 ]

@@ -5,9 +5,11 @@ request leaves the original target in force."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,25 +18,163 @@ from jixiao.appraisals.access import (
     can_answer_target_change,
     can_request_target_change,
     can_set_targets,
+    relations_by_appraisal,
 )
 from jixiao.appraisals.models import Appraisal, Fact, FactKind, TargetChangeRequest
 from jixiao.appraisals.services.appraisals import appraisal_transition
-from jixiao.appraisals.services.pipeline import TargetCommand, facts_apply
-from jixiao.appraisals.workflow import AppraisalState, ChangeRequestState, check_transition
+from jixiao.appraisals.services.pipeline import UNCHANGED, TargetCommand, facts_apply
+from jixiao.appraisals.services.pipeline.rules import (
+    TARGET_KEYS,
+    TARGET_MEASURE,
+    target_in_words,
+)
+from jixiao.appraisals.services.sheets import Cell, Sheet, sheet_apply
+from jixiao.appraisals.workflow import (
+    SKIP_LEVEL,
+    SUPERVISOR,
+    AppraisalState,
+    ChangeRequestState,
+    check_transition,
+)
 from jixiao.core import roles
 from jixiao.core.audit import audit_record, snapshot
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.schemes.engine import engine_scheme
+from jixiao.schemes.models import SchemeVersion
 
 
 def current_targets(appraisal: Appraisal) -> dict[str, dict[str, Any]]:
-    """{item: {"target": …, "challenge": …}} as recorded."""
-    found: dict[str, dict[str, Any]] = {}
-    rows = Fact.objects.filter(
-        appraisal=appraisal, kind=FactKind.INPUT, key__in=("target", "challenge")
-    ).exclude(item="")
-    for fact in rows:
-        found.setdefault(fact.item, {})[fact.key] = fact.value
+    """{item: {"target": …, "challenge": …, "target_measure": …}} as recorded: a
+    target is a number, or words with how they are measured."""
+    return targets_of([appraisal]).get(appraisal.pk, {})
+
+
+def targets_of(appraisals: Sequence[Appraisal]) -> dict[int, dict[str, dict[str, Any]]]:
+    """`current_targets` of many appraisals, by appraisal id, in one query."""
+    found: dict[int, dict[str, dict[str, Any]]] = {}
+    rows = (
+        Fact.objects.filter(
+            appraisal_id__in=[appraisal.pk for appraisal in appraisals],
+            kind=FactKind.INPUT,
+            key__in=TARGET_KEYS,
+        )
+        .exclude(item="")
+        .values_list("appraisal_id", "item", "key", "value")
+    )
+    for pk, item, key, value in rows:
+        found.setdefault(pk, {}).setdefault(item, {})[key] = value
     return found
+
+
+def targets_missing(appraisal: Appraisal, items: Sequence[Any]) -> list[str]:
+    """The names of the `items` (with `code` and `name`) that have no target yet."""
+    now = current_targets(appraisal)
+    return [item.name for item in items if now.get(item.code, {}).get("target") in (None, "")]
+
+
+def targets_previous(appraisals: Sequence[Appraisal]) -> dict[int, dict[str, dict[str, Any]]]:
+    """By appraisal id: the targets of the appraisee's previous cycle (the latest that
+    started before this one), by item code, to copy from. Two queries."""
+    people = {a.employee_id for a in appraisals if a.employee_id is not None}
+    units = {a.unit_id for a in appraisals if a.unit_id is not None}
+    latest = max((a.cycle.start for a in appraisals), default=None)
+    if latest is None:
+        return {}
+    earlier = (
+        Appraisal.objects.filter(cycle__start__lt=latest)
+        .filter(models.Q(employee_id__in=people) | models.Q(unit_id__in=units))
+        .exclude(pk__in=[a.pk for a in appraisals])
+        .order_by("-cycle__start")
+        .values_list("pk", "employee_id", "unit_id", "cycle__start")
+    )
+    chosen: dict[int, int] = {}  # this appraisal's id: the previous one's
+    for appraisal in appraisals:
+        for pk, employee, unit, start in earlier:
+            same = (employee is not None and employee == appraisal.employee_id) or (
+                unit is not None and unit == appraisal.unit_id
+            )
+            if same and start < appraisal.cycle.start:
+                chosen[appraisal.pk] = pk
+                break
+    before = targets_of([Appraisal(pk=pk) for pk in set(chosen.values())])
+    return {pk: before.get(previous, {}) for pk, previous in chosen.items()}
+
+
+def numeric_targets(version: SchemeVersion) -> set[str]:
+    """The codes of the items that compute with their target: their target is a number
+    (every other item's may be words)."""
+    return {
+        item.code for item in engine_scheme(version).items if not target_in_words(item, "target")
+    }
+
+
+@dataclass(frozen=True)
+class TargetEntry:
+    """One item's target as typed: a number or words (None or '' leaves it as it is),
+    a challenge value, and for a target in words how it is measured."""
+
+    appraisal: Appraisal
+    item: str
+    item_name: str
+    target: Any = None
+    challenge: Any = None
+    measure: str = ""
+
+
+def targets_save(*, entries: Sequence[TargetEntry], actor: Any, reason: str = "") -> int:
+    """Save the targets of one appraisal or of a team at once, through the fact
+    pipeline, all or nothing (`SheetRefused` names each refused cell). Before the
+    appraisee acknowledges, a change withdraws the manager's signature; after it only
+    HR changes a target directly, with a reason. Returns how many values changed."""
+    appraisals = {entry.appraisal.pk: entry.appraisal for entry in entries}
+    fresh = {
+        row.pk: row
+        for row in Appraisal.objects.filter(pk__in=appraisals).only(
+            "pk", "state", "targets_set_at", "targets_signed_at"
+        )
+    }
+    standings = relations_by_appraisal(actor, list(appraisals.values()))
+    hr = roles.is_hr(actor)
+    sheet = Sheet()
+    for entry in entries:
+        appraisal = entry.appraisal
+        stored = fresh.get(appraisal.pk, appraisal)
+        for key, value in (
+            ("target", entry.target),
+            ("challenge", entry.challenge),
+            (TARGET_MEASURE, entry.measure),
+        ):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            cell = Cell((appraisal.pk, entry.item, key), appraisal.appraisee_name, entry.item_name)
+            if not hr and not standings.get(appraisal.pk, set()) & {SUPERVISOR, SKIP_LEVEL}:
+                sheet.refuse(cell, _("you may not set the targets of this appraisal"))
+            elif stored.targets_signed_at is not None and not hr:
+                sheet.refuse(cell, _("the targets are signed: ask for a change instead"))
+            else:
+                # before the appraisee acknowledges, the targets are a draft: a change
+                # is recorded (before and after in the audit log) without a reason
+                said = reason.strip() or (
+                    _("targets revised before acknowledgement")
+                    if stored.targets_signed_at is None
+                    else ""
+                )
+                command = TargetCommand(
+                    appraisal=appraisal, item=entry.item, key=key, value=value, reason=said
+                )
+                sheet.add(command, cell)
+    with transaction.atomic():
+        written = sheet_apply(sheet=sheet, actor=actor, reason=reason)
+        changed = {
+            command.appraisal.pk
+            for command, done in zip(sheet.commands, written, strict=True)
+            if done.outcome != UNCHANGED
+        }
+        for pk in sorted(changed):
+            now = fresh.get(pk)
+            if now is not None and now.targets_signed_at is None and now.targets_set_at:
+                _unsign(appraisals[pk], actor)
+    return sum(1 for done in written if done.outcome != UNCHANGED)
 
 
 def _write(

@@ -37,11 +37,17 @@ from jixiao.appraisals.access import (
 from jixiao.appraisals.models import Appraisal, Rating
 from jixiao.appraisals.scoring import ItemInfo, items_info
 from jixiao.appraisals.selectors import appraisal_get
+from jixiao.appraisals.services.anonymity import rater_names_viewed
 from jixiao.appraisals.services.pipeline import FactsRefused
+from jixiao.appraisals.services.ratings import (
+    RatingEntry,
+    move_said,
+    rating_next_state,
+    rating_roles_now,
+)
+from jixiao.appraisals.services.sheets import SheetRefused
 from jixiao.appraisals.workflow import (
     APPRAISEE,
-    SKIP_LEVEL,
-    SUPERVISOR,
     AppraisalState,
     CycleState,
 )
@@ -105,32 +111,122 @@ def carried_plan(request: HttpRequest, appraisal: Appraisal) -> Any:
     )
 
 
-# -- targets ---------------------------------------------------------------------
-def targets_context(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any]:
+# -- targets: one form, one save ---------------------------------------------------
+TARGET_FIELDS = {"target": "target", "challenge": "challenge", "target_measure": "measure"}
+
+
+def target_forms(
+    appraisal: Appraisal,
+    items: list[ItemInfo],
+    numeric: set[str],
+    initial: dict[str, dict[str, Any]],
+    data: Any = None,
+    prefix: str = "t",
+) -> list[TargetForm]:
+    """One form per item, named `<prefix><n>-target` …; `initial` by item code."""
+    forms = []
+    for n, item in enumerate(items):
+        now = initial.get(item.code, {})
+        forms.append(
+            TargetForm(
+                data,
+                prefix=f"{prefix}{n}",
+                numeric=item.code in numeric,
+                about=f"{appraisal.appraisee_name} · {item.name}",
+                initial={
+                    "target": now.get("target"),
+                    "challenge": now.get("challenge"),
+                    "measure": now.get("target_measure"),
+                },
+            )
+        )
+    return forms
+
+
+def target_entries(
+    appraisal: Appraisal, items: list[ItemInfo], forms: list[TargetForm]
+) -> list[services.TargetEntry]:
+    entries = []
+    for item, form in zip(items, forms, strict=True):
+        form.is_valid()
+        values = form.cleaned_data
+        entries.append(
+            services.TargetEntry(
+                appraisal=appraisal,
+                item=item.code,
+                item_name=item.name,
+                target=values.get("target"),
+                challenge=values.get("challenge"),
+                measure=values.get("measure") or "",
+            )
+        )
+    return entries
+
+
+def refusals_on_forms(
+    refused: SheetRefused, forms: dict[tuple[int, str], Any], fields: dict[str, str]
+) -> None:
+    """Each refusal beside its cell: `forms` by (appraisal id, item code or item and
+    role), `fields` the form field of each kind of cell."""
+    for (pk, item, key), texts in refused.cells.items():
+        form = forms.get((pk, item)) or forms.get((pk, f"{item}|{key}"))
+        if form is None:
+            continue
+        field = fields.get(key, "value")
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+def targets_context(
+    request: HttpRequest,
+    appraisal: Appraisal,
+    forms: list[TargetForm] | None = None,
+    sign_missing: list[str] | None = None,
+) -> dict[str, Any]:
+    """`forms`: a refused form, shown again with each refusal beside its cell;
+    `sign_missing`: the items without a target, when signing asks to confirm."""
     appraisal.refresh_from_db()
     user = request.user
     items = items_info(appraisal.scheme_version)
     targets = services.current_targets(appraisal)
     open_for_setting = appraisal.state == A.TARGETS and appraisal.targets_signed_at is None
     may_set = open_for_setting and can_set_targets(user, appraisal)
+    copied = False
+    if forms is None:
+        initial = {code: dict(values) for code, values in targets.items()}
+        if may_set and request.GET.get("copy"):
+            previous = services.targets_previous([appraisal]).get(appraisal.pk, {})
+            for code, values in previous.items():
+                if not initial.get(code, {}).get("target"):
+                    initial[code] = dict(values)
+                    copied = True
+        numeric = services.numeric_targets(appraisal.scheme_version)
+        forms = target_forms(appraisal, items, numeric, initial)
     requests = list(
         target_change_requests_visible_to(user)
         .filter(appraisal=appraisal)
         .select_related("requested_by", "answered_by")
     )
+    names = {item.code: item.name for item in items}
     for change in requests:
         change.may_answer = change.state == "pending" and can_answer_target_change(user, change)  # type: ignore[attr-defined]
+        change.item_name = names.get(change.item, change.item)  # type: ignore[attr-defined]
     may_request = appraisal.targets_signed_at is not None and can_request_target_change(
         user, appraisal
     )
     context = base_context(request, appraisal, "targets")
     context.update(
         rows=[
-            (item, targets.get(item.code, {}), TargetForm(initial=_initial(item, targets)))
-            for item in items
+            (item, targets.get(item.code, {}), form)
+            for item, form in zip(items, forms, strict=True)
+        ],
+        missing=[
+            item.name for item in items if targets.get(item.code, {}).get("target") in (None, "")
         ],
         may_set=may_set,
         may_sign=may_set and appraisal.targets_set_at is None,
+        sign_missing=sign_missing,
+        copied=copied,
         may_acknowledge=appraisal.state == A.TARGETS
         and appraisal.targets_set_at is not None
         and can_acknowledge_targets(user, appraisal),
@@ -144,9 +240,8 @@ def targets_context(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any
     return context
 
 
-def _initial(item: ItemInfo, targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    now = targets.get(item.code, {})
-    return {"item": item.code, "target": now.get("target"), "challenge": now.get("challenge")}
+def _has_target(targets: dict[str, dict[str, Any]], code: str) -> bool:
+    return targets.get(code, {}).get("target") not in (None, "")
 
 
 @login_required
@@ -155,42 +250,61 @@ def appraisal_targets(request: HttpRequest, pk: int) -> HttpResponse:
     appraisal = get_appraisal(request, pk)
     page, partial = "portal/appraisal_targets.html", "portal/_targets.html"
     if request.method == "POST":
-        _targets_post(request, appraisal)
+        again = _targets_post(request, appraisal)
+        if again is not None:  # shown again: the refusals beside their cells, or a question
+            return page_or_partial(request, page, partial, again)
         return after_post(request, page, partial, lambda: targets_context(request, appraisal))
     return page_or_partial(request, page, partial, targets_context(request, appraisal))
 
 
-def _targets_post(request: HttpRequest, appraisal: Appraisal) -> None:
-    action, user, data = request.POST.get("action"), request.user, request.POST
-    if action == "set":
-        form = TargetForm(data)
-        if not form.is_valid():
-            run(request, lambda: invalid(form))
-            return
-        values = form.cleaned_data
-        run(
-            request,
-            lambda: services.target_set(
-                appraisal=appraisal,
-                actor=user,
-                item=values["item"],
-                target=values["target"],
-                challenge=values["challenge"],
-                reason=values["reason"],
-            ),
-            _("Target saved."),
-        )
-    elif action == "sign":
+def _targets_post(request: HttpRequest, appraisal: Appraisal) -> dict[str, Any] | None:
+    """The page's context when it is shown again (a refusal, a question)."""
+    action, user = request.POST.get("action"), request.user
+    if action in ("save", "save_sign", "sign") and not can_set_targets(user, appraisal):
+        raise Http404  # the same answer as a missing page
+    if action in ("save", "save_sign"):
+        items = items_info(appraisal.scheme_version)
+        numeric = services.numeric_targets(appraisal.scheme_version)
+        forms = target_forms(appraisal, items, numeric, {}, data=request.POST)
+        try:
+            with hidden():
+                changed = services.targets_save(
+                    entries=target_entries(appraisal, items, forms),
+                    actor=user,
+                    reason=request.POST.get("reason", ""),
+                )
+        except SheetRefused as refused:
+            by_cell = {
+                (appraisal.pk, item.code): form for item, form in zip(items, forms, strict=True)
+            }
+            refusals_on_forms(refused, by_cell, TARGET_FIELDS)
+            messages.error(request, refused.message)
+            return targets_context(request, appraisal, forms=forms)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return targets_context(request, appraisal, forms=forms)
+        if action == "save":
+            messages.success(
+                request, _("Targets saved: %(count)s values changed.") % {"count": changed}
+            )
+            return None
+        action = "sign"
+    if action == "sign":
+        items = items_info(appraisal.scheme_version)
+        missing = services.targets_missing(appraisal, items)
+        if missing and not request.POST.get("confirm"):
+            return targets_context(request, appraisal, sign_missing=missing)
         run(
             request,
             lambda: services.targets_sign(appraisal=appraisal, actor=user),
-            _("Targets signed."),
+            _("Targets signed: %(person)s can now acknowledge them.")
+            % {"person": appraisal.appraisee_name},
         )
     elif action == "acknowledge":
         run(
             request,
             lambda: services.targets_acknowledge(appraisal=appraisal, actor=user),
-            _("Targets acknowledged."),
+            _("Targets acknowledged: the appraisal now collects facts."),
         )
     elif action == "request":
         _change_request(request, appraisal)
@@ -198,6 +312,7 @@ def _targets_post(request: HttpRequest, appraisal: Appraisal) -> None:
         _change_answer(request, appraisal, action)
     else:
         raise Http404
+    return None
 
 
 def invalid(form: Any) -> None:
@@ -265,7 +380,6 @@ EVENT_FIELDS = {
     "description": "description",
     "evidence": "evidence",
 }
-RATING_FIELDS = {"value": "value", "reason": "reason"}
 
 
 def record(
@@ -353,67 +467,97 @@ def appraisal_events(request: HttpRequest, pk: int) -> HttpResponse:
     return page_or_partial(request, page, partial, events_context(request, appraisal))
 
 
-# -- ratings (自评, 复评, 终评) ---------------------------------------------------------
-def my_rating_roles(standing: set[str], state: str) -> frozenset[str]:
-    """The rater roles a person rates in at the appraisal's stage."""
-    if APPRAISEE in standing and state == A.SELF_REVIEW:
-        return SELF_ROLES
-    if SUPERVISOR in standing and state == A.SUPERVISOR_REVIEW:
-        return SUPERVISOR_ROLES
-    if SKIP_LEVEL in standing and state == A.SKIP_LEVEL_REVIEW:
-        return SKIP_LEVEL_ROLES
-    return frozenset()
+# -- ratings (自评, 复评, 终评): one form, a draft, then submitted ----------------------
+def rating_rows(items: list[ItemInfo], mine: frozenset[str]) -> list[tuple[ItemInfo, str]]:
+    """The (item, role) pairs the person rates now, in the form's order."""
+    return [(item, role) for item in items for role in item.rater_roles if role in mine]
 
 
-def _next_state(appraisal: Appraisal, standing: set[str], items: list[ItemInfo]) -> str | None:
-    roles_used = {role for item in items for role in item.rater_roles}
-    state = appraisal.state
-    if state == A.COLLECTING and SUPERVISOR in standing:
-        return A.SELF_REVIEW if roles_used & SELF_ROLES else A.SUPERVISOR_REVIEW
-    if state == A.SELF_REVIEW and APPRAISEE in standing:
-        return A.SUPERVISOR_REVIEW
-    if state == A.SUPERVISOR_REVIEW and SUPERVISOR in standing:
-        return A.SKIP_LEVEL_REVIEW if roles_used & SKIP_LEVEL_ROLES else A.CALIBRATION
-    if state == A.SKIP_LEVEL_REVIEW and SKIP_LEVEL in standing:
-        return A.CALIBRATION
-    return None
+def rating_forms(
+    rows: list[tuple[ItemInfo, str]],
+    given: dict[tuple[str, str], Rating],
+    data: Any = None,
+    prefix: str = "r",
+    about: str = "",
+) -> list[RatingForm]:
+    forms = []
+    for n, (item, role) in enumerate(rows):
+        rating = given.get((item.code, role))
+        initial = {"value": rating.value, "comment": rating.comment} if rating else {}
+        forms.append(
+            RatingForm(
+                data,
+                prefix=f"{prefix}{n}",
+                initial=initial,
+                about=f"{about} · {item.name}",
+                levels=item.levels,
+            )
+        )
+    return forms
+
+
+def rating_entries(
+    appraisal: Appraisal, rows: list[tuple[ItemInfo, str]], forms: list[RatingForm]
+) -> list[RatingEntry]:
+    entries = []
+    for (item, role), form in zip(rows, forms, strict=True):
+        form.is_valid()
+        values = form.cleaned_data
+        entries.append(
+            RatingEntry(
+                appraisal=appraisal,
+                item=item.code,
+                item_name=item.name,
+                role=role,
+                value=number_or_word(values.get("value") or ""),
+                comment=values.get("comment") or "",
+            )
+        )
+    return entries
 
 
 def ratings_context(
-    request: HttpRequest, appraisal: Appraisal, refused: RatingForm | None = None
+    request: HttpRequest, appraisal: Appraisal, forms: list[RatingForm] | None = None
 ) -> dict[str, Any]:
-    """`refused`: a refused rating, shown again in its row with the refusal by its field."""
+    """`forms`: a refused form, shown again with each refusal beside its rating."""
     appraisal.refresh_from_db()
-    again = (refused.data.get("item"), refused.data.get("role")) if refused is not None else None
+    rater_names_viewed(actor=request.user, appraisal=appraisal, where=request.path)  # audited
     context = base_context(request, appraisal, "ratings")
     standing = context["standing"]
     items = items_info(appraisal.scheme_version)
-    mine = my_rating_roles(standing, appraisal.state)
+    mine = rating_roles_now(standing, appraisal.state)
     given = {
         (rating.item, rating.role): rating
         for rating in Rating.objects.filter(appraisal=appraisal, role__in=mine)
     }
-    rows = []
-    for item in items:
-        for role in item.rater_roles:
-            if role in mine:
-                rating = given.get((item.code, role))
-                initial = {"item": item.code, "role": role}
-                if rating is not None:
-                    initial.update(value=rating.value, comment=rating.comment)
-                form = refused if again == (item.code, role) else RatingForm(initial=initial)
-                rows.append((item, role, rating, form))
+    pairs = rating_rows(items, mine)
+    forms = forms or rating_forms(pairs, given, about=appraisal.appraisee_name)
+    roles_used = {role for item in items for role in item.rater_roles}
     context.update(
-        rows=rows,
-        visible_ratings=ratings_visible_to(request.user)
-        .filter(appraisal=appraisal)
-        .select_related("rater")
-        .order_by("item", "role"),
+        rows=[
+            (item, role, given.get((item.code, role)), form)
+            for (item, role), form in zip(pairs, forms, strict=True)
+        ],
+        visible_ratings=_named(
+            ratings_visible_to(request.user)
+            .filter(appraisal=appraisal)
+            .select_related("rater")
+            .order_by("item", "role"),
+            {item.code: item.name for item in items},
+        ),
         anonymous=anonymous_aggregates(request.user, appraisal),
-        next_state=_next_state(appraisal, standing, items),
+        next_state=rating_next_state(appraisal.state, standing, roles_used),
         role_kind=_role_kind(mine),
     )
     return context
+
+
+def _named(ratings: Any, names: dict[str, str]) -> list[Rating]:
+    """The ratings, each with its item's name as people read it."""
+    found = list(ratings)
+    for rating in found:
+        rating.item_name = names.get(rating.item, rating.item)
+    return found
 
 
 def _role_kind(roles: frozenset[str]) -> str:
@@ -433,51 +577,54 @@ def appraisal_ratings(request: HttpRequest, pk: int) -> HttpResponse:
     page, partial = "portal/appraisal_ratings.html", "portal/_ratings.html"
     if request.method == "POST":
         refused = _ratings_post(request, appraisal)
-        if refused is not None:  # shown again: the refusal by the rating it is about
-            context = ratings_context(request, appraisal, refused=refused)
+        if refused is not None:  # shown again: each refusal beside its rating
+            context = ratings_context(request, appraisal, forms=refused)
             return page_or_partial(request, page, partial, context)
         return after_post(request, page, partial, lambda: ratings_context(request, appraisal))
     return page_or_partial(request, page, partial, ratings_context(request, appraisal))
 
 
-def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> RatingForm | None:
-    """The refused rating form, if the fact pipeline refused the rating."""
-    standing = relations(request.user, appraisal)
-    if request.POST.get("action") == "submit":
-        target = _next_state(appraisal, standing, items_info(appraisal.scheme_version))
-        if target is None:
-            raise Http404
-        run(
-            request,
-            lambda: services.appraisal_transition(
-                appraisal=appraisal, actor=request.user, to=AppraisalState(target)
-            ),
-            _("Submitted."),
-        )
-        return None
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        run(request, lambda: invalid(form))
-        return None
-    values = form.cleaned_data
-    if values["role"] not in my_rating_roles(standing, appraisal.state):
+def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> list[RatingForm] | None:
+    """Save the draft (`save`), or save and submit (`submit`); the refused forms, if
+    the fact pipeline refused a rating."""
+    action = request.POST.get("action")
+    if action not in ("save", "submit"):
         raise Http404
-    refused = record(
-        request,
-        form,
-        RATING_FIELDS,
-        lambda: services.rating_record(
-            appraisal=appraisal,
-            actor=request.user,
-            item=values["item"],
-            role=values["role"],
-            value=number_or_word(values["value"]),
-            comment=values["comment"],
-            reason=values["reason"],
-        ),
-        _("Rating saved."),
-    )
-    return form if refused else None
+    standing = relations(request.user, appraisal)
+    items = items_info(appraisal.scheme_version)
+    mine = rating_roles_now(standing, appraisal.state)
+    pairs = rating_rows(items, mine)
+    roles_used = {role for item in items for role in item.rater_roles}
+    if not pairs and rating_next_state(appraisal.state, standing, roles_used) is None:
+        raise Http404  # nothing to rate and no move: the same answer as a missing page
+    forms = rating_forms(pairs, {}, data=request.POST, about=appraisal.appraisee_name)
+    try:
+        with hidden():
+            changed = services.ratings_save(
+                entries=rating_entries(appraisal, pairs, forms),
+                actor=request.user,
+                reason=request.POST.get("reason", "").strip() or _("revised before submission"),
+            )
+    except SheetRefused as refused:
+        by_cell = {
+            (appraisal.pk, f"{item.code}|{role}"): form
+            for (item, role), form in zip(pairs, forms, strict=True)
+        }
+        refusals_on_forms(refused, by_cell, {})
+        messages.error(request, refused.message)
+        return forms
+    if action == "save":
+        messages.success(request, _("Draft saved: %(count)s ratings changed.") % {"count": changed})
+        return None
+    previous = appraisal.state
+    try:
+        with hidden():
+            target = services.ratings_submit(appraisal=appraisal, actor=request.user, items=items)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, move_said(previous, target, appraisal.appraisee_name))
+    return None
 
 
 # -- helpers for other modules --------------------------------------------------------
