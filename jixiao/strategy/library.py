@@ -4,16 +4,21 @@ lines 101–171, curated from the scraped text.
 The manual codes each indicator as <unit letter>-<category>-<number>, the category
 being F 财务类, C 客户类, P 营运类 (internal operations) and L 学习与成长类; its data
 sources are department codes (JHCW, XZRL, SJB …) whose key is garbled in the source,
-so they are kept as written. Only codes the text shows are here (split codes such as
-"B-F- … 02" joined); where the scrape mixed two entries' cells, the cell is left
-empty and the dictionary marks the entry incomplete. The manual answers neither
+so they are kept as written. The manual has 80 entry cards; 79 show their code
+(split codes such as "B-F- … 02" joined). The 80th, 库存金额利用率 (its name split
+across two cells, measured by 总维修费/库存总额), lost its code cell in the scrape;
+it sits between B-P-01 and C-P-01, in a manual ordered by unit letter and number,
+so it is B-P-02 — said in its notes. Where the scrape mixed two entries' cells,
+the cell is left empty and the dictionary marks the entry incomplete. The manual answers neither
 "who collects the data" nor "who audits it", so every entry starts incomplete, to be
 finished by the company.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from jixiao.indicators.models import Perspective
 
@@ -453,6 +458,18 @@ LIBRARY: tuple[Entry, ...] = (
         "期末不良资产总额/期末资产总额",
         "半年或年度",
         unit=PCT,
+    ),
+    E(  # the card's code cell is lost in the scrape: B-P-02 by its place (see above)
+        "B-P-02",
+        "库存金额利用率",
+        "财务能力",
+        "",
+        "",
+        "",
+        "总维修费/库存总额",
+        "半年或年度",
+        "手册中此项的编号缺失，按排列顺序（B-P-01 之后、C-P-01 之前）推定为 B-P-02",
+        PCT,
     ),
     E(
         "C-P-01",
@@ -949,3 +966,49 @@ LIBRARY: tuple[Entry, ...] = (
         unit="小时/人",
     ),
 )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    added: int
+    changed: int
+    unchanged: int
+    kept: int  # entries the company already had, left as they are (keep_existing)
+
+
+def load_library(
+    *, actor: Any, effective_from: datetime.date, keep_existing: bool = False
+) -> Loaded:
+    """Put the library in the dictionary through its own service (audited; an entry
+    holding the same content is left alone, so a second run changes nothing). With
+    `keep_existing`, a code the dictionary already has is left as the company wrote
+    it (the demo company's finished B-F-01, say) instead of getting a new version."""
+    from django.db import transaction
+
+    from jixiao.indicators.models import Indicator
+    from jixiao.indicators.selectors import indicator_current_version
+    from jixiao.indicators.services import indicator_save
+
+    added = changed = unchanged = kept = 0
+    with transaction.atomic():
+        existing = {i.code: i for i in Indicator.objects.filter(code__in=[e.code for e in LIBRARY])}
+        for entry in LIBRARY:
+            indicator = existing.get(entry.code)
+            if indicator is not None and keep_existing:
+                kept += 1
+                continue
+            before = indicator_current_version(indicator) if indicator else None
+            version = indicator_save(
+                actor=actor,
+                code=entry.code,
+                effective_from=effective_from,
+                reason="集团KPI手册（入门指标库）",
+                **entry.content(),
+            )
+            if before is None:
+                added += 1
+            elif version.pk == before.pk:
+                unchanged += 1
+            else:
+                changed += 1
+    return Loaded(added, changed, unchanged, kept)

@@ -83,3 +83,28 @@ def test_only_hr_loads_it(hr: Any, auditor: Any) -> None:
     with pytest.raises(CommandError):
         _load("nobody")
     assert not Indicator.objects.exists()
+
+
+def test_the_manuals_eighty_cards_the_one_whose_code_was_lost_by_its_place() -> None:
+    """Seed 004's manual has 80 cards; the scrape lost the code of 库存金额利用率,
+    between B-P-01 and C-P-01 in a manual ordered by unit letter and number."""
+    assert len(LIBRARY) == 80
+    codes = [entry.code for entry in LIBRARY]
+    assert codes.index("B-P-02") == codes.index("B-P-01") + 1 == codes.index("C-P-01") - 1
+    (lost,) = [entry for entry in LIBRARY if entry.code == "B-P-02"]
+    assert (lost.name, lost.formula) == ("库存金额利用率", "总维修费/库存总额")
+    assert "推定" in lost.notes  # the notes say the code is inferred
+
+
+def test_keeping_what_the_company_already_has(hr: Any) -> None:
+    import datetime
+
+    from jixiao.indicators.services import indicator_save
+    from jixiao.strategy.library import load_library
+
+    own = indicator_save(
+        actor=hr, code="B-F-01", effective_from=datetime.date(2026, 1, 1), name="计划费用支出率"
+    )
+    loaded = load_library(actor=hr, effective_from=datetime.date(2026, 2, 1), keep_existing=True)
+    assert (loaded.added, loaded.kept, loaded.changed) == (len(LIBRARY) - 1, 1, 0)
+    assert IndicatorVersion.objects.filter(indicator__code="B-F-01").get() == own

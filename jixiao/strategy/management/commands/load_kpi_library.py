@@ -9,7 +9,6 @@ import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from jixiao.accounts.models import User
@@ -17,8 +16,7 @@ from jixiao.core import roles
 from jixiao.core.errors import ServiceError
 from jixiao.indicators.models import Indicator
 from jixiao.indicators.selectors import indicator_current_version
-from jixiao.indicators.services import indicator_save
-from jixiao.strategy.library import LIBRARY
+from jixiao.strategy.library import LIBRARY, load_library
 
 
 class Command(BaseCommand):
@@ -41,27 +39,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = _actor(options.get("user"))
         effective_from = options["effective_from"] or timezone.localdate()
-        added = changed = unchanged = 0
         try:
-            with transaction.atomic():
-                for entry in LIBRARY:
-                    indicator = Indicator.objects.filter(code=entry.code).first()
-                    before = indicator_current_version(indicator) if indicator else None
-                    version = indicator_save(
-                        actor=actor,
-                        code=entry.code,
-                        effective_from=effective_from,
-                        reason="集团KPI手册（入门指标库）",
-                        **entry.content(),
-                    )
-                    if before is None:
-                        added += 1
-                    elif version.pk == before.pk:
-                        unchanged += 1
-                    else:
-                        changed += 1
+            loaded = load_library(actor=actor, effective_from=effective_from)
         except ServiceError as error:
             raise CommandError(str(error)) from error
+        added, changed, unchanged = loaded.added, loaded.changed, loaded.unchanged
         incomplete = sum(1 for entry in LIBRARY if _incomplete(entry.code))
         self.stdout.write(
             f"指标库 {len(LIBRARY)} 项：新增 {added}，更新 {changed}，未变 {unchanged}；"
