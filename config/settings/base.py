@@ -271,3 +271,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("JIXIAO_API_MAX_BYTES", 20 * 10
 
 # 360 surveys: an appraisee may propose peers for the manager to approve (jixiao.surveys).
 JIXIAO_PEER_PROPOSALS = os.environ.get("JIXIAO_PEER_PROPOSALS", "1") == "1"
+
+# 360 survey reminders (the daily reminder job): the days before a rater's deadline on
+# which a rater who has not answered is reminded, and whether once more the day after.
+JIXIAO_SURVEY_REMIND_BEFORE = [
+    int(days) for days in os.environ.get("JIXIAO_SURVEY_REMIND_BEFORE", "3,1").split(",") if days
+]
+JIXIAO_SURVEY_REMIND_OVERDUE = os.environ.get("JIXIAO_SURVEY_REMIND_OVERDUE", "1") == "1"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.accounts.models import User
 from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview, RaterAssignment, Result
+from jixiao.appraisals.services.raters import deadlines_of, due_of
 from jixiao.core.models import AuditEvent
 from jixiao.jobs.services import job_enqueue
 from jixiao.notices.models import Notice, NoticePreference, RobotMessage, UnitRobot
@@ -234,8 +235,91 @@ def _rater_assigned(event: AuditEvent) -> list[Tell]:
         "person": assignment.appraisal.appraisee_name,
         "cycle": assignment.appraisal.cycle,
     }
+    due = due_of(
+        assignment, assignment.appraisal.cycle_id, deadlines_of([assignment.appraisal.cycle_id])
+    )
+    if due is not None:
+        text += _(", by %(day)s") % {"day": due.isoformat()}
     url = reverse("surveys:form", args=[assignment.pk])
     return [Tell("survey", text, url, users={assignment.rater_id})]
+
+
+def _rater_reopened(event: AuditEvent) -> list[Tell]:
+    """HR let a late rater answer: told until when."""
+    assignment = (
+        RaterAssignment.objects.select_related(
+            "appraisal__cycle", "appraisal__employee", "appraisal__unit"
+        )
+        .filter(pk=event.target_id)
+        .first()
+    )
+    if assignment is None:
+        return []
+    text = _("HR reopened your survey on %(person)s for %(cycle)s: answer by %(day)s") % {
+        "person": assignment.appraisal.appraisee_name,
+        "cycle": assignment.appraisal.cycle,
+        "day": (event.after or {}).get("until", ""),
+    }
+    url = reverse("surveys:form", args=[assignment.pk])
+    return [Tell("survey", text, url, users={assignment.rater_id})]
+
+
+def _survey_reminded(event: AuditEvent) -> list[Tell]:
+    """The raters who have not answered a cycle's survey (the daily reminders, or a
+    manager's "remind now"): one notice each, and to each unit's group robot how many
+    of its people have not answered — a count, never a name."""
+    after = event.after or {}
+    ids = after.get("assignments") or []
+    due = after.get("due") or {}
+    late = set(after.get("overdue") or [])
+    rows = list(
+        RaterAssignment.objects.filter(pk__in=ids)
+        .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
+        .order_by("pk")
+    )
+    by_rater: dict[int, list[RaterAssignment]] = {}
+    for row in rows:
+        by_rater.setdefault(row.rater_id, []).append(row)
+    tells: list[Tell] = []
+    for rater, mine in by_rater.items():
+        first = mine[0]
+        cycle = first.appraisal.cycle
+        if all(row.pk in late for row in mine):
+            text = _("Your survey for %(cycle)s closed on %(day)s unanswered; HR may reopen it") % {
+                "cycle": cycle,
+                "day": due.get(str(first.pk), ""),
+            }
+        elif len(mine) == 1:
+            text = _("Reminder: please rate %(person)s for %(cycle)s") % {
+                "person": first.appraisal.appraisee_name,
+                "cycle": cycle,
+            }
+        else:
+            text = _("Reminder: %(count)s people wait for your ratings for %(cycle)s") % {
+                "count": len(mine),
+                "cycle": cycle,
+            }
+        days = sorted(due[str(row.pk)] for row in mine if str(row.pk) in due and row.pk not in late)
+        if days and not all(row.pk in late for row in mine):
+            text += _(", by %(day)s") % {"day": days[0]}
+        url = (
+            reverse("surveys:form", args=[first.pk]) if len(mine) == 1 else reverse("surveys:list")
+        )
+        tells.append(Tell("survey", text, url, users={rater}))
+    units: dict[int, int] = {}
+    for unit in Employee.objects.filter(user_id__in=by_rater).values_list("unit_id", flat=True):
+        units[unit] = units.get(unit, 0) + 1
+    if units and rows:
+        said = {
+            unit: _(
+                "[Performance] %(count)s people of this unit have not yet answered the 360 "
+                "survey of %(cycle)s. Sign in to jixiao to answer."
+            )
+            % {"count": count, "cycle": rows[0].appraisal.cycle}
+            for unit, count in units.items()
+        }
+        tells.append(Tell("survey", "", "", units=said))
+    return tells
 
 
 def _rater_proposed(event: AuditEvent) -> list[Tell]:
@@ -259,6 +343,8 @@ def _rater_proposed(event: AuditEvent) -> list[Tell]:
 RULES: dict[str, Callable[[AuditEvent], list[Tell]]] = {
     "rater.assigned": _rater_assigned,
     "rater.proposed": _rater_proposed,
+    "rater.reopened": _rater_reopened,
+    "survey.reminded": _survey_reminded,
     "ahp.started": _ahp_started,
     "appeal.filed": _appeal_filed,
     "appeal.accepted": _appeal_moved(lambda: _("Your appeal on %(cycle)s was accepted")),

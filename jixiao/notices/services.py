@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.accounts.models import User
+from jixiao.appraisals.services.raters import survey_reminders_send
 from jixiao.core.errors import NotAllowed
 from jixiao.core.roles import is_hr
 from jixiao.core.services import audited_create, audited_update
@@ -63,7 +64,10 @@ def _email_text(notices: Iterable[Notice]) -> str:
 
 
 def reminders_send(*, users: Iterable[User] | None = None) -> ReminderRun:
-    """Refresh everyone's notices and e-mail each person what is new (the system acts)."""
+    """Refresh everyone's notices and e-mail each person what is new (the system acts);
+    for everyone, also the 360 survey reminders (they leave as notification events)."""
+    if users is None:
+        survey_reminders_send()
     people = notices = emails = 0
     chosen = users if users is not None else User.objects.filter(is_active=True)
     with translation.override(settings.LANGUAGE_CODE):

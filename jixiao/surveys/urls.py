@@ -12,4 +12,5 @@ urlpatterns = [
     path("", views.survey_list, name="list"),
     path("<int:pk>/", views.survey_form, name="form"),
     path("appraisals/<int:pk>/", views.appraisal_raters, name="raters"),
+    path("cycles/<int:pk>/", views.cycle_survey, name="cycle"),
 ]

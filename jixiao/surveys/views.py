@@ -1,16 +1,19 @@
-"""The rater's survey (only their items, the standard in words, a comment box; one
-save for the whole form through the fact pipeline) and the raters page of an
-appraisal (assign, by hand or by a rule; progress, with names hidden where the
-answers are anonymous)."""
+"""The rater's survey (only their items, the standard in words, a comment box, the
+deadline; one save for the whole form through the fact pipeline), the raters page
+of an appraisal (assign, by hand or by a rule, for some items or all; progress,
+with names hidden where the answers are anonymous; remind now; HR reopens a late
+rater) and a cycle's survey page (HR sets the deadlines; HR and managers follow
+progress by appraisal, in counts, and remind everyone who has not answered)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,19 +22,38 @@ from django.views.decorators.http import require_http_methods
 
 from jixiao.accounts.models import User
 from jixiao.appraisals.access import relations
-from jixiao.appraisals.models import Appraisal, AssignmentState, RaterAssignment, Rating
+from jixiao.appraisals.models import (
+    Appraisal,
+    AssignmentState,
+    Cycle,
+    RaterAssignment,
+    Rating,
+    SurveyDeadline,
+)
 from jixiao.appraisals.services.pipeline import facts_apply
 from jixiao.appraisals.services.pipeline.commands import RatingCommand
 from jixiao.appraisals.services.pipeline.rules import rating_scale
 from jixiao.appraisals.services.raters import (
+    answered,
     assignable_roles,
+    assignment_items,
+    deadlines_of,
+    due_of,
+    rated_items,
     rater_assign,
     rater_propose,
     rater_remove,
+    rater_reopen,
+    rater_scope,
     raters_by_rule,
+    role_name,
+    survey_deadline_set,
+    survey_remind_now,
 )
 from jixiao.appraisals.workflow import APPRAISEE, HR, SUPERVISOR
-from jixiao.core.errors import ServiceError
+from jixiao.core import roles
+from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.organization.access import employee_of
 from jixiao.organization.models import Employee
 from jixiao.schemes.engine import engine_scheme, item_words
 
@@ -48,26 +70,25 @@ def _answered() -> Exists:
 
 @login_required
 def survey_list(request: HttpRequest) -> HttpResponse:
-    mine = (
+    mine = list(
         RaterAssignment.objects.filter(rater_id=request.user.pk, state=AssignmentState.ASSIGNED)
         .annotate(answered=_answered())
         .select_related("appraisal__cycle", "appraisal__employee", "appraisal__unit")
         .order_by("answered", "-appraisal__cycle_id", "pk")[:200]
     )
-    return render(request, "surveys/list.html", {"assignments": mine})
+    deadlines = deadlines_of(a.appraisal.cycle_id for a in mine)
+    for assignment in mine:
+        assignment.due = due_of(assignment, assignment.appraisal.cycle_id, deadlines)  # type: ignore[attr-defined]
+    return render(
+        request, "surveys/list.html", {"assignments": mine, "today": timezone.localdate()}
+    )
 
 
-def _items(assignment: RaterAssignment) -> list[Any]:
-    version = assignment.appraisal.scheme_version
-    if version is None:
-        return []
-    scheme = engine_scheme(version)
-    chosen = []
-    for item in scheme.items:
-        raters = item.raters or scheme.raters
-        if raters is not None and assignment.role in raters.types and rating_scale(item):
-            chosen.append(item)
-    return chosen
+def _day(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError as error:
+        raise ServiceError(_("%(text)s is not a day (YYYY-MM-DD)") % {"text": text}) from error
 
 
 @login_required
@@ -82,7 +103,9 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
         state=AssignmentState.ASSIGNED,
     )
     appraisal = assignment.appraisal
-    items = _items(assignment)
+    items = [item for item in assignment_items(assignment) if rating_scale(item)]
+    due = due_of(assignment, appraisal.cycle_id, deadlines_of([appraisal.cycle_id]))
+    closed = due is not None and timezone.localdate() > due
     given = {
         rating.item: rating
         for rating in Rating.objects.filter(
@@ -104,7 +127,13 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=request.POST.get(f"comment-{item.code}", "").strip(),
                 )
             )
-        if len(commands) < len(items):
+        if closed:
+            messages.error(
+                request,
+                _("The survey closed on %(day)s: late answers are not taken unless HR reopens it.")
+                % {"day": due},
+            )
+        elif len(commands) < len(items):
             messages.error(request, _("Rate every item before sending."))
         else:
             try:
@@ -141,6 +170,8 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
             "appraisal": appraisal,
             "rows": rows,
             "anonymous": assignment.role in ANONYMOUS_ROLES,
+            "due": due,
+            "closed": closed,
         },
     )
 
@@ -190,7 +221,27 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     raters=_users(request.POST.get("raters", "")),
                     role=request.POST.get("role", ""),
+                    items=request.POST.getlist("items"),
                 )
+            elif do == "scope" and may_assign:
+                found = get_object_or_404(
+                    RaterAssignment, pk=request.POST.get("assignment"), appraisal=appraisal
+                )
+                rater_scope(
+                    assignment=found, actor=request.user, items=request.POST.getlist("items")
+                )
+            elif do == "reopen" and HR in standing:
+                found = get_object_or_404(
+                    RaterAssignment, pk=request.POST.get("assignment"), appraisal=appraisal
+                )
+                until = _day(request.POST.get("until", ""))
+                if until is None:
+                    raise ServiceError(_("give the last day the rater may answer"))
+                rater_reopen(assignment=found, actor=request.user, until=until)
+            elif do == "remind" and may_assign:
+                count = survey_remind_now(actor=request.user, appraisals=[appraisal])
+                messages.success(request, _("%(count)s raters reminded.") % {"count": count})
+                return redirect("surveys:raters", pk=appraisal.pk)
             elif do == "rule" and may_assign:
                 raters_by_rule(
                     appraisals=[appraisal], actor=request.user, rule=request.POST.get("rule", ""),
@@ -215,7 +266,7 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
                     raters=_users(request.POST.get("raters", "")),
                 )
             messages.success(request, _("Saved."))
-        except (ServiceError, ValueError) as error:
+        except (ServiceError, NotAllowed, ValueError) as error:
             messages.error(request, str(error))
         return redirect("surveys:raters", pk=appraisal.pk)
     assignments = (
@@ -233,9 +284,20 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
         if assignment.state == AssignmentState.ASSIGNED:
             entry["assigned"] += 1
             entry["answered"] += bool(assignment.answered)
+    scheme = engine_scheme(appraisal.scheme_version) if appraisal.scheme_version else None
+    deadlines = deadlines_of([appraisal.cycle_id])
     for role, entry in by_role.items():
         # who has answered is shown per person only to HR, or where answers carry names
         entry["per_person"] = hr or role not in ANONYMOUS_ROLES
+        entry["name"] = role_name(role)
+        entry["items"] = rated_items(scheme, role) if scheme is not None else []
+        entry["due"] = deadlines.get((appraisal.cycle_id, role)) or deadlines.get(
+            (appraisal.cycle_id, "")
+        )
+        names = {item.code: item.name for item in entry["items"]}
+        for row in entry["rows"]:
+            row.scope = [names.get(code, code) for code in row.items or []]
+            row.due = due_of(row, appraisal.cycle_id, deadlines)
     return render(
         request,
         "surveys/raters.html",
@@ -245,6 +307,92 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": assignable_roles(appraisal),
             "may_assign": may_assign,
             "may_propose": may_propose,
+            "hr": hr,
+            "today": timezone.localdate(),
+            "role_items": [
+                (role, role_name(role), rated_items(scheme, role) if scheme else [])
+                for role in assignable_roles(appraisal)
+            ],
             "proposed": [a for a in assignments if a.state == AssignmentState.PROPOSED],
         },
     )
+
+
+def _team(user: Any, cycle: Cycle) -> Any:
+    """The appraisals of a cycle whose raters `user` follows: HR all, a manager their
+    direct reports'."""
+    chosen = Appraisal.objects.filter(cycle=cycle)
+    if roles.is_hr(user):
+        return chosen
+    me = employee_of(user)
+    return chosen.filter(employee__supervisor=me) if me is not None else chosen.none()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cycle's 360 survey: its deadlines (HR) and, per appraisal, how many of the
+    raters have answered — counts only, never who — with one button to remind
+    everyone who has not."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    hr = roles.is_hr(request.user)
+    team = _team(request.user, cycle)
+    if not hr and not team.exists():
+        raise Http404
+    if request.method == "POST":
+        do = request.POST.get("do")
+        try:
+            if do == "deadline" and hr:
+                survey_deadline_set(
+                    cycle=cycle,
+                    actor=request.user,
+                    due=_day(request.POST.get("due", "")),
+                    role=request.POST.get("role", ""),
+                )
+                messages.success(request, _("Saved."))
+            elif do == "remind":
+                appraisals = list(team.select_related("cycle"))
+                count = survey_remind_now(actor=request.user, appraisals=appraisals)
+                messages.success(request, _("%(count)s raters reminded.") % {"count": count})
+        except (ServiceError, NotAllowed) as error:
+            messages.error(request, str(error))
+        return redirect("surveys:cycle", pk=cycle.pk)
+    assigned = Q(rater_assignments__state=AssignmentState.ASSIGNED)
+    rows = list(
+        team.filter(assigned)
+        .annotate(
+            assigned=Count("rater_assignments", filter=assigned, distinct=True),
+            answered=Count(
+                "rater_assignments",
+                filter=assigned & Q(rater_assignments__in=_answered_assignments(cycle)),
+                distinct=True,
+            ),
+        )
+        .select_related("employee", "unit", "cycle")
+        .order_by("employee__number", "pk")[:500]
+    )
+    roles_in_cycle = sorted(
+        set(RaterAssignment.objects.filter(appraisal__cycle=cycle).values_list("role", flat=True))
+    )
+    deadlines = {
+        row.role: row.due for row in SurveyDeadline.objects.filter(cycle=cycle).order_by("role")
+    }
+    return render(
+        request,
+        "surveys/cycle.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "hr": hr,
+            "deadline": deadlines.get(""),
+            "role_deadlines": [
+                (role, role_name(role), deadlines.get(role)) for role in roles_in_cycle
+            ],
+            "answered": sum(row.answered for row in rows),
+            "assigned": sum(row.assigned for row in rows),
+        },
+    )
+
+
+def _answered_assignments(cycle: Cycle) -> Any:
+    return RaterAssignment.objects.filter(appraisal__cycle=cycle).filter(answered()).values("pk")

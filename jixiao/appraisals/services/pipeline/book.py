@@ -60,6 +60,7 @@ class FactBook:
             rater = None if r.role in SINGLE_RATER_ROLES else r.rater_id
             self.facts[("rating", r.appraisal_id, r.item, r.role, rater)] = (r.value, r.rater_id)
         self._may: dict[tuple[Any, ...], bool] = {}
+        self._survey: Any = None  # the assigned raters' rules, read when a rating asks
         self._standings: dict[int, set[str]] | None = None
 
     def scheme(self, appraisal: Appraisal) -> EngineScheme:
@@ -101,6 +102,19 @@ class FactBook:
         if self._standings is None:
             self._standings = relations_by_appraisal(self.actor, list(self.appraisals.values()))
         return needed in self._standings.get(appraisal.pk, set())
+
+    def survey_refusal(
+        self, appraisal: Appraisal, role: str, item: Item, rater_id: int, late: bool
+    ) -> tuple[str, str]:
+        """An assigned rater's item scope and survey deadline (services.raters)."""
+        if self._survey is None:
+            from jixiao.appraisals.services.raters import SurveyRules
+
+            self._survey = SurveyRules(self.appraisals.values())
+        refusal: tuple[str, str] = self._survey.refusal(
+            appraisal=appraisal, role=role, item=item, rater_id=rater_id, late=late
+        )
+        return refusal
 
     def covers(self, commands: Sequence[Command]) -> bool:
         return all(command.appraisal.pk in self.appraisals for command in commands)

@@ -173,6 +173,15 @@ class _Checker:
                     forbidden=True,
                 )
                 return False
+            item = self.book.item(appraisal, command.item)
+            code, message = (
+                self.book.survey_refusal(appraisal, command.role, item, rater.pk, self.is_hr)
+                if item is not None
+                else ("", "")
+            )
+            if code:
+                self.fail(index, "item", code, message, forbidden=code == "not_assigned")
+                return False
             return True
         if self.book.may_record(appraisal, command.item):
             return True
