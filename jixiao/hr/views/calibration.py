@@ -36,6 +36,7 @@ from jixiao.hr.selectors import (
 )
 from jixiao.hr.services import result_calibrate, result_review_confirm
 from jixiao.hr.views.base import refused, signed_in
+from jixiao.hr.views.fairness import outliers
 
 
 def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
@@ -114,6 +115,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": may_calibrate
         and (in_calibration or (cycle.state == CycleState.PUBLISHED and bool(awaiting_count))),
         "form": CalibrateForm(),
+        "fairness": outliers(cycle, request.user),
     }
     return render(request, "hr/calibration.html", context)
 
