@@ -56,9 +56,9 @@ class TargetForm(forms.Form):
     appraisal and item): a number, or words with how they are measured. What a value
     may be is the fact pipeline's to say."""
 
-    target = forms.CharField(label=_("target value"), required=False, max_length=200)
-    challenge = forms.CharField(label=_("challenge value"), required=False, max_length=200)
-    measure = forms.CharField(label=_("how it is measured"), required=False, max_length=200)
+    target = forms.CharField(label=_("target value"), required=False)
+    challenge = forms.CharField(label=_("challenge value"), required=False)
+    measure = forms.CharField(label=_("how it is measured"), required=False)
 
     def __init__(self, *args: Any, numeric: bool = False, about: str = "", **kwargs: Any) -> None:
         """`numeric`: the item computes with its target (a number); `about`: whose

@@ -13,6 +13,7 @@ from jixiao.portal.views import (
     home,
     preferences,
     results,
+    sheets,
 )
 
 app_name = "portal"
@@ -20,6 +21,8 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("team/", home.team, name="team"),
+    path("team/targets/", sheets.team_targets, name="team_targets"),
+    path("team/ratings/", sheets.team_ratings, name="team_ratings"),
     path("waiting/<slug:kind>/", home.waiting_list, name="waiting_list"),
     path("data/", data.data_owner, name="data_owner"),
     path("notices/", home.notice_list, name="notice_list"),

@@ -598,6 +598,9 @@ def _ratings_post(request: HttpRequest, appraisal: Appraisal) -> list[RatingForm
     if not pairs and rating_next_state(appraisal.state, standing, roles_used) is None:
         raise Http404  # nothing to rate and no move: the same answer as a missing page
     forms = rating_forms(pairs, {}, data=request.POST, about=appraisal.appraisee_name)
+    if not all(form.is_valid() for form in forms):
+        messages.error(request, _("Nothing was saved: correct the values marked below."))
+        return forms
     try:
         with hidden():
             changed = services.ratings_save(
