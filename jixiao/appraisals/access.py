@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet
+from django.db.models.functions import Cast
 
 from jixiao.appraisals.models import (
+    AnonymityPolicy,
     Appeal,
     Appraisal,
     AssignmentState,
@@ -76,6 +78,8 @@ def relations_by_appraisal(user: Any, appraisals: Sequence[Appraisal]) -> dict[i
         if me is not None and appraisal.employee_id is not None:
             supervisor, skip_level = managers.get(appraisal.employee_id, (None, None))
             standing |= _personal(me.pk, appraisal.employee_id, supervisor, skip_level)
+        elif me is not None and appraisal.unit_id == me.unit_id and me.unit.is_provider:
+            standing.add(APPRAISEE)  # a provider's contact stands for the provider
         found[appraisal.pk] = standing
     return found
 
@@ -265,15 +269,47 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 ANONYMOUS_ROLES = frozenset({"peer", "subordinate", "customer", "external"})
 
 
+def anonymity_policy() -> AnonymityPolicy:
+    """The company's anonymity policy; its defaults (3 raters, no names) until HR sets it."""
+    return AnonymityPolicy.objects.filter(pk=1).first() or AnonymityPolicy(pk=1)
+
+
+def sees_rater_names(user: Any, policy: AnonymityPolicy | None = None) -> bool:
+    """Whether `user` reads anonymous ratings one by one, with their raters and in the
+    items' full traces: HR and the auditor, where the company's policy allows it (each
+    reading of names is audited). Everyone else reads aggregates."""
+    if not roles.reads_everything(user):
+        return False
+    return (policy or anonymity_policy()).hr_sees_names
+
+
+def hidden_audit_events(user: Any) -> Q:
+    """The audit events `user` may not read: those of anonymous ratings (their actor is
+    the rater, their values the answer) for anyone who does not see raters' names.
+    `events.exclude(hidden_audit_events(user))`."""
+    if sees_rater_names(user):
+        return Q(pk__in=[])
+    anonymous = Rating.objects.filter(role__in=ANONYMOUS_ROLES).annotate(
+        key=Cast("pk", output_field=CharField())
+    )
+    rating = Q(target_type=Rating._meta.label_lower)
+    return rating & (Q(target_id__in=anonymous.values("key")) | Q(after__role__in=ANONYMOUS_ROLES))
+
+
 def ratings_visible_to(user: Any) -> QuerySet[Rating]:
     """Ratings: the appraisee sees their own self-assessment, the others once published.
     Peer, subordinate, customer and external ratings are anonymous: one by one only to
-    HR, the auditor and the rater who gave them; everyone else reads them as
-    aggregates of at least three (`anonymous_aggregates`)."""
-    if roles.reads_everything(user):
+    the rater who gave them, and to HR and the auditor where the company's policy lets
+    them see names (`sees_rater_names`); everyone else reads them as aggregates of at
+    least the policy's number of raters (`anonymous_aggregates`)."""
+    if sees_rater_names(user):
         return Rating.objects.all()
     if not roles.is_active_user(user):
         return Rating.objects.none()
+    if roles.reads_everything(user):  # HR and the auditor without names: all named roles
+        return (
+            Rating.objects.exclude(role__in=ANONYMOUS_ROLES) | Rating.objects.filter(rater=user)
+        ).distinct()
     visible = Q(appraisal__cycle__committee=user)  # committee members: their cycles
     me = employee_of(user)
     if me is not None:
@@ -284,10 +320,13 @@ def ratings_visible_to(user: Any) -> QuerySet[Rating]:
     return (named | Rating.objects.filter(rater=user)).distinct()
 
 
-def anonymous_aggregates(user: Any, appraisal: Appraisal, least: int = 3) -> list[dict[str, Any]]:
+def anonymous_aggregates(
+    user: Any, appraisal: Appraisal, least: int | None = None
+) -> list[dict[str, Any]]:
     """The anonymous roles' ratings of an appraisal that `user` may read, per item and
-    role as a count and a mean — only where at least `least` raters gave one (else
-    the count alone, and that the mean is withheld). No names, no order."""
+    role: the count, and — only where at least `least` raters (the policy's number)
+    gave one — the mean, the spread and the comments, in the order of their text.
+    No names, no single value, no order that follows the raters."""
     standing = relations(user, appraisal)
     may_read = (
         roles.reads_everything(user)
@@ -296,37 +335,42 @@ def anonymous_aggregates(user: Any, appraisal: Appraisal, least: int = 3) -> lis
     )
     if not may_read:
         return []
-    grouped: dict[tuple[str, str], list[float]] = {}
-    for item, role, value in Rating.objects.filter(
+    if least is None:
+        least = anonymity_policy().least_raters
+    grouped: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for item, role, value, comment in Rating.objects.filter(
         appraisal=appraisal, role__in=ANONYMOUS_ROLES
-    ).values_list("item", "role", "value"):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = float("nan")
-        grouped.setdefault((item, role), []).append(number)
-    rows = []
-    for (item, role), values in sorted(grouped.items()):
-        numbers = [v for v in values if v == v]
-        shown = len(values) >= least and len(numbers) == len(values)
-        mean = sum(numbers) / len(numbers) if shown else None
-        spread = (
-            round((sum((v - mean) ** 2 for v in numbers) / len(numbers)) ** 0.5, 2)
-            if mean is not None
-            else None
-        )
-        rows.append(
-            {
-                "item": item,
-                "role": role,
-                "count": len(values),
-                "mean": round(mean, 2) if mean is not None else None,
-                "spread": spread,
-                "low": min(numbers) if shown else None,
-                "high": max(numbers) if shown else None,
-            }
-        )
-    return rows
+    ).values_list("item", "role", "value", "comment"):
+        grouped.setdefault((item, role), []).append((_number(value), comment.strip()))
+    return [_aggregate(item, role, given, least) for (item, role), given in sorted(grouped.items())]
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")  # a level name: counted, not averaged
+
+
+def _aggregate(item: str, role: str, given: list[tuple[float, str]], least: int) -> dict[str, Any]:
+    numbers = [number for number, _comment in given if number == number]
+    shown = len(given) >= least
+    mean = sum(numbers) / len(numbers) if shown and len(numbers) == len(given) else None
+    spread = (
+        round((sum((v - mean) ** 2 for v in numbers) / len(numbers)) ** 0.5, 2)
+        if mean is not None
+        else None
+    )
+    return {
+        "item": item,
+        "role": role,
+        "count": len(given),
+        "least": least,
+        "shown": shown,
+        "mean": round(mean, 2) if mean is not None else None,
+        "spread": spread,
+        "comments": sorted(comment for _number, comment in given if comment) if shown else [],
+    }
 
 
 def _sourced_items(employee: Employee, version_path: str) -> Q:

@@ -37,6 +37,7 @@ ACTIONS: Mapping[str, Promise] = {
     "ahp.answered": _("AHP judgements given"),
     "ahp.applied": _("AHP weights applied to the form"),
     "ahp.started": _("AHP weighting started"),
+    "anonymity_policy.changed": _("anonymity policy changed"),
     "appeal.accepted": _("appeal accepted"),
     "appeal.answered": _("appeal answered"),
     "appeal.fact_corrected": _("fact corrected on an appeal"),
@@ -44,6 +45,7 @@ ACTIONS: Mapping[str, Promise] = {
     "appeal.rejected": _("appeal rejected"),
     "appraisal.added": _("appraisee added to the cycle"),
     "appraisal.moved": _("appraisal moved on"),
+    "appraisal.rater_names_viewed": _("names behind anonymous ratings read"),
     "calendar_correction.changed": _("working-day correction changed"),
     "calendar_correction.removed": _("working-day correction removed"),
     "calendar_correction.set": _("working-day correction set"),
@@ -168,6 +170,8 @@ FIELDS: Mapping[str, Promise] = {
     "needs_review": _("needs review"),
     "ip": _("address"),
     "username": _("login name"),
+    "ratings": _("ratings"),
+    "where": _("where"),
 }
 
 EMPTY = "—"

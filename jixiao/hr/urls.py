@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from jixiao.hr.views import (
+    anonymity,
     audit,
     calibration,
     cycles,
@@ -91,4 +92,6 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit_list"),
     # login locks
     path("lockouts/", lockouts.lockout_list, name="lockout_list"),
+    # the anonymity of 360 ratings
+    path("anonymity/", anonymity.anonymity_policy_edit, name="anonymity_policy"),
 ]

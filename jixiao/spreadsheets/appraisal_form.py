@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.appraisals.anonymity import result_shown_to
 from jixiao.appraisals.models import Appraisal
 from jixiao.appraisals.outcome_labels import result_labels
 from jixiao.schemes.engine import engine_scheme, rule_words
@@ -199,14 +200,13 @@ def _print_setup(sheet: Worksheet, last_row: int) -> None:
     sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
 
 
-def appraisal_form_workbook(appraisal: Appraisal) -> Workbook:
-    """`appraisal` with its cycle, scheme version, employee and result loaded."""
+def appraisal_form_workbook(appraisal: Appraisal, reader: Any = None) -> Workbook:
+    """`appraisal` with its cycle, scheme version, employee and result loaded; its traces
+    as `reader` may read them (anonymous ratings combined: `result_shown_to`)."""
     document = yaml.safe_load(appraisal.scheme_version.text)
     result = getattr(appraisal, "result", None)
-    scored = {
-        str(entry.get("code")): entry
-        for entry in (result.shown("zh").get("items", []) if result else [])  # a Chinese form
-    }
+    shown = result_shown_to(reader, result, "zh") if result else {}  # a Chinese form
+    scored = {str(entry.get("code")): entry for entry in shown.get("items", [])}
     workbook, sheet = new_workbook()
     sheet.title = "考核表"
     title = put(sheet, 1, 1, f"{document.get('name', '')} 绩效考核表")

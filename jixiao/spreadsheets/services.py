@@ -385,7 +385,7 @@ def export_appraisal_form(*, appraisal: Appraisal, actor: Any, pdf: bool = False
     (`PdfUnavailable` when the server cannot make one)."""
     if not access.can_print_forms(actor):
         raise NotAllowed(_("only HR may print appraisal forms"))
-    data = to_bytes(appraisal_form_workbook(appraisal))
+    data = to_bytes(appraisal_form_workbook(appraisal, actor))
     return pdf_from_xlsx(data, stem=f"form-{appraisal.pk}") if pdf else data
 
 

@@ -28,7 +28,9 @@ from jixiao.api.v1.schemas import (
     ResultOut,
     TransitionIn,
 )
-from jixiao.appraisals.models import Appraisal, Cycle, Result
+from jixiao.appraisals.access import anonymity_policy
+from jixiao.appraisals.anonymity import result_shown_to, wording_shown_to
+from jixiao.appraisals.models import AnonymityPolicy, Appraisal, Cycle, Result
 from jixiao.appraisals.outcome_labels import result_outcomes
 from jixiao.appraisals.services import cycle_transition
 from jixiao.appraisals.services.cycles import require_hr
@@ -72,7 +74,11 @@ def appraisal_out(appraisal: Appraisal) -> dict[str, Any]:
     }
 
 
-def result_out(result: Result) -> dict[str, Any]:
+def result_out(
+    result: Result, reader: Any = None, policy: AnonymityPolicy | None = None
+) -> dict[str, Any]:
+    """A result as `reader` may read it: anonymous ratings only combined in its traces
+    (`jixiao.appraisals.anonymity`), unless the company's policy lets them see names."""
     appraisal = result.appraisal
     return {
         "appraisal": appraisal.pk,
@@ -88,8 +94,8 @@ def result_out(result: Result) -> dict[str, Any]:
         "errors": [str(error) for error in result.errors],
         "computed_at": result.computed_at,
         "published": result.frozen,
-        "data": result.data,
-        "wording": result.wording or {},
+        "data": result_shown_to(reader, result, "en", policy),
+        "wording": wording_shown_to(reader, result, policy),
     }
 
 
@@ -277,7 +283,12 @@ def results_list(
     employee: str | None = None,
 ) -> dict[str, Any]:
     results = _filtered(request, _results(request), "appraisal__", cycle, unit, employee)
-    return page(results.order_by("appraisal__cycle__code", "appraisal_id"), paging, result_out)
+    reader, policy = principal(request).user, anonymity_policy()  # the policy read once
+    return page(
+        results.order_by("appraisal__cycle__code", "appraisal_id"),
+        paging,
+        lambda result: result_out(result, reader, policy),
+    )
 
 
 @router.get(
@@ -289,4 +300,4 @@ def appraisals_result(request: HttpRequest, appraisal_id: IdPath) -> dict[str, A
     result = _results(request).filter(appraisal_id=appraisal_id).first()
     if result is None:
         raise NotFound("result")
-    return result_out(result)
+    return result_out(result, principal(request).user)

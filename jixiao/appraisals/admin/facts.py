@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals import services
-from jixiao.appraisals.access import appraisals_visible_to
+from jixiao.appraisals.access import appraisals_visible_to, ratings_visible_to
 from jixiao.appraisals.admin.downloads import download_link
 from jixiao.appraisals.models import AdjustmentEntry, Appraisal, Event, Fact, Rating
 from jixiao.appraisals.workflow import AppraisalState
@@ -36,6 +36,9 @@ class EventInline(ReadOnlyInline):
 class RatingInline(ReadOnlyInline):
     model = Rating
     fields = ("item", "role", "rater", "value", "rated_at")
+
+    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: not one by one
+        return super().get_queryset(request).filter(pk__in=ratings_visible_to(request.user))
 
 
 class AdjustmentInline(ReadOnlyInline):
@@ -239,6 +242,9 @@ class RatingAdmin(ServiceAdmin):
     search_fields = ("appraisal__employee__name", "item")
     autocomplete_fields = ("appraisal", "rater")
     fields = ("appraisal", "item", "role", "rater", "value", "comment", "reason")
+
+    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: by the policy
+        return super().get_queryset(request).filter(pk__in=ratings_visible_to(request.user))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("appraisal", "item", "role", "rater") if obj else ()

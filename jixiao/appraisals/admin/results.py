@@ -11,7 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.appraisals.access import results_visible_to
+from jixiao.appraisals.access import results_visible_to, sees_rater_names
+from jixiao.appraisals.anonymity import result_shown_to
 from jixiao.appraisals.models import Result
 from jixiao.core.admin import VisibleToAdmin
 
@@ -48,6 +49,20 @@ class ResultAdmin(VisibleToAdmin):
     def visible_to(self, user: Any) -> QuerySet[Result]:
         return results_visible_to(user)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is not None:
+            found.reader = request.user  # the traces as the reader may read them
+        return found
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The facts (every rating as the engine read it) only to those who see raters."""
+        fields = super().get_fields(request, obj)
+        return fields if sees_rater_names(request.user) else [f for f in fields if f != "facts"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.get_fields(request, obj)
+
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
@@ -72,7 +87,7 @@ class ResultAdmin(VisibleToAdmin):
                     item["contribution"],
                     item["trace"],
                 )
-                for item in obj.shown().get("items", [])
+                for item in result_shown_to(getattr(obj, "reader", None), obj).get("items", [])
             ),
         )
         head = format_html(

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jixiao.appraisals.access import hidden_audit_events
 from jixiao.core.audit_words import describe_events
 from jixiao.hr.forms import AuditFilterForm
 from jixiao.hr.selectors import audit_events
@@ -19,6 +20,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a field that does not validate is left out; the others still filter
     filters = getattr(form, "cleaned_data", {})
     events = audit_events(**{key: value for key, value in filters.items() if value})
+    events = events.exclude(hidden_audit_events(request.user))  # anonymous raters' answers
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

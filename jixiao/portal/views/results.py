@@ -20,6 +20,7 @@ from jixiao.appraisals.access import (
     improvement_plans_visible_to,
     interviews_visible_to,
 )
+from jixiao.appraisals.anonymity import result_shown_to
 from jixiao.appraisals.models import Appraisal, Result
 from jixiao.appraisals.outcome_labels import result_outcomes
 from jixiao.appraisals.rollups import rollup_results
@@ -164,7 +165,7 @@ def result_page(
         result=result,
         total_shown=shown_total(result.total),
         outcomes=outcome_rows(result_outcomes(result)),  # label outcomes as calibrated
-        data=result.shown(),  # its traces in the reader's language
+        data=result_shown_to(request.user, result),  # traces: the reader's language, anonymity
         # calibration (校准) changes the stored total or grade, never the engine's output
         calibrated=result.total != result.data.get("total")
         or (result.grade or None) != (result.data.get("grade") or None),
