@@ -264,10 +264,13 @@ def _rater_reopened(event: AuditEvent) -> list[Tell]:
     return [Tell("survey", text, url, users={assignment.rater_id})]
 
 
+GROUP_COUNT_FLOOR = 3
+
+
 def _survey_reminded(event: AuditEvent) -> list[Tell]:
     """The raters who have not answered a cycle's survey (the daily reminders, or a
     manager's "remind now"): one notice each, and to each unit's group robot how many
-    of its people have not answered — a count, never a name."""
+    of its people have not answered — a count of three or more, never a name."""
     after = event.after or {}
     ids = after.get("assignments") or []
     due = after.get("due") or {}
@@ -309,6 +312,8 @@ def _survey_reminded(event: AuditEvent) -> list[Tell]:
     units: dict[int, int] = {}
     for unit in Employee.objects.filter(user_id__in=by_rater).values_list("unit_id", flat=True):
         units[unit] = units.get(unit, 0) + 1
+    # a group hears a count only where it cannot point at one person (three or more)
+    units = {unit: count for unit, count in units.items() if count >= GROUP_COUNT_FLOOR}
     if units and rows:
         said = {
             unit: _(

@@ -316,3 +316,25 @@ def test_by_default_a_rater_rates_every_item_of_their_type(
     with pytest.raises(ServiceError):
         rater_assign(appraisal=appraisal, actor=hr, raters=[peers[1].user], role="peer",
                      items=["预算执行偏差率"])  # fmt: skip
+
+
+def test_a_units_group_robot_hears_a_count_of_three_or_more_never_a_name(
+    hr: Any, company: SimpleNamespace, opened: Cycle, peers: list[Any]
+) -> None:
+    from jixiao.notices.models import RobotMessage, UnitRobot
+
+    UnitRobot.objects.create(unit=company.finance, platform="wecom", url="https://example.com/w")
+    appraisal = appraisal_of(opened, company.clerks[0])
+    rater_assign(appraisal=appraisal, actor=hr, raters=[p.user for p in peers], role="peer")
+    survey_deadline_set(cycle=opened, actor=hr, due=_today() + datetime.timedelta(days=1))
+    assert survey_reminders_send() == 3
+    (message,) = RobotMessage.objects.all()
+    assert "3 人尚未回答" in message.text
+    assert not any(p.name in message.text for p in peers)
+    services.rating_record(
+        appraisal=appraisal, actor=peers[0].user, item="内部控制管理", role="peer", value=4
+    )
+    survey_deadline_set(cycle=opened, actor=hr, due=_today() + datetime.timedelta(days=3))
+    RaterAssignment.objects.update(reminded_on=None)
+    assert survey_reminders_send() == 2
+    assert RobotMessage.objects.count() == 1  # two could be pointed at: the group is not told
