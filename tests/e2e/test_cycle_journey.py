@@ -274,20 +274,27 @@ def test_one_cycle_from_opening_to_the_answer_of_an_appeal(
     go(manager_page, f"/appraisals/{appraisal.pk}/targets/")
     targets = manager_page.locator("#targets")
     row = targets.locator("tr", has_text="应收账款回收额")
-    row.get_by_label("目标值").fill("500")
-    row.get_by_label("挑战值").fill("600")
-    row.get_by_role("button", name="保存").click()
-    success(targets, "目标已保存。")
+    row.get_by_label("李强 · 应收账款回收额 · 目标值").fill("500")
+    row.get_by_label("李强 · 应收账款回收额 · 挑战值").fill("600")
+    targets.get_by_role("button", name="保存目标").click()  # one save for the whole form
+    success(manager_page.locator("#targets"), "目标已保存：2 个值有变动。")
     assert services.current_targets(appraisal)["应收账款回收额"] == {
         "target": 500,
         "challenge": 600,
     }
-    expect(targets.locator("tr", has_text="应收账款回收额").get_by_label("目标值")).to_have_value(
-        "500.0"
-    )
+    targets = manager_page.locator("#targets")
+    expect(
+        targets.locator("tr", has_text="应收账款回收额").get_by_label(
+            "李强 · 应收账款回收额 · 目标值"
+        )
+    ).to_have_value("500")
     shot(manager_page, 2, "manager-targets")
-    targets.get_by_role("button", name="签署目标").click()
-    success(targets, "目标已签署。")
+    targets.get_by_role("button", name="保存并签署").click()
+    # four items have no target: the manager is told which, and signs anyway
+    expect(manager_page.locator("#sign-missing")).to_contain_text("预算执行偏差率")
+    manager_page.locator("#sign-missing").get_by_role("button", name="仍然签署").click()
+    targets = manager_page.locator("#targets")
+    success(targets, "目标已签署：李强现在可以确认。")
     expect(targets.locator("p.status")).to_contain_text("签署")
     appraisal.refresh_from_db()
     assert appraisal.targets_set_by == manager.user and appraisal.targets_set_at is not None
@@ -302,8 +309,10 @@ def test_one_cycle_from_opening_to_the_answer_of_an_appeal(
     expect(mine.locator("tr", has_text="应收账款回收额")).to_contain_text("600")
     shot(employee_page, 3, "employee-acknowledge")
     mine.get_by_role("button", name="我确认这些目标").click()
-    success(mine, "目标已确认。")
+    mine = employee_page.locator("#targets")
+    success(mine, "目标已确认：进入数据收集阶段。")
     expect(mine.locator("p.status")).to_contain_text("被考核人已于")
+    expect(employee_page.locator(".appraisal-head")).not_to_contain_text("待签订目标")
     appraisal.refresh_from_db()
     assert appraisal.state == A.COLLECTING
     assert appraisal.targets_signed_by == employee.user
@@ -344,7 +353,7 @@ def test_one_cycle_from_opening_to_the_answer_of_an_appeal(
     go(manager_page, f"/appraisals/{appraisal.pk}/ratings/")
     ratings = manager_page.locator("#ratings")
     ratings.get_by_role("button", name="开始自评").click()
-    success(ratings, "已提交。")
+    success(manager_page.locator("#ratings"), "李强的自评已开始：本人现在可以填写自评。")
     appraisal.refresh_from_db()
     assert appraisal.state == A.SELF_REVIEW
 
@@ -352,15 +361,14 @@ def test_one_cycle_from_opening_to_the_answer_of_an_appeal(
     go(employee_page, f"/appraisals/{appraisal.pk}/ratings/")
     mine = employee_page.locator("#ratings")
     expect(mine.locator("h2")).to_have_text("自评")
-    for item, value, comment in SELF_ASSESSMENT:
-        form = mine.locator("form.rating", has_text=item)
-        form.locator("input[name=value]").fill(value)
-        form.locator("input[name=comment]").fill(comment)
-        form.get_by_role("button", name="保存").click()
-        expect(mine.locator("form.rating", has_text=item)).to_contain_text(f"已评: {value}")
+    for item, value, comment in SELF_ASSESSMENT:  # one form: every rating, then one save
+        mine.get_by_label(f"李强 · {item} · 评分").fill(value)
+        mine.get_by_label(f"李强 · {item} · 评语").fill(comment)
+    mine.get_by_role("button", name="保存草稿").click()
+    success(employee_page.locator("#ratings"), "草稿已保存：2 项评分有变动。")
     shot(employee_page, 5, "employee-self-assessment")
-    mine.get_by_role("button", name="提交").click()
-    success(mine, "已提交。")
+    employee_page.locator("#ratings").get_by_role("button", name="保存并提交").click()
+    success(employee_page.locator("#ratings"), "李强的自评已提交：下一步是上级复评。")
     self_ratings = Rating.objects.filter(appraisal=appraisal, role="self")
     assert {r.item: (r.value, r.comment) for r in self_ratings} == {
         "内部控制管理": (5, SELF_ASSESSMENT[0][2]),
@@ -397,14 +405,11 @@ def test_one_cycle_from_opening_to_the_answer_of_an_appeal(
     ratings = manager_page.locator("#ratings")
     expect(ratings.locator("h2")).to_have_text("复评")
     for item, value, comment in REVIEW:
-        form = ratings.locator("form.rating", has_text=item)
-        form.locator("input[name=value]").fill(value)
-        form.locator("input[name=comment]").fill(comment)
-        form.get_by_role("button", name="保存").click()
-        expect(ratings.locator("form.rating", has_text=item)).to_contain_text(f"已评: {value}")
+        ratings.get_by_label(f"李强 · {item} · 评分").fill(value)
+        ratings.get_by_label(f"李强 · {item} · 评语").fill(comment)
     shot(manager_page, 7, "manager-review")
-    ratings.get_by_role("button", name="提交").click()
-    success(ratings, "已提交。")
+    ratings.get_by_role("button", name="保存并提交").click()
+    success(manager_page.locator("#ratings"), "李强的复评已提交：等待校准。")
     supervisor = Rating.objects.filter(appraisal=appraisal, role="supervisor")
     assert {r.item: (r.value, r.comment, r.rater) for r in supervisor} == {
         "内部控制管理": (4, REVIEW[0][2], manager.user),

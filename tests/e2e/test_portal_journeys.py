@@ -46,9 +46,9 @@ def test_a_manager_enters_a_rating(
         services.appraisal_transition(appraisal=appraisal, actor=hr, to=state)
     log_in(page, manager.user.username, then="/")
     page.goto(f"{page.base_url}/appraisals/{appraisal.pk}/ratings/")
-    form = page.locator("form.rating").filter(has_text="内部控制管理")
-    form.locator("input[name=value]").fill("4")
-    form.locator("button[type=submit]").click()
+    form = page.locator("#ratings-form")
+    form.get_by_label("李强 · 内部控制管理 · 评分").fill("4")
+    form.get_by_role("button", name="保存草稿").click()
     page.wait_for_function(
         "[...document.querySelectorAll('#ratings td')].some(td => td.textContent.trim() === '4')"
     )
