@@ -37,6 +37,7 @@ from jixiao.appraisals.services.raters import (
     answered,
     assignable_roles,
     assignment_items,
+    cycle_rater_roles,
     deadlines_of,
     due_of,
     rated_items,
@@ -371,8 +372,11 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("employee", "unit", "cycle")
         .order_by("employee__number", "pk")[:500]
     )
-    roles_in_cycle = sorted(
-        set(RaterAssignment.objects.filter(appraisal__cycle=cycle).values_list("role", flat=True))
+    totals = RaterAssignment.objects.filter(
+        appraisal__in=team.values("pk"), state=AssignmentState.ASSIGNED
+    ).aggregate(
+        assigned=Count("pk"),
+        answered=Count("pk", filter=Q(pk__in=_answered_assignments(cycle))),
     )
     deadlines = {
         row.role: row.due for row in SurveyDeadline.objects.filter(cycle=cycle).order_by("role")
@@ -386,10 +390,10 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
             "hr": hr,
             "deadline": deadlines.get(""),
             "role_deadlines": [
-                (role, role_name(role), deadlines.get(role)) for role in roles_in_cycle
+                (role, role_name(role), deadlines.get(role)) for role in cycle_rater_roles(cycle)
             ],
-            "answered": sum(row.answered for row in rows),
-            "assigned": sum(row.assigned for row in rows),
+            "answered": totals["answered"],
+            "assigned": totals["assigned"],
         },
     )
 

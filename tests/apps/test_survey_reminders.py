@@ -113,6 +113,10 @@ def test_hr_sets_the_deadline_and_the_invitation_and_form_show_it(
     survey_deadline_set(cycle=opened, actor=hr, due=earlier, role="peer")
     form = client_for(peers[0].user).get(f"/surveys/{assignment.pk}/", **ZH).content.decode()
     assert earlier.isoformat() in form and due.isoformat() not in form
+    hrs = client_for(hr).get(f"/surveys/cycles/{opened.pk}/", **ZH).content.decode()
+    assert "同事的截止日" in hrs and "客户的截止日" in hrs  # the form's rater types
+    with translation.override("zh-hans"), pytest.raises(ServiceError, match="没有"):
+        survey_deadline_set(cycle=opened, actor=hr, due=due, role="external")
     # a bad day is refused in words, nothing changed
     client = client_for(hr)
     answer = client.post(

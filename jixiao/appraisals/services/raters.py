@@ -39,6 +39,7 @@ from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.organization.models import Employee, Unit, UnitKind
 from jixiao.schemes.engine import engine_scheme, reader_language
+from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring.describe import rater_name
 from jixiao.scoring.wording import language
 
@@ -315,6 +316,25 @@ RUNNING_CYCLES = (
 )
 
 
+def cycle_rater_roles(cycle: Cycle) -> list[str]:
+    """The assigned rater types of a cycle's forms (peer, customer …), in their order."""
+    found: list[str] = []
+    versions = (
+        SchemeVersion.objects.filter(
+            pk__in=Appraisal.objects.filter(cycle=cycle).values("scheme_version_id")
+        )
+        .select_related("scheme")
+        .order_by("pk")
+    )
+    for version in versions:
+        scheme = engine_scheme(version)
+        for raters in [scheme.raters, *(item.raters for item in scheme.items)]:
+            for role in getattr(raters, "types", ()) or ():
+                if role not in BY_STANDING and role not in found:
+                    found.append(role)
+    return found
+
+
 def survey_deadline_set(
     *, cycle: Cycle, actor: Any, due: datetime.date | None, role: str = ""
 ) -> SurveyDeadline | None:
@@ -322,6 +342,11 @@ def survey_deadline_set(
     no deadline). Moving it later reopens the survey for everyone; audited."""
     if not roles.is_hr(actor):
         raise NotAllowed(_("only HR sets the deadline of a survey"))
+    if role and role not in cycle_rater_roles(cycle):
+        raise ServiceError(
+            _("the forms of %(cycle)s have no %(role)s raters")
+            % {"cycle": cycle, "role": role_name(role)}
+        )
     with transaction.atomic():
         found = SurveyDeadline.objects.filter(cycle=cycle, role=role).first()
         before = {"due": found.due} if found is not None else None
