@@ -1,4 +1,5 @@
-"""A cycle's talent review as a workbook: one row per person with the box."""
+"""A cycle's talent review as a workbook: one row per person with the box and the
+figures it was placed by (the total or the year's mean; the part's score in %)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def talent_workbook(review: TalentReview) -> bytes:
             _("unit"),
             _("performance"),
             _("potential"),
+            _("performance figure"),
+            _("potential figure"),
             _("box"),
             _("moved by calibration"),
             _("reason"),
@@ -47,12 +50,14 @@ def talent_workbook(review: TalentReview) -> bytes:
                 str(unit or ""),
                 p.get_performance_display() if p.performance else "",
                 p.get_potential_display() if p.potential else "",
+                p.performance_value,
+                p.potential_value,
                 str(BOXES[p.box]) if p.box else "",
                 _("yes") if p.moved else "",
                 p.reason,
             ],
         )
-    widths(sheet, [12, 12, 20, 10, 10, 18, 10, 40])
+    widths(sheet, [12, 12, 20, 10, 10, 10, 10, 18, 10, 40])
     sheet.freeze_panes = "A2"
     return to_bytes(workbook)
 

@@ -3,6 +3,8 @@ potential, moving a person with a reason, and the comparison with the last revie
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +17,14 @@ from jixiao.appraisals.models import Cycle
 from jixiao.core.errors import ServiceError
 from jixiao.talent import services
 from jixiao.talent.access import can_change_review, can_review
-from jixiao.talent.models import BOXES, Level, Placement, TalentReview
+from jixiao.talent.models import (
+    BOXES,
+    Level,
+    PerformanceSource,
+    Placement,
+    PotentialSource,
+    TalentReview,
+)
 from jixiao.talent.selectors import box_counts, box_people, compare, unplaced
 
 NAMES_PER_BOX = 8
@@ -36,6 +45,27 @@ def _box(text: str) -> tuple[int, int] | None:
     return (performance, potential) if (performance, potential) in BOXES else None
 
 
+def _number(text: str | None) -> float | None:
+    """A number the form gave, None where it gave nothing (ValueError: not a number)."""
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
+def _start_fields(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    year = _number(post.get("year"))
+    return {
+        "low_below": float(post.get("low_below", "")),
+        "high_from": float(post.get("high_from", "")),
+        "performance_source": post.get("performance_source") or PerformanceSource.CYCLE,
+        "year": int(year) if year is not None else None,
+        "potential_source": post.get("potential_source") or PotentialSource.RATING,
+        "potential_part": post.get("potential_part", ""),
+        "potential_low_below": _number(post.get("potential_low_below")),
+        "potential_high_from": _number(post.get("potential_high_from")),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,18 +74,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         if request.method == "POST":
             try:
-                services.review_start(
-                    cycle=cycle,
-                    actor=request.user,
-                    low_below=float(request.POST.get("low_below", "")),
-                    high_from=float(request.POST.get("high_from", "")),
-                )
+                services.review_start(cycle=cycle, actor=request.user, **_start_fields(request))
             except ValueError:
-                messages.error(request, _("Give both thresholds as numbers."))
+                messages.error(request, _("Give the thresholds and the year as numbers."))
             except ServiceError as error:
                 messages.error(request, str(error))
             return redirect("talent:review", pk=cycle.pk)
-        return render(request, "talent/start.html", {"cycle": cycle})
+        return render(
+            request,
+            "talent/start.html",
+            {
+                "cycle": cycle,
+                "performance_sources": PerformanceSource.choices,
+                "potential_sources": PotentialSource.choices,
+                "year": cycle.start.year,
+            },
+        )
     counts = box_counts(found)
     grid = []
     for potential in (3, 2, 1):
