@@ -48,6 +48,8 @@ from jixiao.appraisals.services.ratings import (
 from jixiao.appraisals.services.sheets import SheetRefused
 from jixiao.appraisals.workflow import (
     APPRAISEE,
+    SKIP_LEVEL,
+    SUPERVISOR,
     AppraisalState,
     CycleState,
 )
@@ -77,6 +79,7 @@ def base_context(request: HttpRequest, appraisal: Appraisal, tab: str) -> dict[s
         "tab": tab,
         "standing": standing,
         "is_appraisee": APPRAISEE in standing,
+        "manages": bool(standing & {SUPERVISOR, SKIP_LEVEL}),  # the team sheets are theirs
         "published": appraisal.cycle.state in (CycleState.PUBLISHED, CycleState.CLOSED),
         # the result tab only when the reader may see a result (otherwise it is a 404)
         "has_result": results_visible_to(request.user).filter(appraisal=appraisal).exists(),
