@@ -95,3 +95,59 @@ HINT_TOP = _("e.g. 20%")
 HINT_CONDITIONS = _(
     "conditions: >= 98%, < 5, == 0, or a range [0.95, 0.98); the first row met gives the score"
 )
+ADJUSTMENT_KINDS = [
+    ("bonus", _("points added, entered by a person")),
+    ("penalty", _("points taken off, entered by a person")),
+    ("add", _("points added per event")),
+    ("deduct", _("points taken off per event")),
+    ("coefficient", _("the total times a factor")),
+    ("gate", _("a veto (基本项/否决项)")),
+    ("points", _("a points line (± points by a rule)")),
+]
+EFFECTS = [
+    ("zero", _("the total is 0")),
+    ("no_bonus", _("no bonus (the score stands)")),
+    ("cap_grade", _("the grade is at most")),
+    ("flag", _("flagged for attention")),
+]
+POINTS_RULE_KINDS = [(k, label) for k, label in RULE_KINDS if k not in ("levels", "direct")]
+METHODS = [("", "—"), ("mean_to_100", _("each total × 100 / its group's mean total"))]
+CAPS = [
+    ("", _("no cap")),
+    ("spread", _("(highest + lowest) / (2 × lowest) of the first-adjusted totals")),
+]
+OUTCOME_BY = [
+    ("", _("by the total")),
+    ("total", _("by the total")),
+    ("normalized", _("by the normalised total")),
+    ("grade", _("by the grade")),
+]
+HISTORY_PERIODS = [("month", _("monthly")), ("quarter", _("quarterly")), ("half", _("half-yearly"))]
+HISTORY_VALUES = [
+    ("", _("the total")),
+    ("total", _("the total")),
+    ("normalized", _("the normalised total")),
+]
+HISTORY_MISSING = [
+    ("", _("a period without a result is left out")),
+    ("skip", _("a period without a result is left out")),
+    ("error", _("every period needs a result")),
+]
+PART_TITLES = {
+    "raters": _("raters"),
+    "ranking": _("ranking"),
+    "total": _("the total"),
+    "distribution": _("forced distribution"),
+    "normalize": _("normalisation across groups"),
+    "outcomes": _("outcomes"),
+    "limits": _("design checks"),
+    "history": _("results of earlier periods"),
+    "adjustments": _("adjustments"),
+}
+HINT_WEIGHT = _("e.g. 40%")
+HINT_DISTRIBUTION = _(
+    "The grades best to worst and the share of people each takes (adding up to 100%); a form"
+    " with a forced distribution takes its grades from it."
+)
+# the appraisee attributes people group by, as the engine's sentences name them
+GROUP_NAMES = {"department": _("department (a grouping)"), "level": _("job level (a grouping)")}

@@ -344,7 +344,7 @@ def _named_delete(design: Design, name: str, index: str) -> None:
 
 def _part_blanks() -> dict[str, Any]:
     return {
-        "raters": {"weights": {"self": "20%", "supervisor": "80%"}},
+        "raters": {"weights": {"self": "20%", "supervisor": "80%"}, "missing": "redistribute"},
         "distribution": {"quotas": {"A": "10%", "B": "20%", "C": "40%", "D": "20%", "E": "10%"}},
         "normalize": {"within": "department", "method": "mean_to_100"},
         "pay": {"coefficients": {"A": 1.2, "B": 1.1, "C": 1, "D": 0.8, "E": 0.6}, "pool": "pool"},

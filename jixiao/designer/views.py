@@ -17,7 +17,7 @@ from jixiao.designer import choices
 from jixiao.designer.editing import BLANK_DOCUMENT, apply
 from jixiao.designer.fields import Fields, FieldsError, design_from, fields_of
 from jixiao.designer.model import Design, design_of, document_of
-from jixiao.designer.page import check, shown_nodes
+from jixiao.designer.page import check, form_level, shown_nodes
 from jixiao.designer.text import document_text
 from jixiao.hr.access import can_change
 from jixiao.hr.trial import trial_form, trial_score
@@ -27,7 +27,7 @@ from jixiao.schemes.models import Scheme
 from jixiao.schemes.selectors import scheme_get, scheme_list
 from jixiao.schemes.services import SchemeInvalid, scheme_save
 from jixiao.scoring.source import parse_text
-from jixiao.strategy.selectors import assignment_problems
+from jixiao.strategy.selectors import assignment_problems, design_policy_problems
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "demo" / "schemes"
 
@@ -208,6 +208,7 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
             checked.parsed,
             {k: str(v) for k, v in values.items() if "|" in k and not k.startswith("n")},
         )
+    form = form_level(design, fields, checked)
     errors = [p for p in checked.problems if p.severity == "error"]
     final = [v.strip() for v in fields.get("top.f.raters.f.final", "").split(",") if v.strip()]
     rater_choices = list(choices.RATERS) + [(v, v) for v in final if v not in dict(choices.RATERS)]
@@ -215,6 +216,9 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
         "final_slots": [*final, "", "", ""][: max(3, len(final))],
         "rater_choices": rater_choices,
         "yaml_parts": _yaml_parts(fields),
+        "form": form,
+        "form_problems": form.problems,
+        "extra_boxes": _extra_boxes(design, fields),
         "scheme": scheme,
         "design": design,
         "fields": fields,
@@ -233,6 +237,7 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
         "indicators": Indicator.objects.order_by("code")[:500],
         "comment": values.get("comment", ""),
         "can_change": can_change(request.user),
+        "tier_policy": design_policy_problems(scheme, checked.parsed),  # issue 15
     }
 
 
@@ -243,6 +248,35 @@ def _yaml_parts(fields: Fields) -> list[tuple[str, str]]:
     boxes = json.loads(fields.get("top.boxes", "{}") or "{}")
     names = choices.PART_NAMES
     return [(key, str(names.get(key, key))) for key, shown in boxes.items() if shown == "yaml"]
+
+
+def _extra_boxes(design: Design, fields: Fields) -> list[tuple[str, str]]:
+    """The keys no form covers, where they were written (`….x`), as YAML boxes beside
+    the forms: named by the part they belong to."""
+    import re
+
+    from jixiao.designer.editing import parse_at
+    from jixiao.designer.model import node_at
+
+    out = []
+    for name, value in fields.items():
+        if not value or not name.endswith(".x") or re.fullmatch(r"n[0-9-]+\.x", name):
+            continue
+        head, _dot, rest = name.partition(".")
+        if head == "top" and rest != "x":
+            key = rest.split(".")[1]
+            part = str(choices.PART_TITLES.get(key, key))
+        elif head.startswith("a") and head[1:].isdigit():
+            part = _("adjustment %(number)s") % {"number": int(head[1:]) + 1}
+        elif head.startswith("n"):
+            try:
+                part = node_at(design, parse_at(head)).name
+            except (IndexError, ValueError):
+                continue
+        else:
+            continue
+        out.append((name, _("more settings of “%(part)s” (YAML)") % {"part": part}))
+    return out
 
 
 def _top_sum(design: Design) -> str:

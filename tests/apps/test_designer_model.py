@@ -241,7 +241,11 @@ ADJUSTMENT = st.one_of(
         st.dictionaries(st.sampled_from(["cap", "from"]), NUMBERS, max_size=1),
     ),
     st.builds(
-        lambda name, by, values, note: {"name": name, "coefficient": {"by": by, "values": values}, **note},
+        lambda name, by, values, note: {
+            "name": name,
+            "coefficient": {"by": by, "values": values},
+            **note,
+        },
         TEXT_OF(1, 6),
         TEXT_OF(1, 6),
         MAPS,

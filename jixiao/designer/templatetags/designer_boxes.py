@@ -34,6 +34,8 @@ def box(
     fields = context["fields"]
     value = fields.get(name, "")
     _seen(context).add(name)
+    if not problem:
+        problem = (context.get("form_problems") or {}).get(name, "")
     ident = "f-" + name
     attrs = format_html(' id="{}" name="{}"', ident, name)
     if problem:
@@ -105,3 +107,40 @@ def count(fields: dict[str, str], name: str) -> range:
 @register.simple_tag
 def join(*parts: Any) -> str:
     return "".join(str(p) for p in parts)
+
+
+@register.filter
+def entries(fields: dict[str, str], name: str) -> list[dict[str, str]]:
+    """The rows of a mapping, a table or named parts shown as rows: their boxes' names."""
+    try:
+        count = int(fields.get(name + ".rows", "0") or 0)
+    except ValueError:
+        count = 0
+    return [
+        {
+            "i": str(i),
+            "key": f"{name}.{i}.key",
+            "value": f"{name}.{i}.value",
+            "name": f"{name}.{i}.name",
+            "base": f"{name}.{i}",
+            "when": f"{name}.row{i}.when",
+            "score": f"{name}.row{i}.score",
+        }
+        for i in range(count)
+    ]
+
+
+@register.filter
+def slots(fields: dict[str, str], name: str) -> list[str]:
+    """The raters of a `final` order, one select each, at least three."""
+    chosen = [v.strip() for v in fields.get(name, "").split(",") if v.strip()]
+    return [*chosen, "", "", ""][: max(3, len(chosen))]
+
+
+@register.simple_tag(takes_context=True)
+def problem_at(context: Any, name: str) -> SafeString:
+    """The problem of a part shown as rows (a mapping, a table), beside it."""
+    text = (context.get("form_problems") or {}).get(name, "")
+    if not text:
+        return SafeString("")
+    return format_html('<p class="problem" role="alert">{}</p>', text)
