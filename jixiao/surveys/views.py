@@ -247,6 +247,7 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
                 raters_by_rule(
                     appraisals=[appraisal], actor=request.user, rule=request.POST.get("rule", ""),
                     count=int(request.POST.get("count") or 0), seed=appraisal.cycle_id,
+                    items=request.POST.getlist("items"),
                 )  # fmt: skip
             elif do == "approve" and may_assign:
                 found = get_object_or_404(

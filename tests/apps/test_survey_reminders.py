@@ -342,3 +342,27 @@ def test_a_units_group_robot_hears_a_count_of_three_or_more_never_a_name(
     RaterAssignment.objects.update(reminded_on=None)
     assert survey_reminders_send() == 2
     assert RobotMessage.objects.count() == 1  # two could be pointed at: the group is not told
+
+
+def test_a_rule_assigns_raters_for_some_items_only(
+    hr: Any, company: SimpleNamespace, opened: Cycle, customer: Any
+) -> None:
+    appraisal = appraisal_of(opened, company.clerks[0])
+    answer = client_for(hr).post(
+        f"/surveys/appraisals/{appraisal.pk}/",
+        {"do": "rule", "rule": "other_departments", "items": ["服务满意度"]},
+    )
+    assert answer.status_code == 302
+    made = RaterAssignment.objects.filter(appraisal=appraisal, role="customer")
+    assert customer.pk in {a.rater_id for a in made}
+    assert all(a.items == ["服务满意度"] for a in made)
+    # the same rule with an item customers do not rate: refused, nothing assigned
+    other = appraisal_of(opened, company.clerks[1])
+    sent = client_for(hr).post(
+        f"/surveys/appraisals/{other.pk}/",
+        {"do": "rule", "rule": "other_departments", "items": ["预算执行偏差率"]},
+        follow=True,
+        **ZH,
+    )
+    assert "客户评价人不评 预算执行偏差率" in sent.content.decode()
+    assert not RaterAssignment.objects.filter(appraisal=other).exists()

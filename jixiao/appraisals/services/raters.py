@@ -184,6 +184,7 @@ def raters_by_rule(
     count: int = 0,
     units: Sequence[Unit] = (),
     seed: int = 0,
+    items: Sequence[str] = (),
 ) -> int:
     """Assign by a rule, for many appraisals at once (all or nothing):
 
@@ -195,6 +196,7 @@ def raters_by_rule(
     - `other_departments`: the heads of every other department, as customers (the
       department satisfaction survey, 部门满意度: each answer one rating of the
       manager's satisfaction item; the form's `raters.trim` trims them, once).
+    `items`: the raters rate those items only (default: every item of their type).
     Returns how many assignments were made."""
     made = 0
     with transaction.atomic():
@@ -220,7 +222,14 @@ def raters_by_rule(
             else:
                 raise ServiceError(_("unknown rule: %(rule)s") % {"rule": rule})
             made += len(
-                rater_assign(appraisal=appraisal, actor=actor, raters=chosen, role=role, rule=rule)
+                rater_assign(
+                    appraisal=appraisal,
+                    actor=actor,
+                    raters=chosen,
+                    role=role,
+                    rule=rule,
+                    items=items,
+                )
             )
     return made
 
