@@ -11,6 +11,7 @@ from jixiao.scoring.errors import Path, Problem
 from jixiao.scoring.history import check_list_uses
 from jixiao.scoring.model import Item, Node, Scheme, Section
 from jixiao.scoring.numbers import fmt
+from jixiao.scoring.places import rule_kind
 from jixiao.scoring.reader import SchemeReader, placed
 from jixiao.scoring.weights import effective_weights
 from jixiao.scoring.wording import say
@@ -72,7 +73,11 @@ def _limits(scheme: Scheme, reader: SchemeReader, warn: Warn) -> None:
     if limits.max_items is not None and len(items) > limits.max_items:
         reader.problem(
             ("limits", "max_items"),
-            f"the scheme has {len(items)} items, more than the limit of {limits.max_items}",
+            say(
+                "the scheme has {count} items, more than the limit of {limit}",
+                count=len(items),
+                limit=limits.max_items,
+            ),
         )
     weights = effective_weights(scheme)
     shares = (
@@ -84,8 +89,13 @@ def _limits(scheme: Scheme, reader: SchemeReader, warn: Warn) -> None:
             if share < limits.min_weight - _TOLERANCE:
                 warn(
                     by_code[code].path,
-                    f"item {code!r} carries {fmt(share * 100, 2)}% of the total, "
-                    f"below the minimum of {fmt(limits.min_weight * 100, 2)}%",
+                    say(
+                        "item {code!r} carries {share}% of the total,"
+                        " below the minimum of {minimum}%",
+                        code=code,
+                        share=fmt(share * 100, 2),
+                        minimum=fmt(limits.min_weight * 100, 2),
+                    ),
                 )
     if limits.weight_gap is not None:
         distinct = sorted(set(round(s, 9) for s in shares.values()))
@@ -94,9 +104,14 @@ def _limits(scheme: Scheme, reader: SchemeReader, warn: Warn) -> None:
                 names = [c for c, s in shares.items() if round(s, 9) in (low, high)]
                 warn(
                     ("limits", "weight_gap"),
-                    f"effective weights {fmt(low * 100, 2)}% and {fmt(high * 100, 2)}% differ "
-                    f"by less than {fmt(limits.weight_gap * 100, 2)}% ({', '.join(names)}): "
-                    "people cannot tell them apart",
+                    say(
+                        "effective weights {low}% and {high}% differ by less than {gap}%"
+                        " ({names}): people cannot tell them apart",
+                        low=fmt(low * 100, 2),
+                        high=fmt(high * 100, 2),
+                        gap=fmt(limits.weight_gap * 100, 2),
+                        names=", ".join(names),
+                    ),
                 )
 
 
@@ -111,8 +126,11 @@ def _references(scheme: Scheme, reader: SchemeReader) -> None:
         ):
             reader.problem(
                 (*adjustment.path, "gate"),
-                f"cap_grade {adjustment.effect_value!r} is not one of the grades "
-                f"({', '.join(grades + distributed) or 'none defined'})",
+                say(
+                    "cap_grade {grade!r} is not one of the grades ({grades})",
+                    grade=adjustment.effect_value,
+                    grades=", ".join(grades + distributed) or say("none defined"),
+                ),
             )
     pay = scheme.outcomes.pay
     if pay is not None:
@@ -121,16 +139,20 @@ def _references(scheme: Scheme, reader: SchemeReader) -> None:
             if grade not in known:
                 reader.problem(
                     ("outcomes", "pay", "coefficients", grade),
-                    f"{grade!r} is not one of the grades ({', '.join(known) or 'none defined'})",
+                    say(
+                        "{grade!r} is not one of the grades ({grades})",
+                        grade=grade,
+                        grades=", ".join(known) or say("none defined"),
+                    ),
                 )
     if (
         scheme.ranking is not None
         and scheme.ranking.by == "normalized"
         and scheme.normalize is None
     ):
-        reader.problem(("ranking", "by"), "ranking by normalized needs a normalize section")
+        reader.problem(("ranking", "by"), say("ranking by normalized needs a normalize section"))
     if any(row.top is not None for row in scheme.grades) and not scheme.grades:
-        reader.problem(("grades",), "grades with top need ranking")
+        reader.problem(("grades",), say("grades with top need ranking"))
     _rated_items(scheme.items, reader)
     _outcome_references(scheme, reader, distributed or grades)
 
@@ -177,5 +199,8 @@ def _rated_items(items: tuple[Item, ...], reader: SchemeReader) -> None:
         if item.raters is not None and not item.rule.takes_ratings():
             reader.problem(
                 (*item.path, "raters"),
-                f"a {item.rule.kind} rule does not take ratings; remove raters",
+                say(
+                    "a {kind} rule does not take ratings; remove raters",
+                    kind=rule_kind(item.rule.kind),
+                ),
             )

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jixiao.scoring.numbers import FloatArray, fmt, parse_number, round9, round9_scalar
-from jixiao.scoring.wording import say
+from jixiao.scoring.wording import message_of, say
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -85,19 +85,32 @@ def parse_condition(raw: object) -> Condition:
     """Parse one condition; raises ValueError with a message a person understands."""
     if isinstance(raw, str) and raw.strip().lower() in {"else", "其他", "其余"}:
         return Condition(op="else", source="else")
-    if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"not a condition: {raw!r} (write e.g. '>= 98%', '[0.9, 1)' or else)")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError(say("no condition given (write e.g. '>= 98%', '[0.9, 1)' or else)"))
+    if isinstance(raw, bool):
+        raise ValueError(
+            say("not a condition: {raw!r} (write e.g. '>= 98%', '[0.9, 1)' or else)", raw=raw)
+        )
     if isinstance(raw, int | float):
         return Condition(op="==", low=float(raw), source=f"== {fmt(float(raw))}")
     if not isinstance(raw, str):
-        raise ValueError(f"not a condition: {raw!r} (write e.g. '>= 98%', '[0.9, 1)' or else)")
+        raise ValueError(
+            say("not a condition: {raw!r} (write e.g. '>= 98%', '[0.9, 1)' or else)", raw=raw)
+        )
     text = raw.strip()
     interval = _INTERVAL.match(text)
     if interval:
         low = parse_number(interval.group(2))
         high = parse_number(interval.group(3))
         if low > high:
-            raise ValueError(f"interval {text!r} is empty: {fmt(low)} > {fmt(high)}")
+            raise ValueError(
+                say(
+                    "interval {text!r} is empty: {low} > {high}",
+                    text=text,
+                    low=fmt(low),
+                    high=fmt(high),
+                )
+            )
         return Condition(
             op="interval",
             low=low,
@@ -112,12 +125,17 @@ def parse_condition(raw: object) -> Condition:
         try:
             number = parse_number(comparison.group(2))
         except ValueError as exc:
-            raise ValueError(f"condition {text!r}: {exc}") from None
+            raise ValueError(
+                say("condition {text!r}: {problem}", text=text, problem=message_of(exc))
+            ) from None
         return Condition(op=op, low=number, source=text)
     try:
         number = parse_number(text)
     except ValueError:
         raise ValueError(
-            f"not a condition: {raw!r} (write e.g. '>= 98%', '< 5', '[0.95, 0.98)' or else)"
+            say(
+                "not a condition: {raw!r} (write e.g. '>= 98%', '< 5', '[0.95, 0.98)' or else)",
+                raw=raw,
+            )
         ) from None
     return Condition(op="==", low=number, source=f"== {text}")

@@ -38,6 +38,7 @@ import ast
 import io
 import keyword
 import math
+import re
 import tokenize
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -49,7 +50,7 @@ import numpy.typing as npt
 
 from jixiao.scoring.errors import ExpressionError
 from jixiao.scoring.numbers import FloatArray, round9, round_half_up
-from jixiao.scoring.wording import language, say
+from jixiao.scoring.wording import current_language, language, say
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -76,22 +77,27 @@ _SYMBOLS: dict[type[ast.AST], str] = {
     ast.RShift: ">>", ast.Invert: "~", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
     ast.NotIn: "not in",
 }  # fmt: skip
-_REFUSED: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (x.y) is not allowed",
-    ast.Subscript: "subscripts (x[...]) are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    **dict.fromkeys(
-        (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
-        "comprehensions are not allowed",
-    ),
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.NamedExpr: "assignment (:=) is not allowed",
-    ast.Starred: "starred arguments (*x) are not allowed",
-    ast.List: "lists are not allowed",
-    ast.Tuple: "tuples are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.Dict: "dicts are not allowed",
-}
+
+
+def _refused(node: ast.AST) -> str:
+    """Why a kind of syntax is refused, in the reader's language."""
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        return say("comprehensions are not allowed")
+    refused = {
+        ast.Attribute: lambda: say("attribute access (x.y) is not allowed"),
+        ast.Subscript: lambda: say("subscripts (x[...]) are not allowed"),
+        ast.Lambda: lambda: say("lambda is not allowed"),
+        ast.JoinedStr: lambda: say("f-strings are not allowed"),
+        ast.NamedExpr: lambda: say("assignment (:=) is not allowed"),
+        ast.Starred: lambda: say("starred arguments (*x) are not allowed"),
+        ast.List: lambda: say("lists are not allowed"),
+        ast.Tuple: lambda: say("tuples are not allowed"),
+        ast.Set: lambda: say("sets are not allowed"),
+        ast.Dict: lambda: say("dicts are not allowed"),
+    }.get(type(node))
+    if refused is not None:
+        return refused()
+    return say("{what} is not allowed", what=type(node).__name__)
 
 
 @dataclass(frozen=True)
@@ -306,7 +312,14 @@ class _Compiler:
         line = self.text.split("\n")[lineno - 1]
         column = len(line.encode()[:offset].decode(errors="ignore")) + 1
         column += self.lead if lineno == 1 else 0
-        return ExpressionError(f"expression {_quote(self.text)}, column {column}: {problem}")
+        return ExpressionError(
+            say(
+                "expression {text}, column {column}: {problem}",
+                text=_quote(self.text),
+                column=column,
+                problem=problem,
+            )
+        )
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or self.text
@@ -314,7 +327,8 @@ class _Compiler:
     def build(self, node: ast.AST, depth: int) -> _Node:
         if depth > MAX_DEPTH:
             raise self.error(
-                node, f"expression is nested too deeply (more than {MAX_DEPTH} levels)"
+                node,
+                say("expression is nested too deeply (more than {depth} levels)", depth=MAX_DEPTH),
             )
         depth += 1
         if isinstance(node, ast.Constant):
@@ -333,29 +347,33 @@ class _Compiler:
             return self.choice(node, depth)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
-        raise self.error(node, _REFUSED.get(type(node), f"{type(node).__name__} is not allowed"))
+        raise self.error(node, _refused(node))
 
     def constant(self, node: ast.Constant) -> _Node:
         raw = node.value
         if isinstance(raw, str | bytes):
-            raise self.error(node, "strings are not allowed")
+            raise self.error(node, say("strings are not allowed"))
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise self.error(node, f"{raw!r} is not allowed; only numbers")
+            raise self.error(node, say("{raw!r} is not allowed; only numbers", raw=raw))
         value = self.percents.get((node.lineno, node.col_offset))
         try:
             value = float(raw) if value is None else value
         except OverflowError:
             value = math.inf
         if not math.isfinite(value):
-            raise self.error(node, f"number {self.segment(node)} is too large")
+            raise self.error(node, say("number {number} is too large", number=self.segment(node)))
         return lambda rows, active: np.full(rows.n, value)
 
     def name(self, node: ast.Name, *, listed: bool = False) -> _Node:
         """A name's value; `listed`: an argument of an aggregate, where a list may stand."""
         if node.id.startswith("__"):
-            raise self.error(node, f"name {node.id!r}: names starting with '__' are not allowed")
+            raise self.error(
+                node, say("name {name!r}: names starting with '__' are not allowed", name=node.id)
+            )
         if node.id in FUNCTIONS:
-            raise self.error(node, f"function '{node.id}' used as a value; call it: {node.id}(…)")
+            raise self.error(
+                node, say("function '{name}' used as a value; call it: {name}(…)", name=node.id)
+            )
         name = self.segment(node)  # as written: Python would NFKC-normalise the identifier
         self.names.add(name)
         if not listed:
@@ -386,7 +404,9 @@ class _Compiler:
     def binary(self, node: ast.BinOp, depth: int) -> _Node:
         op = _ARITHMETIC.get(type(node.op))
         if op is None:
-            raise self.error(node, f"operator '{_SYMBOLS[type(node.op)]}' is not allowed")
+            raise self.error(
+                node, say("operator '{operator}' is not allowed", operator=_SYMBOLS[type(node.op)])
+            )
         left, right = self.build(node.left, depth), self.build(node.right, depth)
         divides = isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod)
         zero = say("division by zero in '{expression}'", expression=self.segment(node))
@@ -401,7 +421,7 @@ class _Compiler:
 
     def unary(self, node: ast.UnaryOp, depth: int) -> _Node:
         if isinstance(node.op, ast.Invert):
-            raise self.error(node, "operator '~' is not allowed")
+            raise self.error(node, say("operator '{operator}' is not allowed", operator="~"))
         operand, op = self.build(node.operand, depth), node.op
         if isinstance(op, ast.Not):
             return lambda rows, active: (operand(rows, active) == 0).astype(np.float64)
@@ -426,7 +446,9 @@ class _Compiler:
     def compare(self, node: ast.Compare, depth: int) -> _Node:
         for op in node.ops:
             if type(op) not in _COMPARE:
-                raise self.error(node, f"comparison '{_SYMBOLS[type(op)]}' is not allowed")
+                raise self.error(
+                    node, say("comparison '{operator}' is not allowed", operator=_SYMBOLS[type(op)])
+                )
         first = self.build(node.left, depth)
         steps = [
             (_COMPARE[type(op)], self.build(c, depth))
@@ -457,18 +479,43 @@ class _Compiler:
     def call(self, node: ast.Call, depth: int) -> _Node:
         func = node.func
         if not isinstance(func, ast.Name):
-            raise self.error(node, f"only these functions can be called: {_ALLOWED}")
+            raise self.error(
+                node, say("only these functions can be called: {allowed}", allowed=_ALLOWED)
+            )
         if func.id not in FUNCTIONS:
-            raise self.error(node, f"function '{func.id}' is not allowed (allowed: {_ALLOWED})")
+            raise self.error(
+                node,
+                say(
+                    "function '{name}' is not allowed (allowed: {allowed})",
+                    name=func.id,
+                    allowed=_ALLOWED,
+                ),
+            )
         if node.keywords:
-            raise self.error(node, f"keyword arguments are not allowed in {func.id}(…)")
+            raise self.error(
+                node, say("keyword arguments are not allowed in {name}(…)", name=func.id)
+            )
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise self.error(arg, _REFUSED[ast.Starred])
+                raise self.error(arg, _refused(arg))
         fewest, most = FUNCTIONS[func.id]
         if len(node.args) < fewest or (most is not None and len(node.args) > most):
-            wanted = f"{fewest}" if fewest == most else f"{fewest} to {most}" if most else "1+"
-            raise self.error(node, f"{func.id}() takes {wanted} argument(s), got {len(node.args)}")
+            wanted = (
+                f"{fewest}"
+                if fewest == most
+                else say("{fewest} to {most}", fewest=fewest, most=most)
+                if most
+                else "1+"
+            )
+            raise self.error(
+                node,
+                say(
+                    "{name}() takes {wanted} argument(s), got {count}",
+                    name=func.id,
+                    wanted=wanted,
+                    count=len(node.args),
+                ),
+            )
         if func.id in AGGREGATES:
             return self.aggregate(node, func.id, depth)
         decimals = self.decimals(node.args[1]) if len(node.args) == 2 and func.id == "round" else 0
@@ -511,7 +558,9 @@ class _Compiler:
             sign, inner = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
         raw = inner.value if isinstance(inner, ast.Constant) else None
         if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > 15:
-            raise self.error(node, "round(x, n): n must be a whole number from -15 to 15, e.g. 2")
+            raise self.error(
+                node, say("round(x, n): n must be a whole number from -15 to 15, e.g. 2")
+            )
         return sign * raw
 
 
@@ -568,13 +617,17 @@ class Expression:
 def compile_expression(text: str) -> Expression:
     """Parse and check an expression; raises ExpressionError naming the problem."""
     if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be text, got {text!r}")
+        raise ExpressionError(say("an expression must be text, got {text!r}", text=text))
     source = text.strip()
     if not source:
-        raise ExpressionError("empty expression")
+        raise ExpressionError(say("empty expression"))
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"expression is too long: {len(text)} characters (at most {MAX_LENGTH})"
+            say(
+                "expression is too long: {length} characters (at most {limit})",
+                length=len(text),
+                limit=MAX_LENGTH,
+            )
         )
     blanked, percents = _mark_percents(source)
     try:
@@ -582,15 +635,73 @@ def compile_expression(text: str) -> Expression:
             warnings.simplefilter("error", SyntaxWarning)
             tree = ast.parse(blanked, mode="eval")
     except SyntaxWarning as exc:
-        raise ExpressionError(f"syntax error in expression {_quote(source)}: {exc}") from None
+        raise ExpressionError(
+            say(
+                "syntax error in expression {text}: {problem}",
+                text=_quote(source),
+                problem=_syntax(exc),
+            )
+        ) from None
     except SyntaxError as exc:
         lead = len(text) - len(text.lstrip())
-        where = f", column {exc.offset + lead}" if exc.offset and exc.lineno == 1 else ""
-        raise ExpressionError(
-            f"syntax error in expression {_quote(source)}{where}: {exc.msg}"
-        ) from None
+        text = _quote(source)
+        if exc.offset and exc.lineno == 1:
+            said = say(
+                "syntax error in expression {text}, column {column}: {problem}",
+                text=text,
+                column=exc.offset + lead,
+                problem=_syntax(exc.msg),
+            )
+        else:
+            said = say(
+                "syntax error in expression {text}: {problem}", text=text, problem=_syntax(exc.msg)
+            )
+        raise ExpressionError(said) from None
     except (ValueError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"cannot read expression {_quote(source)}: {exc}") from None
+        raise ExpressionError(
+            say(
+                "cannot read expression {text}: {problem}",
+                text=_quote(source),
+                problem=_syntax(exc),
+            )
+        ) from None
     compiler = _Compiler(source, len(text) - len(text.lstrip()), percents)
     root = compiler.build(tree.body, 1)
     return Expression(text, frozenset(compiler.names), root, frozenset(compiler.bare))
+
+
+_SYNTAX: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"^invalid syntax"), lambda m: say("invalid syntax")),
+    (
+        re.compile(r"^'(.)' was never closed"),
+        lambda m: say("'{bracket}' was never closed", bracket=m[1]),
+    ),
+    (re.compile(r"^unmatched '(.)'"), lambda m: say("unmatched '{bracket}'", bracket=m[1])),
+    (
+        re.compile(r"^closing parenthesis '(.)' does not match opening parenthesis '(.)'"),
+        lambda m: say(
+            "closing parenthesis '{closing}' does not match opening parenthesis '{opening}'",
+            closing=m[1],
+            opening=m[2],
+        ),
+    ),
+    (
+        re.compile(r"^invalid character '(.)' \((U\+[0-9A-F]+)\)"),
+        lambda m: say("invalid character '{char}' ({code})", char=m[1], code=m[2]),
+    ),
+    (re.compile(r"^invalid \w+ literal"), lambda m: say("invalid number")),
+    (re.compile(r"^expected 'else' after 'if' expression"), lambda m: say("'if' needs an 'else'")),
+    (re.compile(r"^unterminated string"), lambda m: say("strings are not allowed")),
+)
+
+
+def _syntax(problem: object) -> str:
+    """Python's words for a syntax error in Chinese (English keeps Python's own)."""
+    message = str(problem)
+    if current_language() == "en":
+        return message
+    for pattern, said in _SYNTAX:
+        found = pattern.match(message)
+        if found:
+            return said(found)
+    return say("the expression is not well formed")

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from jixiao.scoring.errors import Path
 from jixiao.scoring.numbers import FloatArray
+from jixiao.scoring.wording import say
 
 IntArray = npt.NDArray[np.int64]
 ObjArray = npt.NDArray[np.object_]
@@ -354,20 +355,20 @@ class FactsBuilder:
 
     def new_appraisee(self, appraisee_id: str, name: str | None, path: Path) -> int | None:
         if appraisee_id in self._rows:
-            self.problems.append((path, f"appraisee {appraisee_id!r} appears twice"))
+            self.problems.append((path, say("appraisee {id!r} appears twice", id=appraisee_id)))
             return None
         return self.appraisee(appraisee_id, name, path)
 
     # -- facts ---------------------------------------------------------------
     def _once(self, key: tuple[object, ...], path: Path, what: str) -> bool:
         if key in self._seen:
-            self.problems.append((path, f"{what} is given twice"))
+            self.problems.append((path, say("{what} is given twice", what=what)))
             return False
         self._seen.add(key)
         return True
 
     def add_attribute(self, row: int, key: str, value: object, path: Path) -> None:
-        if self._once(("attr", row, key), path, f"attribute {key!r}"):
+        if self._once(("attr", row, key), path, say("attribute {key!r}", key=key)):
             self._attributes.setdefault(key, _Column())
             self._attributes[key].rows.append(row)
             self._attributes[key].values.append(_plain(value))
@@ -377,9 +378,11 @@ class FactsBuilder:
             self._add_list(row, item, key, value, path)
             return
         if not _is_scalar(value):
-            self.problems.append((path, f"input {key!r} must be a number, a word or a list"))
+            self.problems.append(
+                (path, say("input {key!r} must be a number, a word or a list", key=key))
+            )
             return
-        if not self._once(("input", row, item, key), path, f"input {key!r}"):
+        if not self._once(("input", row, item, key), path, say("input {key!r}", key=key)):
             return
         columns = self._item(item).inputs if item else self._inputs
         columns.setdefault(key, _Column())
@@ -392,9 +395,11 @@ class FactsBuilder:
         """A list input (`monthly_totals: [88, 91.5]`, v1.1 §3); null is a number not there."""
         for index, entry in enumerate(value):
             if entry is not None and not _is_number(entry):
-                self.problems.append(((*path, index), f"a list input holds numbers: {entry!r}"))
+                self.problems.append(
+                    ((*path, index), say("a list input holds numbers: {entry!r}", entry=entry))
+                )
                 return
-        if not self._once(("input", row, item, key), path, f"input {key!r}"):
+        if not self._once(("input", row, item, key), path, say("input {key!r}", key=key)):
             return
         column = (self._item(item).lists if item else self._lists).setdefault(key, _ListColumn())
         column.listed.append(row)
@@ -403,23 +408,25 @@ class FactsBuilder:
 
     def add_value(self, row: int, item: str, value: object, path: Path) -> None:
         if not _is_scalar(value):
-            self.problems.append((path, "a value must be a number or a level name"))
-        elif self._once(("value", row, item), path, f"the value of {item!r}"):
+            self.problems.append((path, say("a value must be a number or a level name")))
+        elif self._once(("value", row, item), path, say("the value of {item!r}", item=item)):
             column = self._item(item).value
             column.rows.append(row)
             column.values.append(_plain(value))
 
     def add_score(self, row: int, item: str, value: object, path: Path) -> None:
         if not _is_number(value):
-            self.problems.append((path, f"a score must be a number, got {value!r}"))
-        elif self._once(("score", row, item), path, f"the score of {item!r}"):
+            self.problems.append(
+                (path, say("a score must be a number, got {value!r}", value=value))
+            )
+        elif self._once(("score", row, item), path, say("the score of {item!r}", item=item)):
             column = self._item(item).score
             column.rows.append(row)
             column.values.append(_to_float(value))
 
     def add_event(self, row: int, item: str | None, key: str, value: object, path: Path) -> None:
         """An event fact: a count (`overtime: 12`) or a list of sizes (`late_day: [3, 1]`)."""
-        if not self._once(("event", row, item, key), path, f"event {key!r}"):
+        if not self._once(("event", row, item, key), path, say("event {key!r}", key=key)):
             return
         columns = self._item(item).events if item else self._events
         column = columns.setdefault(key, _EventColumn())
@@ -427,7 +434,7 @@ class FactsBuilder:
             for index, size in enumerate(value):
                 if not _is_number(size) or _to_float(size) < 0:
                     self.problems.append(
-                        ((*path, index), f"a size must be a number >= 0: {size!r}")
+                        ((*path, index), say("a size must be a number >= 0: {size!r}", size=size))
                     )
                     return
             column.listed_rows.extend([row] * len(value))
@@ -439,7 +446,11 @@ class FactsBuilder:
             self.problems.append(
                 (
                     path,
-                    f"an event is a count (a whole number >= 0) or a list of sizes, got {value!r}",
+                    say(
+                        "an event is a count (a whole number >= 0) or a list of sizes,"
+                        " got {value!r}",
+                        value=value,
+                    ),
                 )
             )
             return
@@ -455,7 +466,7 @@ class FactsBuilder:
         for index, one in enumerate(values):
             if not _is_scalar(one):
                 where = (*path, index) if isinstance(value, list) else path
-                self.problems.append((where, "a rating must be a number or a level name"))
+                self.problems.append((where, say("a rating must be a number or a level name")))
                 return
             column.rows.append(row)
             column.values.append(_plain(one))
@@ -471,7 +482,9 @@ class FactsBuilder:
         for index, amount in enumerate(values):
             if not _is_number(amount):
                 where = (*path, index) if isinstance(value, list) else path
-                self.problems.append((where, f"an amount must be a number, got {amount!r}"))
+                self.problems.append(
+                    (where, say("an amount must be a number, got {amount!r}", amount=amount))
+                )
                 return
             column.rows.append(row)
             column.values.append(_to_float(amount))
@@ -480,7 +493,15 @@ class FactsBuilder:
         inputs = self.groups.setdefault(attribute, {}).setdefault(value, {})
         if key in inputs:
             self.problems.append(
-                (path, f"group input {key!r} of {attribute}={value} is given twice")
+                (
+                    path,
+                    say(
+                        "group input {key!r} of {attribute}={value} is given twice",
+                        key=key,
+                        attribute=attribute,
+                        value=value,
+                    ),
+                )
             )
         inputs[key] = _plain(amount)
 

@@ -12,7 +12,8 @@ from typing import Any
 from jixiao.scoring.errors import DocumentError, FactsError, Path, Problem
 from jixiao.scoring.facts import FactsBuilder, FactSet
 from jixiao.scoring.facts_csv import read_bulk
-from jixiao.scoring.source import Document, parse_text
+from jixiao.scoring.source import Document, os_problem, parse_text
+from jixiao.scoring.wording import say
 
 CSV_HEADER = ("appraisee", "item", "kind", "key", "value")
 CSV_KINDS = ("attribute", "input", "value", "event", "rating", "score", "adjustment", "group")
@@ -41,7 +42,9 @@ def normalize_period(raw: object) -> str:
             return f"{parts[0]}-{int(tail):02d}"
         if tail in {"Q1", "Q2", "Q3", "Q4", "H1", "H2"}:
             return f"{parts[0]}-{tail}"
-    raise ValueError(f"not a period: {raw!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)")
+    raise ValueError(
+        say("not a period: {period!r} (write 2026-06, 2026-Q2, 2026-H1 or 2026)", period=raw)
+    )
 
 
 def load_facts(path: str | FilePath, *, period: str | None = None) -> FactsFile:
@@ -50,7 +53,11 @@ def load_facts(path: str | FilePath, *, period: str | None = None) -> FactsFile:
     try:
         raw = FilePath(path).read_bytes()
     except OSError as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc}"
+        reason = (
+            say("file not found")
+            if isinstance(exc, FileNotFoundError)
+            else say("cannot read the file: {problem}", problem=os_problem(exc))
+        )
         raise FactsError([Problem((), reason, None, name)]) from None
     try:
         text = raw.decode("utf-8-sig")
@@ -58,7 +65,7 @@ def load_facts(path: str | FilePath, *, period: str | None = None) -> FactsFile:
         try:
             text = raw.decode("gb18030")  # files saved by Chinese Excel
         except UnicodeDecodeError:
-            raise FactsError([Problem((), "not UTF-8 or GB18030 text", None, name)]) from None
+            raise FactsError([Problem((), say("not UTF-8 or GB18030 text"), None, name)]) from None
     if name.lower().endswith(".csv"):
         return facts_from_csv(text, file=name, period=period)
     return facts_from_text(text, file=name, period=period)
@@ -103,19 +110,20 @@ class _DocumentReader:
     def read(self, period: str | None) -> list[FactSet]:
         data = self.document.data
         if not isinstance(data, Mapping):
-            self.problem((), "a facts file is a mapping with `appraisees:` or `periods:`")
+            self.problem((), say("a facts file is a mapping with `appraisees:` or `periods:`"))
             return []
         allowed = {"period", "groups", "appraisees", "periods"}
         for key in data:
             if key not in allowed:
                 self.problem(
-                    (str(key),), f"unknown key; expected one of {', '.join(sorted(allowed))}"
+                    (str(key),),
+                    say("unknown key; expected one of {keys}", keys=", ".join(sorted(allowed))),
                 )
         if "periods" in data:
             self.several = True
             blocks = data["periods"]
             if not isinstance(blocks, list) or not blocks:
-                self.problem(("periods",), "expected a list of {period, appraisees}")
+                self.problem(("periods",), say("expected a list of {{period, appraisees}}"))
                 return []
             return [
                 self._period(block, ("periods", index), None, data.get("groups"))
@@ -128,7 +136,7 @@ class _DocumentReader:
     ) -> FactSet:
         builder = FactsBuilder()
         if not isinstance(block, Mapping):
-            self.problem(path, "expected a mapping with period and appraisees")
+            self.problem(path, say("expected a mapping with period and appraisees"))
             return builder.build()
         raw_period = override if override is not None else block.get("period")
         if raw_period is not None:
@@ -141,7 +149,7 @@ class _DocumentReader:
                 self._groups(builder, groups, (*path, "groups"))
         appraisees = block.get("appraisees")
         if not isinstance(appraisees, list):
-            self.problem((*path, "appraisees"), "expected a list of appraisees")
+            self.problem((*path, "appraisees"), say("expected a list of appraisees"))
         else:
             for index, entry in enumerate(appraisees):
                 self._appraisee(builder, entry, (*path, "appraisees", index))
@@ -151,16 +159,16 @@ class _DocumentReader:
 
     def _groups(self, builder: FactsBuilder, groups: object, path: Path) -> None:
         if not isinstance(groups, Mapping):
-            self.problem(path, "expected {attribute: {value: {input: number}}}")
+            self.problem(path, say("expected {{attribute: {{value: {{input: number}}}}}}"))
             return
         for attribute, values in groups.items():
             if not isinstance(values, Mapping):
-                self.problem((*path, str(attribute)), "expected {value: {input: number}}")
+                self.problem((*path, str(attribute)), say("expected {{value: {{input: number}}}}"))
                 continue
             for value, inputs in values.items():
                 where = (*path, str(attribute), str(value))
                 if not isinstance(inputs, Mapping):
-                    self.problem(where, "expected {input: number}")
+                    self.problem(where, say("expected {{input: number}}"))
                     continue
                 for key, amount in inputs.items():
                     builder.add_group(
@@ -169,14 +177,14 @@ class _DocumentReader:
 
     def _appraisee(self, builder: FactsBuilder, entry: object, path: Path) -> None:
         if not isinstance(entry, Mapping):
-            self.problem(path, "expected a mapping with id and facts")
+            self.problem(path, say("expected a mapping with id and facts"))
             return
         for key in entry:
             if key not in APPRAISEE_KEYS:
                 self.problem((*path, str(key)), _unknown(str(key), APPRAISEE_KEYS))
         appraisee_id = entry.get("id")
         if appraisee_id is None or str(appraisee_id).strip() == "":
-            self.problem(path, "an appraisee needs an id")
+            self.problem(path, say("an appraisee needs an id"))
             return
         name = entry.get("name")
         row = builder.new_appraisee(str(appraisee_id), None if name is None else str(name), path)
@@ -200,7 +208,7 @@ class _DocumentReader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.problem((*path, key), "expected a mapping")
+            self.problem((*path, key), say("expected a mapping"))
             return {}
         return value
 
@@ -219,7 +227,7 @@ class _DocumentReader:
                 builder.add_score(row, item, value, where)
             elif key in ("inputs", "events", "ratings"):
                 if not isinstance(value, Mapping):
-                    self.problem(where, "expected a mapping")
+                    self.problem(where, say("expected a mapping"))
                     continue
                 for name, one in value.items():
                     at = (*where, str(name))
@@ -237,8 +245,9 @@ def _unknown(key: str, allowed: tuple[str, ...]) -> str:
     from difflib import get_close_matches
 
     near = get_close_matches(key, allowed, n=1)
-    hint = f"; did you mean {near[0]!r}?" if near else f"; expected one of {', '.join(allowed)}"
-    return f"unknown key{hint}"
+    if near:
+        return say("unknown key; did you mean {near!r}?", near=near[0])
+    return say("unknown key; expected one of {keys}", keys=", ".join(allowed))
 
 
 def facts_from_csv(text: str, *, file: str | None = None, period: str | None = None) -> FactsFile:
@@ -253,7 +262,13 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
     first = text.find("\n")  # the header from its line: no copy of a large file's text
     header = next(csv.reader([text[: first + 1] if first >= 0 else text]), None)
     if header is None or tuple(h.strip().lower() for h in header) != CSV_HEADER:
-        raise FactsError([Problem((), f"the first row must be {','.join(CSV_HEADER)}", 1, file)])
+        raise FactsError(
+            [
+                Problem(
+                    (), say("the first row must be {header}", header=",".join(CSV_HEADER)), 1, file
+                )
+            ]
+        )
     if not problems:
         bulk = read_bulk(text, builder.period)  # None: a problem to name, row by row below
         if bulk is not None:
@@ -268,7 +283,9 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
         if not record or (len(record) == 1 and not record[0].strip()):
             continue
         if len(record) != 5:
-            problems.append(Problem((), f"expected 5 columns, got {len(record)}", line, file))
+            problems.append(
+                Problem((), say("expected 5 columns, got {count}", count=len(record)), line, file)
+            )
             continue
         who, item, kind, key, value = record
         path: Path = (f"row {line}",)
@@ -279,7 +296,7 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
                 problems.append(
                     Problem(
                         (),
-                        "a group row names its group as attribute=value in the item column",
+                        say("a group row names its group as attribute=value in the item column"),
                         line,
                         file,
                     )
@@ -290,12 +307,19 @@ def facts_from_csv(text: str, *, file: str | None = None, period: str | None = N
         if kind not in CSV_KINDS:
             problems.append(
                 Problem(
-                    (), f"unknown kind {kind!r}; expected one of {', '.join(CSV_KINDS)}", line, file
+                    (),
+                    say(
+                        "unknown kind {kind!r}; expected one of {kinds}",
+                        kind=kind,
+                        kinds=", ".join(CSV_KINDS),
+                    ),
+                    line,
+                    file,
                 )
             )
             continue
         if not who:
-            problems.append(Problem((), "the appraisee column is empty", line, file))
+            problems.append(Problem((), say("the appraisee column is empty"), line, file))
             continue
         row = rows.get(who)
         if row is None:

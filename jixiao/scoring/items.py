@@ -301,7 +301,7 @@ def default_facts(code: str, default: Mapping[str, object]) -> FactsBuilder:
         elif kind == "score":
             builder.add_score(row, code, fact, where)
         elif not isinstance(fact, Mapping):
-            builder.problems.append((where, "expected a mapping"))
+            builder.problems.append((where, say("expected a mapping")))
         else:
             add = {"inputs": builder.add_input, "events": builder.add_event}.get(kind)
             for name, one in fact.items():

@@ -15,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from jixiao.scoring.wording import say
+
 COMPARE_DECIMALS = 9
 OUTPUT_DECIMALS = 4
 
@@ -27,7 +29,7 @@ FloatArray = npt.NDArray[np.float64]
 def parse_number(raw: object) -> float:
     """A number from a scheme or facts file; raises ValueError with a readable message."""
     if isinstance(raw, bool):
-        raise ValueError(f"expected a number, got {raw!r}")
+        raise ValueError(say("expected a number, got {raw!r}", raw=raw))
     if isinstance(raw, int | float):
         value = float(raw)
     elif isinstance(raw, str):
@@ -39,17 +41,17 @@ def parse_number(raw: object) -> float:
         elif fraction:
             denominator = Fraction(fraction.group(2))
             if denominator == 0:
-                raise ValueError(f"{raw!r}: division by zero")
+                raise ValueError(say("{raw!r}: division by zero", raw=raw))
             value = float(Fraction(fraction.group(1)) / denominator)
         else:
             try:
                 value = float(text)
             except ValueError:
-                raise ValueError(f"expected a number, got {raw!r}") from None
+                raise ValueError(say("expected a number, got {raw!r}", raw=raw)) from None
     else:
-        raise ValueError(f"expected a number, got {raw!r}")
+        raise ValueError(say("expected a number, got {raw!r}", raw=raw))
     if not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {raw!r}")
+        raise ValueError(say("expected a finite number, got {raw!r}", raw=raw))
     return value
 
 

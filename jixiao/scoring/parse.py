@@ -13,7 +13,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from jixiao.scoring.checks import design_warnings
-from jixiao.scoring.errors import DocumentError, Path, SchemeError, format_path
+from jixiao.scoring.errors import DocumentError, Path, SchemeError
 from jixiao.scoring.history import parse_history
 from jixiao.scoring.items import default_facts
 from jixiao.scoring.model import PERIOD_KINDS, Item, Node, Raters, Scheme, Section
@@ -26,6 +26,7 @@ from jixiao.scoring.parse_population import (
     parse_outcomes,
     parse_ranking,
 )
+from jixiao.scoring.places import first_place
 from jixiao.scoring.points import check_labels
 from jixiao.scoring.reader import SchemeReader
 from jixiao.scoring.rules import parse_rule
@@ -88,11 +89,11 @@ def _scheme(reader: SchemeReader, data: object) -> Scheme | None:
         return None
     code = reader.text(spec.get("code"), ("code",))
     if code is not None and not CODE.match(code):
-        reader.problem(("code",), f"{code!r}: use letters, digits, '-' and '_' only")
+        reader.problem(("code",), say("{code!r}: use letters, digits, '-' and '_' only", code=code))
     name = reader.text(spec.get("name"), ("name",))
     period = str(spec.get("period", "month"))
     if period not in PERIOD_KINDS:
-        reader.problem(("period",), f"{period!r} is not one of {', '.join(PERIOD_KINDS)}")
+        reader.problem(("period",), _not_a_period(period))
     scale = reader.number(spec.get("scale", 100), ("scale",), minimum=0)
     raters = _raters(reader, spec["raters"], ("raters",)) if "raters" in spec else None
     nodes = _nodes(reader, spec)
@@ -200,7 +201,7 @@ def _item(reader: SchemeReader, raw: object, path: Path, section: tuple[str, ...
     raters = _raters(reader, spec["raters"], (*path, "raters")) if "raters" in spec else None
     period = spec.get("period")
     if period is not None and period not in PERIOD_KINDS:
-        reader.problem((*path, "period"), f"{period!r} is not one of {', '.join(PERIOD_KINDS)}")
+        reader.problem((*path, "period"), _not_a_period(period))
     default = spec.get("default")
     if default is not None and not isinstance(default, Mapping):
         default = {"value": default}
@@ -247,8 +248,11 @@ def _unique_codes(reader: SchemeReader, nodes: tuple[Node, ...]) -> None:
             elif node.code in seen:
                 reader.problem(
                     node.path,
-                    f"item code {node.code!r} is used twice "
-                    f"(first at {format_path(seen[node.code])})",
+                    say(
+                        "item code {code!r} is used twice (first at {first})",
+                        code=node.code,
+                        first=first_place(reader.document.data, seen[node.code]),
+                    ),
                 )
             else:
                 seen[node.code] = node.path
@@ -269,7 +273,9 @@ def _raters(reader: SchemeReader, raw: object, path: Path) -> Raters | None:
     weights: dict[str, float] = {}
     raw_weights = spec.get("weights") or {}
     if not isinstance(raw_weights, Mapping):
-        reader.problem((*path, "weights"), "expected {rater: weight}, e.g. {self: 27%, peer: 26%}")
+        reader.problem(
+            (*path, "weights"), say("expected {{rater: weight}}, e.g. {{self: 27%, peer: 26%}}")
+        )
         raw_weights = {}
     for rater, weight in raw_weights.items():
         number = reader.number(weight, (*path, "weights", str(rater)), minimum=0)
@@ -287,8 +293,12 @@ def _raters(reader: SchemeReader, raw: object, path: Path) -> Raters | None:
         elif number is not None:
             trim[str(rater)] = int(number)
         if weights and str(rater) not in weights:
-            reader.problem((*path, "trim", str(rater)), f"{rater!r} has no weight")
+            reader.problem((*path, "trim", str(rater)), say("{rater!r} has no weight", rater=rater))
     missing = spec.get("missing", "redistribute")
     if missing not in ("redistribute", "zero", "error"):
         reader.problem((*path, "missing"), say("missing is redistribute (default), zero or error"))
     return Raters(weights=weights, trim=trim, missing=str(missing), final=tuple(final))
+
+
+def _not_a_period(period: object) -> str:
+    return say("{period!r} is not one of {kinds}", period=period, kinds=", ".join(PERIOD_KINDS))

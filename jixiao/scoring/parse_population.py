@@ -40,7 +40,10 @@ def parse_adjustments(reader: SchemeReader, raw: object, path: Path) -> tuple[Ad
         if adjustment is None:
             continue
         if adjustment.name in names:
-            reader.problem((*path, index, "name"), f"adjustment {adjustment.name!r} is named twice")
+            reader.problem(
+                (*path, index, "name"),
+                say("adjustment {name!r} is named twice", name=adjustment.name),
+            )
         names.add(adjustment.name)
         found.append(adjustment)
     return tuple(found)
@@ -53,7 +56,7 @@ def _adjustment(reader: SchemeReader, raw: object, path: Path) -> Adjustment | N
     name = reader.text(spec.get("name"), (*path, "name")) or ""
     kinds = [key for key in ADJUSTMENT_KINDS if key in spec]
     if len(kinds) != 1:
-        reader.problem(path, f"give exactly one of {', '.join(ADJUSTMENT_KINDS)}")
+        reader.problem(path, say("give exactly one of {kinds}", kinds=", ".join(ADJUSTMENT_KINDS)))
         return None
     kind = kinds[0]
     where = (*path, kind)
@@ -75,7 +78,8 @@ def _adjustment(reader: SchemeReader, raw: object, path: Path) -> Adjustment | N
         values = body["values"]
         if not isinstance(values, Mapping) or not values:
             reader.problem(
-                (*where, "values"), "expected {value: coefficient}, e.g. {none: 1, major: 0.5}"
+                (*where, "values"),
+                say("expected {{value: coefficient}}, e.g. {{none: 1, major: 0.5}}"),
             )
             return None
         numbers = {
@@ -96,14 +100,14 @@ def _amounts(
     if body is None:
         return None
     if "each" in body and "range" in body:
-        reader.problem(where, "give each or range, not both")
+        reader.problem(where, say("give each or range, not both"))
         return None
     bounds = None
     key = "each" if "each" in body else "range" if "range" in body else None
     if key is not None:
         pair = body[key]
         if not isinstance(pair, list) or len(pair) != 2:
-            reader.problem((*where, key), "expected [low, high], e.g. [5, 10]")
+            reader.problem((*where, key), say("expected [low, high], e.g. [5, 10]"))
             return None
         low, high = (
             reader.number(pair[0], (*where, key, 0)),
@@ -112,7 +116,7 @@ def _amounts(
         if low is None or high is None:
             return None
         if low > high:
-            reader.problem((*where, key), "low is above high")
+            reader.problem((*where, key), say("low is above high"))
             return None
         bounds = (low, high)
     cap = reader.number(body["cap"], (*where, "cap"), minimum=0) if "cap" in body else None
@@ -134,10 +138,19 @@ def _gate(
         if key in body:
             effect, value = key, body[key]
     if effect not in GATE_EFFECTS:
-        reader.problem((*where, "effect"), f"effect is one of {', '.join(GATE_EFFECTS)}")
+        reader.problem(
+            (*where, "effect"), say("effect is one of {effects}", effects=", ".join(GATE_EFFECTS))
+        )
         return None
     if effect in ("cap_grade", "flag") and not str(value or "").strip():
-        reader.problem((*where, "effect"), f"{effect} needs a value, e.g. {{{effect}: 合格}}")
+        reader.problem(
+            (*where, "effect"),
+            say(
+                "{effect} needs a value, e.g. {example}",
+                effect=effect,
+                example=f"{{{effect}: 合格}}",
+            ),
+        )
         return None
     if when is None:
         return None
@@ -152,7 +165,8 @@ def parse_grades(reader: SchemeReader, raw: object, path: Path) -> tuple[GradeRo
         where = (*path, index)
         if not isinstance(row, list) or len(row) not in (2, 3):
             reader.problem(
-                where, "a grade row is [condition, grade] or [condition, grade, {top: 20%}]"
+                where,
+                say("a grade row is [condition, grade] or [condition, grade, {{top: 20%}}]"),
             )
             continue
         condition = reader.condition(row[0], (*where, 0))
@@ -163,7 +177,7 @@ def parse_grades(reader: SchemeReader, raw: object, path: Path) -> tuple[GradeRo
             if extra is not None:
                 top = reader.number(extra["top"], (*where, 2, "top"), minimum=0)
         if rows and rows[-1].condition.is_else:
-            reader.problem(where, "no row can follow else")
+            reader.problem(where, say("no row can follow else"))
         if condition is not None and grade is not None:
             rows.append(GradeRow(condition, grade, top))
     return tuple(rows)
@@ -177,7 +191,7 @@ def parse_ranking(reader: SchemeReader, raw: object, path: Path) -> Ranking | No
         return None
     by = spec.get("by", "total")
     if by not in ("total", "normalized"):
-        reader.problem((*path, "by"), "by is total (default) or normalized")
+        reader.problem((*path, "by"), say("by is total (default) or normalized"))
     within = spec.get("within")
     return Ranking(within=None if within is None else str(within), by=str(by))
 
@@ -191,7 +205,8 @@ def parse_distribution(reader: SchemeReader, raw: object, path: Path) -> Distrib
     quotas = spec["quotas"]
     if not isinstance(quotas, Mapping) or not quotas:
         reader.problem(
-            (*path, "quotas"), "expected {grade: share} best to worst, e.g. {A: 10%, B: 20%}"
+            (*path, "quotas"),
+            say("expected {{grade: share}} best to worst, e.g. {{A: 10%, B: 20%}}"),
         )
         return None
     numbers = {
@@ -201,7 +216,10 @@ def parse_distribution(reader: SchemeReader, raw: object, path: Path) -> Distrib
         return None
     total = sum(v for v in numbers.values() if v is not None)
     if abs(total - 1) > 1e-9:
-        reader.problem((*path, "quotas"), f"the quotas add up to {total * 100:g}%, not 100%")
+        reader.problem(
+            (*path, "quotas"),
+            say("the quotas add up to {total}%, not 100%", total=f"{total * 100:g}"),
+        )
         return None
     within = spec.get("within")
     return Distribution(
@@ -219,7 +237,7 @@ def parse_normalize(reader: SchemeReader, raw: object, path: Path) -> Normalize 
         return None
     method = spec.get("method", "mean_to_100")
     if method != "mean_to_100":
-        reader.problem((*path, "method"), "method is mean_to_100")
+        reader.problem((*path, "method"), say("method is mean_to_100"))
     by, cap = None, None
     if spec.get("group_factor") is not None:
         factor = reader.keys(spec["group_factor"], (*path, "group_factor"), ("by", "cap"), ("by",))
@@ -246,7 +264,7 @@ def parse_outcomes(reader: SchemeReader, raw: object, path: Path) -> Outcomes:
     if raw is None:
         return Outcomes()
     if not isinstance(raw, Mapping):
-        reader.problem(path, f"expected a mapping with {', '.join(OUTCOME_KINDS)}")
+        reader.problem(path, say("expected a mapping with {keys}", keys=", ".join(OUTCOME_KINDS)))
         return Outcomes()
     spec = {str(k): v for k, v in raw.items()}
     labels = tuple(
@@ -336,7 +354,7 @@ def _pay(reader: SchemeReader, raw: object, path: Path) -> PayOutcome | None:
         return None
     raw_coefficients = spec["coefficients"]
     if not isinstance(raw_coefficients, Mapping) or not raw_coefficients:
-        reader.problem((*path, "coefficients"), "expected {grade: coefficient}")
+        reader.problem((*path, "coefficients"), say("expected {{grade: coefficient}}"))
         return None
     coefficients = {}
     for grade, value in raw_coefficients.items():
@@ -357,7 +375,12 @@ def _rows(
     for index, row in enumerate(reader.listing(raw, path, what)):
         where = (*path, index)
         if not isinstance(row, list) or len(row) != 2:
-            reader.problem(where, f"a row is [condition, {what}]")
+            reader.problem(
+                where,
+                say("a row is [condition, step]")
+                if what == "step"
+                else say("a row is [condition, share]"),
+            )
             continue
         condition, number = (
             reader.condition(row[0], (*where, 0)),

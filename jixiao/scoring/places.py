@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jixiao.scoring.errors import Path
-from jixiao.scoring.wording import say
+from jixiao.scoring.errors import Path, format_path
+from jixiao.scoring.wording import current_language, say
 
 
 def _named(node: Any) -> str:
@@ -41,6 +41,15 @@ def _field(key: str) -> str:
         "sections": say("the sections"),
         "history": say("history inputs"),
         "labels": say("labels"),
+        "description": say("description"),
+        "scale": say("scale"),
+        "ranking": say("ranking"),
+        "normalize": say("normalisation"),
+        "note": say("note"),
+        "unit": say("unit"),
+        "source": say("data source"),
+        "indicator": say("indicator"),
+        "operational": say("operational"),
     }
     return fields.get(key, key)
 
@@ -98,6 +107,7 @@ def _outcome_place(data: Any, path: Path) -> str:
 
 _FIELDS = (
     "weight", "rule", "measure", "standard", "full", "period", "default", "raters", "labels",
+    "note", "unit", "source", "indicator", "operational",
 )  # fmt: skip
 
 
@@ -125,3 +135,30 @@ def _child(node: Any, part: str | int) -> Any:
         return node[part]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+def first_place(data: Any, path: Path) -> str:
+    """Where something first stood, for a problem about a second one: the machine path
+    in English (`sections[0].items[0]`), the place as a person sees it in Chinese."""
+    if current_language() == "zh":
+        return place_of(data, path) or format_path(path)
+    return format_path(path)
+
+
+# The rule types in Chinese, for a problem naming one (English names them as written).
+RULE_KINDS_ZH = {
+    "bands": "分档",
+    "levels": "定性等级",
+    "deduct": "扣分",
+    "add": "加分",
+    "steps": "按档增减",
+    "interpolate": "插值",
+    "formula": "公式",
+    "direct": "直接打分",
+    "points": "积分",
+}
+
+
+def rule_kind(kind: str) -> str:
+    """A rule type as the reader calls it: `bands` in English, 分档 in Chinese."""
+    return RULE_KINDS_ZH.get(kind, kind) if current_language() == "zh" else kind

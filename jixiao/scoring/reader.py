@@ -54,7 +54,9 @@ class SchemeReader(Reader):
         required: tuple[str, ...] = (),
     ) -> Mapping[str, Any] | None:
         if not isinstance(raw, Mapping):
-            self.problem(path, f"expected a mapping with {', '.join(required or allowed)}")
+            self.problem(
+                path, say("expected a mapping with {keys}", keys=", ".join(required or allowed))
+            )
             return None
         ok = True
         suggested: set[str] = set()
@@ -90,7 +92,9 @@ class SchemeReader(Reader):
 
     def expression(self, raw: object, path: Path) -> Expression | None:
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-            self.problem(path, 'expected an expression, e.g. "(received - overtime) / received"')
+            self.problem(
+                path, say('expected an expression, e.g. "(received - overtime) / received"')
+            )
             return None
         try:
             return compile_expression(str(raw))
@@ -112,6 +116,20 @@ class SchemeReader(Reader):
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.problem(path, f"expected a list of {what}")
+            self.problem(path, say("expected a list of {what}", what=_listed(what)))
             return []
         return raw
+
+
+def _listed(what: str) -> str:
+    """What a list holds, in the reader's language."""
+    words = {
+        "sections": say("sections"),
+        "items": say("items"),
+        "adjustments": say("adjustments"),
+        "grade rows": say("grade rows"),
+        "triggers": say("triggers"),
+        "step": say("step"),
+        "share": say("share"),
+    }
+    return words.get(what, what)

@@ -16,6 +16,8 @@ asked: they are as large as the company.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
@@ -26,7 +28,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from jixiao.scoring.errors import DocumentError, LimitExceeded, Path, Problem
-from jixiao.scoring.wording import say
+from jixiao.scoring.wording import current_language, say
 
 try:
     from yaml._yaml import CParser as _Parser  # the C parser: events at C speed
@@ -305,7 +307,7 @@ class Document:
                     self._duplicates.append(
                         Problem(
                             (*path, str(key)),
-                            "duplicate key (the file states it twice)",
+                            say("duplicate key (the file states it twice)"),
                             key_node.start_mark.line + 1,
                             self.file,
                         )
@@ -368,14 +370,14 @@ def parse_text(
                 node, data = _load(text, caps)  # the tree is kept for the lines, if asked
     except json.JSONDecodeError as exc:
         raise DocumentError(
-            [Problem((), f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno, file)],
+            [Problem((), _json_problem(exc), exc.lineno, file)],
             kind,
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError([Problem((), f"not valid YAML: {reason}", line, file)], kind) from None
+        raise DocumentError([Problem((), _yaml_problem(reason), line, file)], kind) from None
     except _Refused as refused:
         raise LimitExceeded(
             [Problem(refused.path, refused.message, refused.line, file)], kind
@@ -400,9 +402,71 @@ def read_file(
                 raise _too_large(size, caps, name, kind)
         text = FilePath(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DocumentError([Problem((), "file not found", None, name)], kind) from None
+        raise DocumentError([Problem((), say("file not found"), None, name)], kind) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(
-            [Problem((), f"cannot read the file: {exc}", None, name)], kind
+            [
+                Problem(
+                    (), say("cannot read the file: {problem}", problem=os_problem(exc)), None, name
+                )
+            ],
+            kind,
         ) from None
     return parse_text(text, file=name, kind=kind, limits=limits)
+
+
+# The YAML parser's words for what it could not read (libyaml's, or PyYAML's own),
+# said in the reader's language; English keeps the parser's words as they are.
+_YAML_REASONS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"^did not find expected '(.)' or '(.)'"),
+        lambda m: say("a '{first}' or '{second}' is missing", first=m[1], second=m[2]),
+    ),
+    (re.compile(r"^did not find expected key"), lambda m: say("the indentation is not right")),
+    (
+        re.compile(r"^did not find expected '-' indicator"),
+        lambda m: say("a list entry ('- ') is expected here"),
+    ),
+    (
+        re.compile(r"^(?:mapping values are not allowed|could not find expected ':')"),
+        lambda m: say("a 'key: value' is not right here (a space after ':' or the indentation)"),
+    ),
+    (
+        re.compile(r"^found unexpected end of stream"),
+        lambda m: say("the document ends too early (a quote or bracket is not closed)"),
+    ),
+    (
+        re.compile(r"^found undefined alias '?([^']*)'?"),
+        lambda m: say("unknown reference *{name}", name=m[1]),
+    ),
+    (
+        re.compile(r"^found character (?:'.' )?that cannot start any token"),
+        lambda m: say("a character that cannot stand here (a tab, or @ or ` at the start)"),
+    ),
+)
+
+
+def _yaml_problem(reason: str) -> str:
+    """`not valid YAML: …` in the reader's language."""
+    if current_language() == "en":
+        return say("not valid YAML: {reason}", reason=reason)
+    for pattern, said in _YAML_REASONS:
+        found = pattern.match(reason)
+        if found:
+            return say("not valid YAML: {reason}", reason=said(found))
+    return say("not valid YAML here")
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    if current_language() == "en":
+        return say("not valid JSON: {reason} (column {column})", reason=exc.msg, column=exc.colno)
+    return say("not valid JSON here (column {column})", column=exc.colno)
+
+
+def os_problem(exc: BaseException) -> str:
+    """Why a file could not be read: the system's words in English, in general in Chinese."""
+    if current_language() == "en":
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return say("it is not UTF-8 text")
+    return say("the system refused it")

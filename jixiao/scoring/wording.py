@@ -18,7 +18,8 @@ Traces are rendered only when asked for. Messages that scoring has to keep
 (errors, notes) are `Said` strings: in the language that was current when they
 were made, remembering their template and values, so `render` (which
 `ScoreRun.result` uses) says them again in the current language.
-Problems with a scheme or facts document found while reading it stay English.
+Problems with a scheme or facts document found while reading it are said the
+same way, in the language current while it is read (wording_problems.py).
 """
 
 from __future__ import annotations
@@ -434,3 +435,8 @@ ZH.update(PROBLEMS_ZH)
 from jixiao.scoring.wording_inputs import INPUTS_ZH  # noqa: E402
 
 ZH.update(INPUTS_ZH)
+
+# The words of the problems found while reading a document, in their own module.
+from jixiao.scoring.wording_problems import READING_ZH  # noqa: E402
+
+ZH.update(READING_ZH)

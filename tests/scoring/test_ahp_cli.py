@@ -200,7 +200,7 @@ def test_a_duplicate_key_or_a_missing_file_is_refused(
     assert status == 2
     assert err.splitlines() == [
         "判断矩阵文件无效：1 处问题",
-        f"  {tmp_path / 'none.yaml'}: file not found",
+        f"  {tmp_path / 'none.yaml'}: 找不到文件",
     ]
 
 

@@ -262,8 +262,11 @@ class ProblemOut(Schema):
     file: str | None = None
     line: int | None = None
     path: str
-    message: str
+    message: str = Field(..., description="what is wrong, in the reader's language")
     severity: str
+    place: str = Field(
+        "", description="where, as a person sees it: 第 2 节「运营指标」第 3 项「…」的权重"
+    )
 
 
 class ValidationOut(Schema):

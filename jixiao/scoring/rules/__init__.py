@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.scoring.errors import Path
+from jixiao.scoring.places import rule_kind
 from jixiao.scoring.rules.base import ItemInput, Rated, Reader, Rule, Scored
 from jixiao.scoring.rules.deduct import AddRule, DeductRule
 from jixiao.scoring.rules.numeric import DirectRule, FormulaRule, InterpolateRule, StepsRule
 from jixiao.scoring.rules.tables import BandsRule, LevelsRule
+from jixiao.scoring.wording import say
 
 RULES: dict[str, Any] = {
     "bands": BandsRule,
@@ -30,13 +32,22 @@ def parse_rule(raw: object, reader: Reader, path: Path) -> Rule | None:
         return None
     kinds = [key for key in spec if key in RULES]
     if len(kinds) != 1:
-        found = ", ".join(kinds) if kinds else "none"
-        reader.problem(path, f"give exactly one rule type of {', '.join(RULES)} (found {found})")
+        found = ", ".join(kinds) if kinds else say("none")
+        reader.problem(
+            path,
+            say(
+                "give exactly one rule type of {kinds} (found {found})",
+                kinds=", ".join(RULES),
+                found=found,
+            ),
+        )
         return None
     kind = kinds[0]
     extra = {key: spec[key] for key in FORMULA_EXTRA if key in spec}
     if extra and kind != "formula":
-        reader.problem((*path, next(iter(extra))), f"unknown key for a {kind} rule")
+        reader.problem(
+            (*path, next(iter(extra))), say("unknown key for a {kind} rule", kind=rule_kind(kind))
+        )
         return None
     if kind == "formula":
         return FormulaRule.parse(spec[kind], reader, (*path, kind), extra)

@@ -30,7 +30,9 @@ def zeroes() -> str:
 
 def parse_event_rule(raw: object, reader: Reader, path: Path) -> EventRule | None:
     if not isinstance(raw, Mapping) or not raw:
-        reader.problem(path, "expected {event_name: {each: 3}, ...} with at least one event")
+        reader.problem(
+            path, say("expected {{event_name: {{each: 3}}, ...}} with at least one event")
+        )
         return None
     costs = [parse_cost(str(name), spec, reader, (*path, str(name))) for name, spec in raw.items()]
     if any(cost is None for cost in costs):
@@ -44,7 +46,14 @@ def parse_cost(name: str, raw: object, reader: Reader, path: Path) -> EventCost 
         return None
     kinds = [key for key in _KINDS if key in spec]
     if len(kinds) != 1:
-        reader.problem(path, f"give exactly one of {', '.join(_KINDS)} (got {len(kinds)})")
+        reader.problem(
+            path,
+            say(
+                "give exactly one of {kinds} (got {count})",
+                kinds=", ".join(_KINDS),
+                count=len(kinds),
+            ),
+        )
         return None
     ok = True
     tiers: list[tuple[float | None, float]] = []

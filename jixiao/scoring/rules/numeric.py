@@ -280,7 +280,7 @@ class DirectRule(Rule):
         low = reader.number(spec["min"], (*path, "min")) if spec.get("min") is not None else None
         high = reader.number(spec["max"], (*path, "max")) if spec.get("max") is not None else None
         if low is not None and high is not None and low > high:
-            reader.problem(path, f"min {fmt(low)} is above max {fmt(high)}")
+            reader.problem(path, say("min {low} is above max {high}", low=fmt(low), high=fmt(high)))
             return None
         return cls(low, high)
 

@@ -26,7 +26,9 @@ def _score_range(raw: object, reader: Reader, path: Path) -> Score | None:
         if lo is None or hi is None:
             return None
         if lo > hi:
-            reader.problem(path, f"score range [{fmt(lo)}, {fmt(hi)}] is empty")
+            reader.problem(
+                path, say("score range [{low}, {high}] is empty", low=fmt(lo), high=fmt(hi))
+            )
             return None
         return lo, hi
     number = reader.number(raw, path)
@@ -137,7 +139,9 @@ class LevelsRule(Rule):
     @classmethod
     def parse(cls, raw: Any, reader: Reader, path: Path) -> LevelsRule | None:
         if not isinstance(raw, dict) or not raw:
-            reader.problem(path, "expected {level: points}, e.g. {优: 30, 良: 24, 中: 18, 差: 6}")
+            reader.problem(
+                path, say("expected {{level: points}}, e.g. {{优: 30, 良: 24, 中: 18, 差: 6}}")
+            )
             return None
         levels = []
         for name, points in raw.items():
