@@ -33,7 +33,7 @@ from jixiao.appraisals.models import (
     Rating,
     SurveyDeadline,
 )
-from jixiao.appraisals.workflow import APPRAISEE, HR, SUPERVISOR, CycleState
+from jixiao.appraisals.workflow import APPRAISEE, HR, SUPERVISOR, AppraisalState, CycleState
 from jixiao.core import roles
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
@@ -475,6 +475,7 @@ def _waiting(**filters: Any) -> Any:
             **filters,
         )
         .exclude(answered())
+        .exclude(appraisal__state__in=[AppraisalState.CLOSED, AppraisalState.WITHDRAWN])
         .select_related("appraisal")
     )
 
