@@ -185,6 +185,12 @@ def _staff_facts(
     scores = facts.staff_scores(number, month.period, month.staff_level[number])
     for item, score in scores.items():
         batches.add(supervisor, ScoreCommand(appraisal=appraisal, item=item, value=score))
+    # the employee's 自评, recorded for reference (weight 0): by HR from the paper form
+    # where the employee has no account
+    own = employee.user or hr
+    for item, score in facts.self_scores(number, month.period, scores).items():
+        rating = RatingCommand(appraisal=appraisal, item=item, role="self", value=score)
+        batches.add(own, rating)
     personal = sum(
         (min(a.end, cycle.end) - max(a.start, cycle.start)).days + 1
         for a in employee.absences.filter(
@@ -232,6 +238,23 @@ def publish(cycle: Cycle, hr: User, say: Say, month: Month, *, close: bool = Fal
     if close:
         appraisal_services.cycle_transition(cycle=cycle, actor=hr, to=CycleState.CLOSED)
         say(f"cycle {cycle.name}: {CycleState(cycle.state).label}")
+    elif cycle.code == facts.APPEAL["cycle"]:
+        appeal(cycle, say)
+
+
+def appeal(cycle: Cycle, say: Say) -> None:
+    """An appeal that waits for HR (受理 or 驳回), filed by the appraisee."""
+    appraisal = cycle.appraisals.select_related("employee__user", "cycle").get(
+        employee__number=facts.APPEAL["number"]
+    )
+    assert appraisal.employee is not None and appraisal.employee.user is not None
+    appraisal_services.appeal_file(
+        appraisal=appraisal,
+        actor=appraisal.employee.user,
+        item=facts.APPEAL["item"],
+        reason=facts.APPEAL["reason"],
+    )
+    say(f"appeal: {appraisal.employee.name}, {cycle.name}, {facts.APPEAL['item']}")
 
 
 # -- 2026, annual ------------------------------------------------------------------

@@ -232,6 +232,23 @@ def staff_scores(number: str, period: str = PERIOD, level: float | None = None) 
     return {item: max(0, min(10, round(level + rng.uniform(-1.2, 1.2)))) for item in STAFF_ITEMS}
 
 
+def self_scores(number: str, period: str, given: Mapping[str, int]) -> dict[str, int]:
+    """The employee's self-assessment (自评) of the month: most people rate themselves
+    as their supervisor does or a point higher; the same every run."""
+    rng = random.Random(f"{period}-{number}-self")
+    return {item: min(10, score + rng.choice((0, 0, 1, 1, 2))) for item, score in given.items()}
+
+
+# The appeal waiting for HR: 李强 contests September's 工作效率 (the month-end closing
+# was early); filed in the appeal window after publication, not yet accepted.
+APPEAL = {
+    "cycle": "TK-2026-09",
+    "number": "T1002",
+    "item": "工作效率",
+    "reason": "9月月结比计划提前两天完成（见月结记录），工作效率评分偏低，请复核。",
+}
+
+
 # The warehouse provider's October figures, from its monthly report and the WMS.
 PROVIDER: dict[str, dict[str, Any]] = {
     "KPI-L3-01": {

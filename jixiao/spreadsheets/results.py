@@ -10,6 +10,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from jixiao.appraisals.models import Appraisal
 from jixiao.appraisals.outcome_labels import result_outcomes
+from jixiao.hr.exports import flags_text, outcome_cell, outcome_header
 from jixiao.schemes.engine import engine_scheme
 from jixiao.spreadsheets.fact_template import SHEET_FORBIDDEN
 from jixiao.spreadsheets.writers import header, new_workbook, put, widths
@@ -19,9 +20,11 @@ TAIL = ("小计", "总分", "排名", "参与排名", "等级", "标记", "错�
 
 
 def _outcome_cells(outcomes: dict[str, Any], keys: list[str]) -> list[Any]:
+    """Numbers stay numbers (the unit is in the heading); a contract clause's months
+    and other structures as JSON."""
     cells: list[Any] = []
     for key in keys:
-        value = outcomes.get(key)
+        value = outcome_cell(key, outcomes.get(key))
         if value is None or isinstance(value, int | float | str):
             cells.append(value)
         else:
@@ -43,7 +46,7 @@ def results_workbook(appraisals: list[Appraisal]) -> Workbook:
         outcomes = [None if r is None else result_outcomes(r) for r in results]  # calibrated
         outcome_keys = sorted({k for found in outcomes if found is not None for k in found})
         sheet = workbook.create_sheet(scheme.code.translate(SHEET_FORBIDDEN)[:31])
-        header(sheet, [*FIXED, *items, *TAIL, *(f"outcome:{k}" for k in outcome_keys)])
+        header(sheet, [*FIXED, *items, *TAIL, *(outcome_header(k) for k in outcome_keys)])
         for row, (appraisal, result, found) in enumerate(
             zip(members, results, outcomes, strict=True), start=2
         ):
@@ -65,7 +68,7 @@ def results_workbook(appraisals: list[Appraisal]) -> Workbook:
                     result.rank,
                     result.ranked,
                     result.grade,
-                    "; ".join(str(flag) for flag in result.flags),
+                    flags_text(result.flags),
                     "; ".join(str(error) for error in result.errors),
                     *_outcome_cells(found or {}, outcome_keys),
                 ]

@@ -170,9 +170,11 @@ def test_the_months_before_october_published_closed_and_their_history() -> None:
         assert cycle.state == state
         assert cycle.deadlines.get(stage="targets").due == cycle.start.replace(day=5)
         assert cycle.deadlines.get(stage="collecting").due == cycle.end
-        appraisals = cycle.appraisals.select_related("result")
+        appraisals = cycle.appraisals.select_related("result", "employee")
         assert appraisals.count() == 58
-        assert {a.state for a in appraisals} == {appraisal_state}
+        appealed = {a.employee.number for a in appraisals if a.state == AppraisalState.APPEALED}
+        assert appealed == (set() if cycle == august else {"T1002"})  # 李强's appeal waits
+        assert {a.state for a in appraisals} - {AppraisalState.APPEALED} == {appraisal_state}
         assert all(
             a.result.total is not None and not a.result.errors and a.result.frozen
             for a in appraisals
@@ -276,6 +278,49 @@ def test_the_demo_strategy_map_its_factors_and_duties() -> None:
     assert report.factors_without_indicators == []
 
 
+def test_the_demo_cascade_and_the_starter_library() -> None:
+    """Company indicators under the objectives, department indicators under them, the
+    managers' forms using those; the coverage report says what is still outside; the
+    rest of seed 004's manual is in the dictionary as the starter library, the demo's
+    own B-F-01, C-F-01, C-F-02 left as the company answered them."""
+    from jixiao.indicators.models import Indicator
+    from jixiao.spreadsheets.cascade import cascade_workbook
+    from jixiao.spreadsheets.writers import to_bytes
+    from jixiao.strategy.library import LIBRARY
+    from jixiao.strategy.models import Duty
+    from jixiao.strategy.selectors import cascade, coverage, in_cascade
+
+    load()
+    roots = {node.indicator.code: node for node in cascade() if in_cascade(node)}
+    serving = {code for code, node in roots.items() if node.objectives}
+    assert serving == {"X-F-05", "B-F-01", "C-F-02", "X-C-01", "J-P-01", "TK-P-05", "TK-L-03"}
+    assert not roots["TK-P-01"].objectives  # 部门管理: on every form, serving no objective
+    costs = roots["B-F-01"]
+    assert costs.objectives == ["成本领先"]
+    under = {child.indicator.code: child for child in costs.children}
+    assert set(under) == {"TK-F-01", "TK-F-03", "TK-F-05", "TK-F-07"}
+    assert {"财务部经理", "行政部经理", "质量保障部经理"} <= set(under["TK-F-01"].positions)
+    assert under["TK-F-05"].positions == ["生产部经理"]
+    # every department's manager form uses an indicator of the cascade
+    carried = {p for root in roots.values() for child in root.children for p in child.positions}
+    assert {f"{name}经理" for name in DEPARTMENTS} <= carried
+    report = coverage()
+    assert report.company_indicators_not_cascaded == []
+    assert report.objectives_without_indicators == [] and not report.green
+    outside = {item for _position, item in report.items_outside_the_cascade}
+    assert "部门管理" in outside  # measured by an indicator that serves no objective
+    assert "预算执行偏差率" not in outside
+    assert [d.duty for d in report.duties_unmeasured] == ["完成领导交办的其他工作"]
+    assert Duty.objects.filter(position__code="PRD-MGR", indicators__code="TK-P-05").exists()
+    # the starter library: all 80 of seed 004's codes, the demo's own three untouched
+    codes = set(Indicator.objects.values_list("code", flat=True))
+    assert {entry.code for entry in LIBRARY} <= codes
+    assert IndicatorVersion.objects.get(indicator__code="B-F-01").data_auditor == "财务总监"
+    # and the cascade goes out to Excel with its rows
+    sheet = to_bytes(cascade_workbook())
+    assert sheet[:2] == b"PK"
+
+
 def test_the_annual_cycle_rolls_up_the_published_months() -> None:
     """The 2026 annual form takes 40% from the mean of the year's published monthly
     totals (v1.1 §15): opened, each appraisee's result says which months it used."""
@@ -300,3 +345,191 @@ def test_the_annual_cycle_rolls_up_the_published_months() -> None:
     values = [one["value"] for one in used]
     item = next(i for i in result.data["items"] if i["name"] == "月度考核平均分")
     assert item["score"] == pytest.approx(sum(values) / len(values))
+
+
+# -- what the guide shows: 自评, an appeal for HR, each role's home (issue 13) ----------
+def _home(username: str, url: str = "/") -> str:
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url)
+    assert response.status_code == 200, (username, url)
+    text = response.content.decode()
+    assert text.count('name="language"') == 1, "one language selector, in the header"
+    return text
+
+
+def _section(text: str, marker: str) -> str:
+    assert marker in text, marker
+    return text.split(marker, 1)[1].split("</section>", 1)[0]
+
+
+def test_the_staff_assess_themselves_and_an_appeal_waits_for_hr() -> None:
+    from jixiao.appraisals.models import Appeal, Rating
+    from jixiao.appraisals.workflow import AppealState
+
+    load()
+    for code in MONTHS:
+        staff = Appraisal.objects.filter(
+            cycle__code=code, scheme_version__scheme__code="STAFF-M"
+        ).select_related("result", "employee")
+        own = Rating.objects.filter(appraisal__in=staff, role="self")
+        assert own.count() == 10 * staff.count() > 0, code  # ten items each
+        # 自评 is for reference (weight 0): each item's score is the supervisor's
+        appraisal = staff.get(employee__number="T1002")
+        scores = {f.item: f.value for f in appraisal.facts.filter(kind="score")} or {
+            i["code"]: i["score"] for i in appraisal.result.data["items"]
+        }
+        for item in appraisal.result.data["items"]:
+            assert item["score"] == pytest.approx(scores[item["code"]])
+    # 李强's own account gave his; HR entered the paper forms of those without one
+    liqiang = User.objects.get(username="liqiang")
+    assert Rating.objects.filter(role="self", appraisal__employee__user=liqiang).count() == 30
+    assert set(
+        Rating.objects.filter(role="self", appraisal__employee__user=liqiang).values_list(
+            "recorded_by__username", flat=True
+        )
+    ) <= {"liqiang"}
+
+    appeal = Appeal.objects.get()
+    assert appeal.state == AppealState.RECEIVED and appeal.filed_by == liqiang
+    assert (appeal.appraisal.cycle.code, appeal.item) == ("TK-2026-09", "工作效率")
+    assert appeal.appraisal.state == AppraisalState.APPEALED
+    waiting = _section(_home("hr", "/hr/"), 'id="appeals-due"')
+    assert "李强" in waiting and f"/appeals/{appeal.pk}/" in waiting
+
+
+def test_each_roles_home_says_what_to_do_next() -> None:
+    load()
+    # HR: cycles by stage, completion bars, overdue work by unit
+    hr = _home("hr", "/hr/")
+    stages = _section(hr, 'id="stages"') if "<section" in hr else hr
+    assert "草稿" in stages and "校准" in stages and "已公示" in stages
+    assert 'class="meter small' in hr and 'id="overdue-units"' in hr
+
+    # the general manager: the October calibration due, and his team by state
+    gm = _home("zongjingli")
+    calibrations = _section(gm, 'id="calibrations"')
+    october = Cycle.objects.get(code="TK-2026-10")
+    assert "2026年10月月度考核" in calibrations
+    assert f"/hr/cycles/{october.pk}/calibration/" in calibrations
+    team = _section(gm, 'id="team-states"')
+    assert "2026年10月月度考核" in team and "校准" in team and 'class="meter' in team
+
+    # a department manager: the interviews to hold, one click away from the team's states
+    manager = _section(_home("zhangmin"), 'id="team-states"')
+    assert "/waiting/interviews/" in manager and "去处理" in manager
+
+    # the employee and data owner: the next step, the last result, the history chart
+    employee = _home("liqiang")
+    step = _section(employee, 'id="next-step"')
+    assert "2026年10月月度考核" in step and 'aria-current="step"' in step
+    last = _section(employee, 'id="last-result"')
+    assert "2026年9月月度考核" in last and "<polyline" in last
+    assert last.count("<circle") == 2  # August and September, published
+    data = _section(employee, 'id="data-items"')
+    assert "预算执行偏差率" in data and "5 / 5" in data and "100%" in data
+
+    # the provider's contact: its contract months as a table and a chart
+    provider = _home("wuliu")
+    months = _section(provider, 'id="contract-months"')
+    assert months.count("<rect") == 2  # August and September, published
+    rows = months.split("<tbody>", 1)[1]
+    assert rows.count("<tr>") == 2 and "适应期" in rows and "5%" in rows
+    assert "服务费扣减" in months and "达标KPI数" in months and "未达标KPI数" in months
+
+
+def test_the_providers_contact_acknowledges_targets_and_appeals() -> None:
+    """wuliu stands for the provider: acknowledges its targets and appeals its result."""
+    from django.test import Client
+
+    from jixiao.appraisals import services
+    from jixiao.appraisals.models import Appeal
+    from jixiao.schemes.models import Scheme
+
+    load()
+    hr = User.objects.get(username="hr")
+    wuliu = User.objects.get(username="wuliu")
+    provider = Unit.objects.get(code=company.PROVIDER)
+    november = services.cycle_create(
+        actor=hr, code="TK-2026-11", name="2026年11月月度考核", period_kind="month",
+        period="2026-11",
+    )  # fmt: skip
+    services.cycle_add_scheme(cycle=november, scheme=Scheme.objects.get(code="3PL-WH"), actor=hr)
+    services.population_rule_add(cycle=november, actor=hr, kind="provider", unit=provider)
+    services.cycle_eligibility_compute(cycle=november, actor=hr)
+    services.cycle_open(cycle=november, actor=hr)
+    appraisal = Appraisal.objects.get(cycle=november, unit=provider)
+    services.targets_sign(appraisal=appraisal, actor=hr)
+
+    step = _section(_home("wuliu"), 'id="next-step"')
+    assert "2026年11月月度考核" in step and f"/appraisals/{appraisal.pk}/targets/" in step
+    assert "请查看并确认" in step
+    services.targets_acknowledge(appraisal=appraisal, actor=wuliu)
+    appraisal.refresh_from_db()
+    assert appraisal.state == AppraisalState.COLLECTING
+
+    september = Appraisal.objects.get(cycle__code="TK-2026-09", unit=provider)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(wuliu)
+    page = client.get(f"/appraisals/{september.pk}/result/").content.decode()
+    assert f"/appraisals/{september.pk}/appeal/" in page  # the appeal form
+    response = client.post(
+        f"/appraisals/{september.pk}/appeal/", {"item": "", "reason": "9月货损系承运商责任"}
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get(appraisal=september)
+    assert appeal.filed_by == wuliu
+
+
+def test_the_exports_put_units_in_the_headings_and_keep_numbers() -> None:
+    """绩效工资（元） heads a column of numbers in the CSV and in Excel; the result page
+    says ¥ (issue 13: the CSV showed 4666.6667 with no unit)."""
+    import csv
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from jixiao.spreadsheets.results import results_workbook
+
+    load()
+    september = Cycle.objects.get(code="TK-2026-09")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(username="hr"))
+    page = client.get(f"/hr/cycles/{september.pk}/export.csv")
+    rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert "绩效工资（元）" in header and "pay amount" not in header
+    pay = header.index("绩效工资（元）")
+    paid = [row[pay] for row in rows[1:] if row[pay]]
+    assert paid and all(float(cell) == round(float(cell), 2) for cell in paid)  # to the fen
+    assert not any("no_bonus" in cell for row in rows for cell in row)  # flags in words
+    assert any("不发奖金" in cell for row in rows[1:] for cell in row)
+
+    appraisals = list(
+        Appraisal.objects.filter(cycle=september).select_related("result").order_by("pk")
+    )
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        workbook = results_workbook(appraisals)
+    staff = workbook["STAFF-M"]
+    heading = [cell.value for cell in staff[1]]
+    assert "绩效工资（元）" in heading and not any(str(h).startswith("outcome:") for h in heading)
+    column = heading.index("绩效工资（元）") + 1
+    values = [staff.cell(row=r, column=column).value for r in range(2, staff.max_row + 1)]
+    assert values and all(isinstance(v, int | float) for v in values if v is not None)
+    provider = workbook["3PL-WH"]
+    heading = [cell.value for cell in provider[1]]
+    assert "服务费扣减比例（%）" in heading
+    fee = provider.cell(row=2, column=heading.index("服务费扣减比例（%）") + 1).value
+    assert fee == 5  # September withholds 5 %
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert load_workbook(buffer)  # a workbook Excel opens
+
+    result = Appraisal.objects.get(cycle=september, employee__number="T1002")
+    text = client.get(f"/appraisals/{result.pk}/result/").content.decode()
+    assert "¥" in text

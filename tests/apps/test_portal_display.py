@@ -75,7 +75,7 @@ def test_outcomes_read_in_words_and_money_in_yuan() -> None:
             )
         )
     assert rows == {
-        "绩效工资": "4,708.52",
+        "绩效工资": "¥4,708.52",  # money with its unit (issue 13)
         "服务费扣减比例": "5%",
         "适应期": "否",
         "未达标KPI数": "3",

@@ -78,7 +78,7 @@ def outcome_rows(outcomes: dict[str, Any]) -> list[tuple[str, str]]:
         if value is None:
             shown = "—"
         elif name == "pay":  # money: yuan and fen
-            shown = f"{float(value):,.2f}"
+            shown = f"¥{float(value):,.2f}"
         elif name == "fee_deduction":
             shown = f"{float(value) * 100:g}%"
         elif name == "reference_period":
