@@ -111,6 +111,7 @@ ACTIONS: Mapping[str, Promise] = {
     "result.calibrated": _("result calibrated"),
     "result.computed": _("result computed"),
     "result.corrected": _("result corrected"),
+    "result.outcomes_in_force": _("pay recalculated by the grades in force"),
     "result.review_changed": _("calibration changed on review"),
     "result.review_confirmed": _("calibration confirmed on review"),
     "result.review_needed": _("calibration needs review"),

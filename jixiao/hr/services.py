@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.appraisals.models import Cycle, Result
 from jixiao.appraisals.models.results import CALIBRATED_FLAG
-from jixiao.appraisals.services import cycle_publish
+from jixiao.appraisals.services import cycle_publish, outcomes_in_force_store
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
@@ -140,6 +140,12 @@ def result_calibrate(
                 )
             )
         _decide(result, calibrated)
+        outcomes_in_force_store(  # the pool's shares follow the grade in force
+            cycle_id=result.appraisal.cycle_id,
+            version_id=result.scheme_version_id,
+            actor=actor,
+            reason=reason,
+        )
         if before["needs_review"]:
             audit_record(
                 actor=actor,

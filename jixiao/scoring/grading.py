@@ -5,12 +5,13 @@ outcomes (§12). Columnar over everyone at once."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from jixiao.scoring.facts import FactSet, IntArray, ObjArray, floats
-from jixiao.scoring.model import GradeRow, LabelOutcome, Scheme
+from jixiao.scoring.model import GradeRow, LabelOutcome, PayOutcome, Scheme
 from jixiao.scoring.numbers import FloatArray, round9
 from jixiao.scoring.population import (
     distribute,
@@ -170,35 +171,11 @@ def _outcomes(
     pay = scheme.outcomes.pay
     if pay is not None:
         within = facts.attribute(pay.within) if pay.within else [EVERYONE] * n
-        groups, keys = group_codes(within)
         inputs = facts.groups.get(pay.within or EVERYONE, {})
-        pool = np.array([_number(inputs.get(str(k), {}).get(pay.pool)) for k in keys])
-        factor = np.ones(len(keys))
-        if pay.factor is not None:
-            env = {}
-            for name in pay.factor.names:
-                env[name] = np.array([_number(inputs.get(str(k), {}).get(name)) for k in keys])
-            found = pay.factor.evaluate(env, len(keys), None)
-            factor = found.values
-            for index, problem in found.errors.items():
-                message = say(
-                    "pay factor of {group}: {problem}", group=keys[index], problem=problem
-                )
-                for row in np.flatnonzero(groups == index):
-                    graded.errors.setdefault(int(row), []).append(message)
-        for index, key in enumerate(keys):
-            if np.isnan(pool[index]):
-                message = say(
-                    "pay: no group input {input!r} for {within}={group}",
-                    input=pay.pool,
-                    within=pay.within or EVERYONE,
-                    group=key,
-                )
-                for row in np.flatnonzero(groups == index):
-                    graded.errors.setdefault(int(row), []).append(message)
-        graded.outcomes["pay"] = pay_shares(
-            graded.grade, groups, pay.coefficients, pool, factor, no_bonus
-        )
+        amounts, problems = pay_column(pay, within, inputs, graded.grade, no_bonus)
+        for at, messages in problems.items():
+            graded.errors.setdefault(at, []).extend(messages)
+        graded.outcomes["pay"] = amounts
     salary = scheme.outcomes.salary
     if salary is not None:
 
@@ -220,6 +197,45 @@ def _outcomes(
         graded.outcomes["salary_grade"] = new
     for outcome in scheme.outcomes.labels:
         graded.labels[outcome.name] = label_column(outcome, total, graded)
+
+
+def pay_column(
+    pay: PayOutcome,
+    within: Sequence[object] | ObjArray,
+    inputs: Mapping[str, Mapping[str, object]],
+    grades: ObjArray,
+    no_bonus: np.ndarray,
+) -> tuple[FloatArray, dict[int, list[str]]]:
+    """Pay from a pool (§12) for everyone: each row's group key (`within`), the
+    group inputs of that attribute by key, each row's grade (None: errors) and
+    no_bonus flag. The pay column and the errors by row. Also used by the
+    application to pay by the grades in force after a calibration."""
+    groups, keys = group_codes(within)
+    pool = np.array([_number(inputs.get(str(k), {}).get(pay.pool)) for k in keys])
+    factor = np.ones(len(keys))
+    errors: dict[int, list[str]] = {}
+    if pay.factor is not None:
+        env = {}
+        for name in pay.factor.names:
+            env[name] = np.array([_number(inputs.get(str(k), {}).get(name)) for k in keys])
+        found = pay.factor.evaluate(env, len(keys), None)
+        factor = found.values
+        for index, problem in found.errors.items():
+            message = say("pay factor of {group}: {problem}", group=keys[index], problem=problem)
+            for row in np.flatnonzero(groups == index):
+                errors.setdefault(int(row), []).append(message)
+    for index, key in enumerate(keys):
+        if np.isnan(pool[index]):
+            message = say(
+                "pay: no group input {input!r} for {within}={group}",
+                input=pay.pool,
+                within=pay.within or EVERYONE,
+                group=key,
+            )
+            for row in np.flatnonzero(groups == index):
+                errors.setdefault(int(row), []).append(message)
+    amounts = pay_shares(grades, groups, pay.coefficients, pool, factor, no_bonus)
+    return amounts, errors
 
 
 def label_column(outcome: LabelOutcome, total: FloatArray, graded: Graded) -> LabelColumn:

@@ -52,6 +52,7 @@ from jixiao.appraisals.services.ratings import (
 )
 from jixiao.appraisals.services.results import (
     appraisal_recompute,
+    outcomes_in_force_store,
     recompute_once,
     results_correct_on_appeal,
     results_recompute,
@@ -108,6 +109,7 @@ __all__ = [
     "interview_acknowledge",
     "interview_record",
     "numeric_targets",
+    "outcomes_in_force_store",
     "population_rule_add",
     "population_rule_remove",
     "rating_record",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from jixiao.appraisals.groups import results_group_queue
 from jixiao.appraisals.models import Appraisal, Cycle, Result
 from jixiao.appraisals.models.results import CALIBRATED_FLAG
+from jixiao.appraisals.outcome_labels import GROUP_OUTCOMES, outcomes_in_force
 from jixiao.appraisals.scoring import GROUP_FIELDS, GROUP_FLAGS, Scored, score_group, with_facts
 from jixiao.appraisals.services.rollups import rollups_refresh
 from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, AppraisalState, CycleState
@@ -87,6 +88,9 @@ def results_recompute(
         for members in groups.values():
             scored, warnings = score_group(cycle, members[0].scheme_version, members)
             changed += _store_group(scored, warnings, actor=actor, reason=reason)
+            outcomes_in_force_store(
+                cycle_id=cycle.pk, version_id=members[0].scheme_version_id, actor=actor
+            )
     return changed
 
 
@@ -263,8 +267,14 @@ def _store_group(
         result = found if found is not None else Result(appraisal=one.appraisal)
         written.append((result, _summary(found)))
         was_waiting = found is not None and found.needs_review
+        in_force = {  # pay and salary as the group's job last decided them, in force
+            name: found.outcomes[name]
+            for name in GROUP_OUTCOMES
+            if alone and found is not None and name in (found.outcomes or {})
+        }
         result.appraisal = one.appraisal  # already loaded: its label needs no query
         _fill(result, one, found.warnings if alone and found is not None else warnings, now)
+        result.outcomes = {**result.outcomes, **in_force}
         if result.needs_review and not was_waiting:
             reviews.append(_review_change(result))
         (updated if found is not None else created).append(result)
@@ -291,6 +301,34 @@ def _with_group(one: Scored, found: Result | None) -> Scored:
     kept = [flag for flag in before.get("flags") or [] if flag in GROUP_FLAGS]
     data["flags"] = [*data["flags"], *kept]
     return replace(one, result=data)
+
+
+def outcomes_in_force_store(*, cycle_id: int, version_id: int, actor: Any, reason: str = "") -> int:
+    """Pay and salary outcomes by the grades and totals in force (a calibration moves
+    the pool's shares of the whole group: `outcomes_in_force`), stored on the results
+    whose outcomes change, each with an audit event; the engine's own stay in `data`.
+    Returns how many changed."""
+    wanted = outcomes_in_force(cycle_id, version_id)
+    if not wanted:
+        return 0
+    results = list(
+        Result.objects.filter(pk__in=wanted).select_related(
+            "appraisal__employee", "appraisal__unit", "appraisal__cycle"
+        )
+    )
+    changes = []
+    for result in results:
+        was, now = result.outcomes or {}, wanted[result.pk]
+        names = [name for name in GROUP_OUTCOMES if name in was or name in now]
+        before = {name: was.get(name) for name in names}
+        after = {name: now.get(name) for name in names}
+        result.outcomes = now
+        changes.append((result, before, after))
+    Result.objects.bulk_update(results, ["outcomes"], batch_size=500)
+    audit_record_many(
+        actor=actor, action="result.outcomes_in_force", changes=changes, reason=reason
+    )
+    return len(results)
 
 
 def _insert_rows(results: list[Result]) -> None:
@@ -370,6 +408,12 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         now = timezone.now()
         for one in scored:
             changed += _store_corrected(one, warnings, now, actor, reason)
+        outcomes_in_force_store(
+            cycle_id=appraisal.cycle_id,
+            version_id=appraisal.scheme_version_id,
+            actor=actor,
+            reason=reason,
+        )
     if changed:  # the roll-ups that used this result (v1.1 §15): recomputed, or HR told
         rollups_refresh(appraisal=appraisal, actor=actor, reason=reason)
     return changed
