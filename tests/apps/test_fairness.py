@@ -290,6 +290,41 @@ def test_outliers_on_the_calibration_page_for_the_committee(
     assert "一车间" not in audit and "财务部" in audit
 
 
+@pytest.mark.django_db
+def test_raters_of_anonymous_answers_are_named_only_where_the_policy_lets_hr(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    from jixiao.appraisals.services.anonymity import anonymity_policy_set
+    from tests.apps.portal_world import client_for
+
+    world = _world(hr, company)
+    october = world.cycles[-1]
+    fair = f"/hr/cycles/{october.pk}/fairness/"
+    calibration = f"/hr/cycles/{october.pk}/calibration/"
+
+    def raters_table(url: str) -> str:
+        text = client_for(hr).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        return text[text.index('id="rater-table"') : text.index('id="self-gaps"')]
+
+    # by default HR reads the peers as anonymous raters, the supervisor by name
+    table = raters_table(fair)
+    assert "欧阳明" in table and table.count("匿名评分人") == 5
+    assert not any(str(peer) in table for peer in world.peers)
+    anonymity_policy_set(actor=hr, least_raters=3, hr_sees_names=True, reason="年度复核")
+    table = raters_table(fair)
+    assert "匿名评分人" not in table and all(str(peer) in table for peer in world.peers)
+    # the committee never reads the names behind anonymous answers
+    from jixiao.appraisals.models import Rating
+
+    Rating.objects.create(
+        appraisal=world.october[1], item="其他", role="peer", rater=world.strict, value="优"
+    )
+    committee = client_for(world.committee).get(calibration, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "欧阳明" not in committee.content.decode()
+    hr_page = client_for(hr).get(calibration, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "欧阳明" in hr_page[hr_page.index('id="fairness-notes"') :]
+
+
 @pytest.fixture(scope="module")
 def measured(django_db_setup: Any, django_db_blocker: Any) -> dict[int, dict[str, Any]]:
     """The fairness page of October and of September (published) for a company of 50

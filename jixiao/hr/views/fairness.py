@@ -1,7 +1,8 @@
 """Fairness of a cycle's ratings (issue 16): raters' leniency and severity with
 their z-scores, raters who give everyone the same score, self-rating gaps, how far
 calibration moved each unit, and each unit's grades against the quotas over the
-last cycles. HR's page: names of raters are shown here; units under five people
+last cycles. HR's page: raters are named, except those who gave anonymous ratings
+where the company's anonymity policy keeps names from HR; units under five people
 are shown to HR only (not to the auditor, nor on the committee's calibration
 page, where `outliers` says the same findings briefly) (domain.md §3a).
 
@@ -17,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jixiao.accounts.models import User
-from jixiao.appraisals.access import ANONYMOUS_ROLES
+from jixiao.appraisals.access import ANONYMOUS_ROLES, sees_rater_names
 from jixiao.appraisals.fairness import (
     SMALL_GROUP,
     QuotaDrift,
@@ -77,6 +78,19 @@ def _drift_rows(
     return rows
 
 
+def _anonymous_raters(cycle: Cycle, raters: list[int], user: Any) -> set[int]:
+    """The raters among `raters` whose names `user` may not read: those who gave
+    anonymous (peer, subordinate, customer, external) ratings in the cycle, unless the
+    company's anonymity policy lets HR and the auditor see names. One query at most."""
+    if not raters or sees_rater_names(user):
+        return set()
+    return set(
+        Rating.objects.filter(appraisal__cycle=cycle, rater__in=raters, role__in=ANONYMOUS_ROLES)
+        .values_list("rater_id", flat=True)
+        .distinct()
+    )
+
+
 def _unit_names(ids: list[int | None]) -> dict[int, str]:
     return {unit.pk: unit.name for unit in Unit.objects.filter(pk__in=[i for i in ids if i])}
 
@@ -91,7 +105,11 @@ def cycle_fairness(request: HttpRequest, pk: int) -> HttpResponse:
     )
     raters = listing(request, stats, per_page=25)
     shown: list[RaterStats] = list(raters.rows)
-    names = {user.pk: str(user) for user in User.objects.filter(pk__in=[s.rater for s in shown])}
+    hidden = _anonymous_raters(cycle, [s.rater for s in shown], request.user)
+    names = {
+        user.pk: str(user)
+        for user in User.objects.filter(pk__in=[s.rater for s in shown if s.rater not in hidden])
+    }
     gaps = cycle_self_gaps(cycle.pk, limit=20)
     people = {
         a.pk: a.appraisee_name
@@ -114,6 +132,7 @@ def cycle_fairness(request: HttpRequest, pk: int) -> HttpResponse:
         "rater_rows": [
             {
                 "name": names.get(s.rater, "—"),
+                "anonymous": s.rater in hidden,
                 "stats": s,
                 "notable": s.z is not None and abs(s.z) >= NOTABLE_Z,
                 "same_for_all": s.spread == 0 and s.people >= 3,
@@ -156,27 +175,18 @@ class Outliers:
 
 def outliers(cycle: Cycle, user: Any) -> Outliers:
     """The calibration page's fairness notes, in a constant number of queries. Raters
-    with |z| ≥ 2 who rated at least five people; to anyone but HR, a rater who gave
-    anonymous (peer, subordinate, customer) ratings in the cycle is counted, not
-    named. Units whose share of a grade stayed ten points from the quota in every
-    one of the last cycles; units under five people only for HR."""
+    with |z| ≥ 2 who rated at least five people; a rater who gave anonymous (peer,
+    subordinate, customer) ratings in the cycle is counted, not named, unless the
+    reader sees raters' names (HR, where the anonymity policy allows). Units whose
+    share of a grade stayed ten points from the quota in every one of the last
+    cycles; units under five people only for HR."""
     is_hr = roles.is_hr(user)
     flagged = [
         s
         for s in cycle_rater_stats(cycle.pk)
         if s.z is not None and abs(s.z) >= NOTABLE_Z and s.people >= OUTLIER_PEOPLE
     ]
-    hidden: set[int] = set()
-    if flagged and not is_hr:
-        hidden = set(
-            Rating.objects.filter(
-                appraisal__cycle=cycle,
-                rater__in=[s.rater for s in flagged],
-                role__in=ANONYMOUS_ROLES,
-            )
-            .values_list("rater_id", flat=True)
-            .distinct()
-        )
+    hidden = _anonymous_raters(cycle, [s.rater for s in flagged], user)
     named = [s for s in flagged if s.rater not in hidden]
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[s.rater for s in named])}
     cycles = drift_cycles(cycle)
