@@ -1,7 +1,12 @@
 """The demo company's KPI dictionary, drawn from seed 002 (the indicators of the
 eight manager forms and their BSC map) and seed 004 (the group KPI manual's
-B-F-01, C-F-01, C-F-02). A few entries leave questions open on purpose: the
-dictionary marks them incomplete."""
+B-F-01, C-F-01, C-F-02, X-F-05, X-C-01 and J-P-01, answered by the company). A few
+entries leave questions open on purpose: the dictionary marks them incomplete.
+
+PARENTS is the cascade (issue 15): the company indicators — the group manual's
+entries and two of the company's own, which the strategy map's objectives link —
+and the department indicators under them, which the managers' forms use. The rest
+of the group manual is loaded as the starter library (jixiao.demo.strategy)."""
 
 from __future__ import annotations
 
@@ -449,6 +454,57 @@ INDICATORS: list[dict[str, Any]] = [
         polarity="lower",
     ),
     entry(
+        "X-F-05",
+        "销售收入计划完成率",
+        FIN,
+        definition="反映一定时期内企业目标被执行的能力，深层次上表现出企业营运系统数据的完整性，对市场的预测能力",
+        purpose="强化各级管理人员的计划性、预测性，加强企业的目标管理",
+        notes="未完成公式为 1-累计（实际销售收入-当期销售收入计划）/当期销售收入计划",
+        collection="计划财务部每月根据开票金额统计",
+        data_source="JHCW",
+        formula="累计销售收入/当期销售收入计划",
+        statistical_period=MONTHLY,
+        data_auditor="财务总监",
+        unit="%",
+        dimension="quantity",
+        category="performance",
+        polarity="higher",
+    ),
+    entry(
+        "X-C-01",
+        "消费者满意度",
+        CUS,
+        definition="反映企业在消费者心中的地位和消费者的偏好",
+        purpose="快速响应消费者的需求，提高服务质量，提升企业的信誉度、美誉度和知名度",
+        notes="按季度问卷的满意率计",
+        collection="营销部每季度组织客户问卷调查",
+        data_source="XZQH",
+        formula="满意及以上的问卷数/有效问卷数",
+        statistical_period="季度",
+        data_auditor="总经理室",
+        unit="%",
+        dimension="quality",
+        category="performance",
+        polarity="higher",
+    ),
+    entry(
+        "J-P-01",
+        "计划目标完成率",
+        INT,
+        definition="反映企业一定时期内所关注的重点、资源配置的方式以及组织的运营效率",
+        purpose="促进部门对年度目标的理解，围绕目标改进效率，保证年度目标的实现",
+        notes="主要指难以量化的考核，公司的主要工作",
+        collection="总经理室每月汇总各部门计划完成情况",
+        data_source="SJ",
+        formula="实际完成目标/计划目标",
+        statistical_period=MONTHLY,
+        data_auditor="总经理",
+        unit="%",
+        dimension="quantity",
+        category="performance",
+        polarity="higher",
+    ),
+    entry(
         "C-F-01",
         "存货周转率",
         FIN,
@@ -483,3 +539,28 @@ INDICATORS: list[dict[str, Any]] = [
         polarity="higher",
     ),
 ]
+
+PARENTS: dict[str, str] = {  # department indicator: the company indicator above it
+    # 利润增长 ← X-F-05 销售收入计划完成率
+    "TK-F-02": "X-F-05",
+    "TK-F-04": "X-F-05",
+    # 成本领先 ← B-F-01 计划费用支出率, C-F-02 采购成本的下降率
+    "TK-F-01": "B-F-01",
+    "TK-F-03": "B-F-01",
+    "TK-F-05": "B-F-01",
+    "TK-F-07": "B-F-01",
+    "TK-F-06": "C-F-02",
+    # 客户满意 ← X-C-01 消费者满意度
+    "TK-C-02": "X-C-01",
+    "TK-C-03": "X-C-01",
+    # 准时交付 ← J-P-01 计划目标完成率
+    "TK-P-03": "J-P-01",
+    "TK-P-04": "J-P-01",
+    "TK-P-07": "J-P-01",
+    # 质量稳定 ← TK-P-05 质量合格率
+    "TK-P-06": "TK-P-05",
+    "TK-C-01": "TK-P-05",
+    # 员工能力提升 ← TK-L-03 培训计划达成率
+    "TK-L-01": "TK-L-03",
+    "TK-L-02": "TK-L-03",
+}

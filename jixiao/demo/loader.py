@@ -16,7 +16,7 @@ from jixiao.accounts.models import User
 from jixiao.accounts.services import user_create
 from jixiao.appraisals.models import Cycle
 from jixiao.demo import company, cycles, history, strategy
-from jixiao.demo.indicators import INDICATORS
+from jixiao.demo.indicators import INDICATORS, PARENTS
 from jixiao.demo.positions import POSITIONS
 from jixiao.indicators.models import Indicator
 from jixiao.indicators.services import indicator_save
@@ -27,7 +27,6 @@ from jixiao.schemes.services import scheme_assign, scheme_save
 
 SCHEMES = Path(__file__).resolve().parent / "schemes"
 CYCLE_CODE = cycles.MONTHLY_CYCLE
-PARENTS = {"TK-F-01": "B-F-01", "TK-F-06": "C-F-02"}
 ENTERED_FROM = {  # where HR took each form from (the version's comment)
     "staff-monthly": "根据员工月度考核表录入",
     "staff-360": "根据员工年度考核办法录入",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Count
@@ -286,11 +287,11 @@ def _parents() -> dict[int, int | None]:
 def coverage(limit: int = 50) -> Coverage:
     """The coverage report (each list cut at `limit`)."""
     parents = _parents()
-    linked = (
-        set(Objective.objects.values_list("indicators", flat=True))
-        | set(SuccessFactor.objects.values_list("indicators", flat=True))
-        | set(Duty.objects.values_list("indicators", flat=True))
+    strategic = set(Objective.objects.values_list("indicators", flat=True)) | set(
+        SuccessFactor.objects.values_list("indicators", flat=True)
     )
+    strategic.discard(None)
+    linked = strategic | set(Duty.objects.values_list("indicators", flat=True))
     linked.discard(None)
     via_causes = set(
         SuccessFactor.objects.filter(causes__indicator__isnull=False).values_list("pk", flat=True)
@@ -307,7 +308,9 @@ def coverage(limit: int = 50) -> Coverage:
         return False
 
     children = {parent for parent in parents.values() if parent is not None}
-    company = [i for i, parent in parents.items() if parent is None and i in linked]
+    # company indicators: at the top, measuring an objective or a success factor (one
+    # that measures a duty only is a position's own)
+    company = [i for i, parent in parents.items() if parent is None and i in strategic]
     not_cascaded = [i for i in company if i not in children]
     serving_nothing = [i for i in parents if not serves(i)]
     items_outside: list[tuple[str, str]] = []
@@ -412,3 +415,38 @@ def in_cascade(node: CascadeNode) -> bool:
     indicators under it, or a position's form uses it (the others are dictionary
     entries nothing has taken up yet, such as a starter library's)."""
     return bool(node.children or node.objectives or node.positions)
+
+
+def design_policy_problems(scheme: Scheme | None, parsed: Any) -> list[tuple[str, list[str]]]:
+    """For the designer: what the form being edited (`parsed`, the engine's reading)
+    breaks of the selection policy of each tier whose positions use the scheme (as
+    assigned or as their default form) — (the tier, its problems with the seeds'
+    reason last), tiers without a problem left out. A query, and one a tier at most."""
+    if scheme is None or scheme.pk is None or parsed is None:
+        return []
+    from jixiao.scoring.weights import effective_weights
+
+    tiers = set(
+        Position.objects.filter(is_active=True)
+        .filter(models.Q(scheme_assignments__scheme=scheme) | models.Q(default_scheme=scheme))
+        .values_list("tier", flat=True)
+    )
+    if not tiers:
+        return []
+    weights = effective_weights(parsed)
+    total = sum(weights.values()) or 1.0
+    items = [
+        FormItem(
+            item.name,
+            100 * weights.get(item.code, 0.0) / total,
+            item.info.get("indicator") not in (None, ""),
+        )
+        for item in parsed.items
+    ]
+    found = []
+    for tier in sorted(tiers, key=Tier.values.index):
+        policy = tier_policy(tier)
+        problems = policy_problems(policy, items)
+        if problems:
+            found.append((policy.get_tier_display(), [*problems, str(policy.reason)]))
+    return found

@@ -197,6 +197,29 @@ def test_assigning_a_form_to_a_tier_says_what_breaks_its_policy(
     assert "员工的比例应为" not in staff  # 0/100 for staff: all work goals is right
 
 
+def test_the_designer_says_what_the_form_breaks_of_its_positions_tier(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    """Editing a form the middle manager's position uses, the designer says the middle
+    tier's policy and what the form breaks of it, with the seeds' reason; the change
+    being made is what is checked (the text posted, before it is saved)."""
+    version = scheme_save(actor=hr, text=SCHEME)
+    client = client_for(hr)
+    page = client.get("/hr/designer/T-FIN/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "designer-tier-policy" not in page  # used by no position yet
+    scheme_assign(actor=hr, scheme=version.scheme, position=company.manager_position)
+    page = client.get("/hr/designer/T-FIN/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    policy = page.split("designer-tier-policy")[1].split("</div>")[0]
+    assert "中层管理" in policy
+    assert "KPI 占考核表的 0%：中层管理的比例应为 60/40" in policy
+    assert "依据（资料二）" in policy  # the seeds' reason, in Chinese
+    # the staff tier (0/100) has nothing to say about the same form
+    staff = scheme_save(actor=hr, text=SCHEME.replace("code: T-FIN", "code: T-STAFF"))
+    scheme_assign(actor=hr, scheme=staff.scheme, position=company.clerk_position)
+    page = client.get("/hr/designer/T-STAFF/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "designer-tier-policy" not in page
+
+
 def test_the_cascade_tree(hr: Any, company: SimpleNamespace) -> None:
     from jixiao.strategy.selectors import cascade
 
