@@ -78,6 +78,31 @@ HEADERS = {
 }
 
 
+# the population's outcomes as numbers, one column each, the unit in the heading
+# (绩效工资（元）): a spreadsheet adds them up; the text column says them all in words
+NUMERIC_OUTCOMES = ("pay", "salary_step", "salary_grade")
+OUTCOME_HEADERS = {
+    "en": {
+        "pay": "performance pay (yuan)",
+        "salary_step": "salary steps",
+        "salary_grade": "new salary grade",
+    },
+    "zh": {"pay": "绩效工资（元）", "salary_step": "薪级调整", "salary_grade": "新薪级"},
+}
+
+
+def _numeric_outcomes(runs: Sequence[ScoreRun]) -> list[str]:
+    """The numeric outcomes some run's scheme gives (pay; a salary step and grade)."""
+    found = set()
+    for run in runs:
+        outcomes = run.scheme.outcomes
+        if outcomes.pay is not None:
+            found.add("pay")
+        if outcomes.salary is not None:
+            found |= {"salary_step", "salary_grade"}
+    return [name for name in NUMERIC_OUTCOMES if name in found]
+
+
 def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
@@ -114,6 +139,8 @@ def write_workbook(runs: Sequence[ScoreRun], path: str | Path, language: str) ->
     results = _Sheet(book.create_sheet(words["results"]))
     traces = _Sheet(book.create_sheet(words["traces"]))
     items = _items(runs)
+    numeric = _numeric_outcomes(runs)
+    said = OUTCOME_HEADERS.get(language, OUTCOME_HEADERS["en"])
     results.header(
         [
             words["period"],
@@ -121,7 +148,9 @@ def write_workbook(runs: Sequence[ScoreRun], path: str | Path, language: str) ->
             words["name"],
             *(f"{code} {name}" for code, name in items),
             *(words[key] for key in ("subtotal", "total", "rank", "ranked", "grade")),
-            *(words[key] for key in ("band_grade", "normalized", "outcomes", "flags")),
+            *(words[key] for key in ("band_grade", "normalized", "outcomes")),
+            *(said[name] for name in numeric),
+            words["flags"],
             words["errors"],
         ]
     )
@@ -143,7 +172,7 @@ def write_workbook(runs: Sequence[ScoreRun], path: str | Path, language: str) ->
     book.save(skeleton)  # the headers, frozen, in bold; the rows are streamed in below
     rows = {
         "xl/worksheets/sheet1.xml": _rows_xml(
-            (row for run in runs for row in _result_rows(run, codes)), quote
+            (row for run in runs for row in _result_rows(run, codes, numeric)), quote
         ),
         "xl/worksheets/sheet2.xml": _rows_xml(
             (row for run in runs for row in _trace_rows(run, codes)), quote
@@ -219,9 +248,17 @@ def _items(runs: Sequence[ScoreRun]) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def _result_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:
+def _result_rows(run: ScoreRun, codes: list[str], numeric: list[str]) -> Iterator[list[Any]]:
     summary = summarize(run)
     missing = [None] * summary.n
+    amounts = [
+        _money(summary.outcome_numbers[name])
+        if name == "pay"
+        else numbers(summary.outcome_numbers[name])
+        if name in summary.outcome_numbers
+        else missing
+        for name in numeric
+    ]
     scores = [
         numbers(summary.scores[code]) if code in summary.scores else missing for code in codes
     ]
@@ -239,11 +276,17 @@ def _result_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:
         summary.band_grade,
         normalized,
         outcome_texts(summary, slice(None)),
+        *amounts,
         ["; ".join(flags) for flags in summary.flags],
         ["; ".join(errors) for errors in summary.errors],
     ]
     for row in zip(*columns, strict=True):
         yield list(row)
+
+
+def _money(values: Any) -> list[float | None]:
+    """Amounts to the fen; None where there is none."""
+    return [None if value is None else round(value, 2) for value in numbers(values)]
 
 
 def _trace_rows(run: ScoreRun, codes: list[str]) -> Iterator[list[Any]]:

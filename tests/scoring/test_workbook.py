@@ -142,3 +142,18 @@ def test_the_rows_are_the_xml_openpyxl_writes_for_them(tmp_path: Path) -> None:
     data = xml[xml.index("</row>") + len("</row>") : xml.index("</sheetData>")]
     quote = 1  # openpyxl's second cell style, after the default
     assert "".join(_rows_xml(iter(rows), quote)) == data
+
+
+def test_pay_is_a_column_of_numbers_with_its_unit_in_the_heading(tmp_path: Path) -> None:
+    """Issue 13: 绩效工资 4666.6667 with no unit; now 绩效工资（元）, to the fen."""
+    from tests.scoring.golden_cases import EXAMPLES
+
+    scheme = EXAMPLES / "staff-monthly.scheme.yaml"
+    facts = EXAMPLES / "staff-monthly.facts.yaml"
+    output = tmp_path / "pay.xlsx"
+    args = ["score", str(scheme), str(facts), "--format", "xlsx", "--output", str(output)]
+    main([*args, "--language", "zh"])
+    rows = list(openpyxl.load_workbook(output).worksheets[0].iter_rows(values_only=True))
+    column = rows[0].index("绩效工资（元）")
+    paid = [row[column] for row in rows[1:] if row[column] is not None]
+    assert paid and all(isinstance(v, int | float) and v == round(v, 2) for v in paid)
