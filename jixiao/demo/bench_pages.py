@@ -123,6 +123,9 @@ def _hr_pages(hr: User, published: Cycle | None, current: Cycle | None) -> Itera
         ("schemes", "hr:scheme_list"),
         ("cycles", "hr:cycle_list"),
         ("audit log", "hr:audit_list"),
+        ("strategy map", "strategy:map"),
+        ("cascade", "strategy:cascade"),
+        ("coverage", "strategy:coverage"),
     ):
         yield Page("HR", name, reverse(url_name), hr)
     scheme = Scheme.objects.order_by("code").first()
@@ -137,6 +140,9 @@ def _hr_pages(hr: User, published: Cycle | None, current: Cycle | None) -> Itera
             ("comparison", "hr:cycle_analysis"),
             ("calibration", "hr:cycle_calibration"),
             ("export", "hr:cycle_export"),
+            ("fairness", "hr:cycle_fairness"),
+            ("talent review", "talent:review"),
+            ("360 progress", "surveys:cycle"),
         ):
             url = reverse(url_name, args=[cycle.pk])
             yield Page("HR", f"{name} ({label})", url, hr)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from jixiao.core.errors import NotFound
+from jixiao.accounts.models import User
+from jixiao.core.errors import NotFound, ServiceError
 from jixiao.organization.access import employees_visible_to, units_visible_to
 from jixiao.organization.models import Employee, Unit, UnitKind
 
@@ -75,3 +78,33 @@ def employee_get(*, visible_to: Any, pk: int) -> Employee:
     if found is None:
         raise NotFound("employee")
     return found
+
+
+def users_named(text: str | list[str]) -> list[Any]:
+    """The active logins a person typed, by login name or 工号, in the order given
+    (words separated by spaces, commas or 、), each once; any word that names no
+    active login is refused, all of them named in one message."""
+    words = text if isinstance(text, list) else re.split(r"[\s,，、;；]+", text)
+    wanted = list(dict.fromkeys(word.strip() for word in words if word and word.strip()))
+    by_login = {
+        user.username: user for user in User.objects.filter(username__in=wanted, is_active=True)
+    }
+    by_number = {
+        employee.number: employee.user
+        for employee in Employee.objects.filter(
+            number__in=wanted, user__isnull=False, user__is_active=True
+        ).select_related("user")
+    }
+    found: dict[int, Any] = {}
+    unknown: list[str] = []
+    for word in wanted:
+        user = by_login.get(word) or by_number.get(word)
+        if user is None:
+            unknown.append(word)
+        else:
+            found.setdefault(user.pk, user)
+    if unknown:
+        raise ServiceError(
+            _("no active login or employee number %(names)s") % {"names": "、".join(unknown)}
+        )
+    return list(found.values())
