@@ -278,6 +278,8 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("rater")
         .order_by("role", "pk")
     )
+    if not may_assign:  # the appraisee: their proposals awaiting approval, never who rates
+        assignments = assignments.filter(state=AssignmentState.PROPOSED)
     hr = HR in standing
     by_role: dict[str, dict[str, Any]] = {}
     for assignment in assignments:
@@ -389,6 +391,7 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "rows": rows,
             "hr": hr,
+            "today": timezone.localdate(),
             "deadline": deadlines.get(""),
             "role_deadlines": [
                 (role, role_name(role), deadlines.get(role)) for role in cycle_rater_roles(cycle)
