@@ -259,6 +259,8 @@ class Coverage:
     indicators_serving_nothing: list[Indicator]
     items_outside_the_cascade: list[tuple[str, str]]  # (position, item)
     duties_unmeasured: list[Duty]
+    # (position, item): of a position with duties, an item whose indicator none measures
+    items_no_duty_calls_for: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def green(self) -> bool:
@@ -270,6 +272,7 @@ class Coverage:
                 self.indicators_serving_nothing,
                 self.items_outside_the_cascade,
                 self.duties_unmeasured,
+                self.items_no_duty_calls_for,
             )
         )
 
@@ -316,10 +319,19 @@ def coverage(limit: int = 50) -> Coverage:
     items_outside: list[tuple[str, str]] = []
     forms = position_forms()
     items = form_item_links({form.version_id for form in forms})
+    called: dict[int, set[int]] = {}  # position: the indicators its duties name
+    for position, measured_by in Duty.objects.values_list("position_id", "indicators"):
+        named = called.setdefault(position, set())
+        if measured_by is not None:
+            named.add(measured_by)
+    not_called: list[tuple[str, str]] = []
     for form in forms:
         for name, linked_to in items.get(form.version_id, []):
             if linked_to is None or not serves(linked_to):
                 items_outside.append((form.position.title, name))
+            duties = called.get(form.position.pk)
+            if duties is not None and linked_to not in duties:
+                not_called.append((form.position.title, name))
     indicators = {
         i.pk: i
         for i in Indicator.objects.filter(pk__in=[*not_cascaded[:limit], *serving_nothing[:limit]])
@@ -344,6 +356,7 @@ def coverage(limit: int = 50) -> Coverage:
             .filter(n=0)
             .select_related("position")[:limit]
         ),
+        items_no_duty_calls_for=not_called[:limit],
     )
 
 

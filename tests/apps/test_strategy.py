@@ -157,6 +157,34 @@ def test_duties_from_the_pasted_job_description(hr: Any, company: SimpleNamespac
     assert len(coverage().duties_unmeasured) == 5
 
 
+def test_items_no_duty_calls_for(hr: Any, company: SimpleNamespace) -> None:
+    """Of a position whose duties are written, the items of its form whose indicator
+    measures none of them; a position without duties is not listed."""
+    budget = indicator_save(actor=hr, code="X-F-01", effective_from=DAY, name="预算偏差率")
+    linked = SCHEME.replace(
+        "        source: 财务部\n", "        source: 财务部\n        indicator: X-F-01\n"
+    )
+    scheme = scheme_save(actor=hr, text=linked).scheme
+    scheme_assign(actor=hr, scheme=scheme, position=company.manager_position)
+    assert coverage().items_no_duty_calls_for == []  # no duties written yet
+    (duty, _other) = services.duties_import(
+        actor=hr, position=company.manager_position, text="1、编制预算\n2、审核报销"
+    )
+    report = coverage()
+    assert report.items_no_duty_calls_for == [
+        ("财务部经理", "预算执行偏差率"),
+        ("财务部经理", "部门管理"),
+        ("财务部经理", "内部控制管理"),
+    ]
+    services.indicator_link(actor=hr, indicator=budget.indicator, duty=duty)
+    report = coverage()
+    assert [item for _p, item in report.items_no_duty_calls_for] == ["部门管理", "内部控制管理"]
+    assert not report.green
+    page = client_for(hr).get("/strategy/coverage/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    listed = page.content.decode().split('id="coverage-no-duty"')[1].split("</ul>")[0]
+    assert "没有岗位职责要求的考核项目" in page.content.decode() and "部门管理" in listed
+
+
 def test_the_pages_in_chinese(hr: Any, company: SimpleNamespace) -> None:
     client = client_for(hr)
     client.post("/strategy/", {"code": "F1", "name": "利润增长", "perspective": "financial"})

@@ -66,6 +66,7 @@ class CoverageOut(Schema):
     indicators_serving_nothing: list[Named]
     items_outside_the_cascade: list[ItemOutside]
     duties_unmeasured: list[DutyRef]
+    items_no_duty_calls_for: list[ItemOutside]
 
 
 class DutyOut(Schema):
@@ -172,6 +173,10 @@ def strategy_coverage(request: HttpRequest) -> dict[str, Any]:
         "duties_unmeasured": [
             {"position": d.position.code, "order": d.order, "duty": d.duty}
             for d in report.duties_unmeasured
+        ],
+        "items_no_duty_calls_for": [
+            {"position": position, "item": item}
+            for position, item in report.items_no_duty_calls_for
         ],
     }
 
