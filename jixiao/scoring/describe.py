@@ -440,10 +440,11 @@ _DUE: dict[str, Callable[[], str]] = {
 
 def _default(default: Mapping[str, object], labels: Labels) -> str:
     shown = []
-    for value in default.values():
+    for kind, value in default.items():
         if isinstance(value, Mapping):
+            named = rater_name if kind == "ratings" else name_of  # 上级 良, 迟到 0
             inner = listed(
-                [f"{name_of(str(k), labels)} {_plain(v)}" for k, v in value.items()], say(", ")
+                [f"{named(str(k), labels)} {_plain(v)}" for k, v in value.items()], say(", ")
             )
             shown.append(inner)
         else:
@@ -638,13 +639,18 @@ def describe_outcomes(scheme: Scheme) -> list[str]:
     pay = scheme.outcomes.pay
     if pay is not None:
         factors = listed([f"{g} × {fmt(v)}" for g, v in pay.coefficients.items()], say(", "))
-        out.append(
+        parts = [
             say(
                 "pay: the pool {pool} shared by grade factors {factors}",
                 pool=pay.pool,
                 factors=factors,
             )
-        )
+        ]
+        if pay.within:
+            parts.append(say("shared within each {within}", within=pay.within))
+        if pay.factor is not None:
+            parts.append(say("the pool times {factor}", factor=expression_text(pay.factor)))
+        out.append(joined(parts))
     salary = scheme.outcomes.salary
     if salary is not None:
         steps = listed(
@@ -654,7 +660,15 @@ def describe_outcomes(scheme: Scheme) -> list[str]:
             ],
             say(", "),
         )
-        out.append(say("salary steps: {steps}", steps=steps))
+        parts = [
+            say("salary steps: {steps}", steps=steps),
+            say("from the salary grade in {current}", current=salary.current),
+        ]
+        if salary.min is not None:
+            parts.append(say("not below the grade in {low}", low=salary.min))
+        if salary.max is not None:
+            parts.append(say("not above the grade in {high}", high=salary.max))
+        out.append(joined(parts))
     contract = scheme.outcomes.contract
     if contract is not None and contract.fee_deduction:
         fees = listed(
@@ -721,6 +735,67 @@ def describe_trigger(trigger: Trigger) -> str:
     return text
 
 
+def describe_ranking(scheme: Scheme) -> str:
+    """How appraisees are ranked (§9); "" when the scheme says nothing of it."""
+    ranking = scheme.ranking
+    if ranking is None:
+        return ""
+    by = say("by the normalized total") if ranking.by == "normalized" else say("by the total")
+    if ranking.within:
+        return say("ranked within each {within} {by}", within=ranking.within, by=by)
+    return say("ranked all together {by}", by=by)
+
+
+def describe_normalize(scheme: Scheme) -> str:
+    """Normalisation across groups (§11), with its group factor and the factor's cap."""
+    normalize = scheme.normalize
+    if normalize is None:
+        return ""
+    parts = [
+        say(
+            "normalised within each {within}: each total × 100 / its group's mean total",
+            within=normalize.within,
+        )
+    ]
+    if normalize.by is not None:
+        parts.append(
+            say(
+                "then times the group's factor: its {by} over the smallest {by}",
+                by=normalize.by,
+            )
+        )
+        if normalize.cap == "spread":
+            parts.append(say("the factors capped by the spread of the groups' totals"))
+        elif isinstance(normalize.cap, int | float):
+            parts.append(say("the factors capped at {cap}", cap=fmt(float(normalize.cap))))
+        else:
+            parts.append(say("the factors not capped"))
+    return joined(parts)
+
+
+def describe_limits(scheme: Scheme) -> str:
+    """The design checks (§13); "" when there are none."""
+    limits = scheme.limits
+    parts = []
+    if limits.max_items is not None:
+        parts.append(say("at most {count} items", count=limits.max_items))
+    if limits.min_weight is not None:
+        parts.append(
+            say(
+                "a warning when an item carries less than {share} of the total",
+                share=_percent(limits.min_weight),
+            )
+        )
+    if limits.weight_gap is not None:
+        parts.append(
+            say(
+                "a warning when two effective weights differ by less than {gap}",
+                gap=_percent(limits.weight_gap),
+            )
+        )
+    return joined(parts)
+
+
 def describe_scheme(scheme: Scheme) -> list[str]:
     """The form-level parts, one sentence each (raters, adjustments, total, grades, ...)."""
     out = describe_history(scheme)
@@ -733,4 +808,9 @@ def describe_scheme(scheme: Scheme) -> list[str]:
     if scheme.distribution is not None:
         out.append(describe_distribution(scheme))
     out += describe_outcomes(scheme)
+    out += [
+        text
+        for text in (describe_ranking(scheme), describe_normalize(scheme), describe_limits(scheme))
+        if text
+    ]
     return out

@@ -106,6 +106,30 @@ DESCRIBE_ZH: dict[str, str] = {
         "绩效工资：奖金池「{pool}」按等级系数分配（{factors}）"
     ),
     "salary steps: {steps}": "薪级调整：{steps}",
+    "shared within each {within}": "按「{within}」分组分配",
+    "the pool times {factor}": "奖金池乘以 {factor}",
+    "from the salary grade in {current}": "以「{current}」为现薪级",
+    "not below the grade in {low}": "不低于「{low}」",
+    "not above the grade in {high}": "不高于「{high}」",
+    # ranking, normalisation, design checks (§9, §11, §13)
+    "ranked within each {within} {by}": "按「{within}」分组，{by}排名",
+    "ranked all together {by}": "全体一起{by}排名",
+    "normalised within each {within}: each total × 100 / its group's mean total": (
+        "按「{within}」分组调整：各人总分 × 100 ÷ 本组平均总分"
+    ),
+    "then times the group's factor: its {by} over the smallest {by}": (
+        "再乘以组系数：本组「{by}」÷ 各组中最小的「{by}」"
+    ),
+    "the factors capped by the spread of the groups' totals": "组系数上限由各组总分的极差确定",
+    "the factors capped at {cap}": "组系数最高 {cap}",
+    "the factors not capped": "组系数不设上限",
+    "at most {count} items": "考核项目最多 {count} 个",
+    "a warning when an item carries less than {share} of the total": (
+        "某项实际权重低于总分的 {share} 时提示"
+    ),
+    "a warning when two effective weights differ by less than {gap}": (
+        "两个实际权重相差不到 {gap} 时提示"
+    ),
     "{condition}: {steps} step(s)": "{condition} 调 {steps} 级",
     "service fee deducted: {fees}": "扣减服务费：{fees}",
     "the first {count} period(s) are for reference only": "前 {count} 期为适应期，仅作参考",
