@@ -4,7 +4,6 @@ it as a new version with a comment."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,8 @@ from jixiao.core.errors import ServiceError
 from jixiao.designer import choices
 from jixiao.designer.editing import BLANK_DOCUMENT, apply
 from jixiao.designer.fields import Fields, FieldsError, design_from, fields_of
+from jixiao.designer.library import template_data
+from jixiao.designer.library import templates as library_templates
 from jixiao.designer.model import Design, design_of, document_of
 from jixiao.designer.page import check, form_level, shown_nodes
 from jixiao.designer.text import document_text
@@ -29,24 +30,19 @@ from jixiao.schemes.services import SchemeInvalid, scheme_save
 from jixiao.scoring.source import parse_text
 from jixiao.strategy.selectors import assignment_problems, design_policy_problems
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "demo" / "schemes"
-
 
 def templates() -> list[tuple[str, str]]:
-    """The template library: the demo company's forms (file stem, the form's name)."""
-    out = []
-    for path in sorted(TEMPLATES.glob("*.scheme.yaml")):
-        data = parse_text(path.read_text(encoding="utf-8"), kind="scheme").data
-        out.append((path.name.removesuffix(".scheme.yaml"), str(data.get("name", path.name))))
-    return out
+    """The template library (library.py): (key, the form's Chinese name)."""
+    return library_templates()
 
 
 def _start_document(request: HttpRequest) -> Any:
     start = request.GET.get("start", "blank")
     kind, _sep, name = start.partition(":")
-    if kind == "template" and name in dict(templates()):
-        text = (TEMPLATES / f"{name}.scheme.yaml").read_text(encoding="utf-8")
-        return parse_text(text, kind="scheme").data
+    if kind == "template":
+        data = template_data(name)  # as data: the template's comments stay behind
+        if data is not None:
+            return data
     if kind == "copy":
         scheme = scheme_get(visible_to=request.user, code=name)
         version = scheme.current_version
