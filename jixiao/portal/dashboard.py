@@ -164,16 +164,17 @@ def line_chart(rows: list[tuple[str, float, str]]) -> LineChart | None:
     if len(rows) < 2:
         return None
     top = max(100.0, *(value for _label, value, _title in rows))
-    left, right, upper, lower = 34.0, 12.0, 14.0, 24.0
+    left, right, upper, lower = 34.0, 12.0, 18.0, 24.0
+    pad = 22.0  # the first and last points' labels inside the frame
     width, height = 360, 150
-    span_x = (width - left - right) / (len(rows) - 1)
+    span_x = (width - left - right - 2 * pad) / (len(rows) - 1)
     span_y = height - upper - lower
 
     def y(value: float) -> float:
         return upper + span_y * (1 - value / top)
 
     points = [
-        Point(left + n * span_x, y(value), label, fmt(round(value, 1)), title)
+        Point(left + pad + n * span_x, y(value), label, fmt(round(value, 1)), title)
         for n, (label, value, title) in enumerate(rows)
     ]
     grid = [(y(top * share), fmt(round(top * share))) for share in (0, 0.5, 1)]

@@ -1,4 +1,5 @@
-"""The screenshots of docs/guide/hr.md, taken with the same browser set-up as the
+"""The screenshots of docs/guide/hr.md (and every role's home page in
+docs/guide/employees-and-managers.md), taken with the same browser set-up as the
 journeys. Run on purpose:
 
     JIXIAO_SCREENSHOTS=1 .venv/bin/pytest tests/e2e/test_guide_screenshots.py
@@ -101,7 +102,7 @@ def test_guide_screenshots(
     shot(page, "phone-trial", full=False)
 
 
-def test_demo_company_screenshots(page: Any) -> None:
+def test_demo_company_screenshots(page: Any, settings: Any) -> None:
     """The pages that need a whole company and its history: the departments compared
     over the demo company's monthly cycles, and an employee's result with the
     history chart."""
@@ -113,6 +114,7 @@ def test_demo_company_screenshots(page: Any) -> None:
     from jixiao.demo import company as company_data
     from jixiao.demo.loader import CYCLE_CODE
 
+    settings.LANGUAGE_CODE = "zh-hans"  # as `make demo`: the notices written in Chinese
     call_command("demo_company", stdout=StringIO())
     cycle = Cycle.objects.get(code=CYCLE_CODE)
 
@@ -137,3 +139,46 @@ def test_demo_company_screenshots(page: Any) -> None:
         demo_log_in("liqiang", "/")
         page.goto(f"{page.base_url}/appraisals/{published.pk}/result/")
         shot(page, "demo-result-history")
+    _role_homes(page, demo_log_in)
+
+
+def _role_homes(page: Any, demo_log_in: Any) -> None:
+    """Every role's home page on the demo company (issue 13): HR's overview and the
+    committee member's while October waits for calibration; then October published
+    and November opened, the others' — the manager signing 李强's targets first."""
+    from jixiao.accounts.models import User
+    from jixiao.appraisals import services
+    from jixiao.appraisals.models import Appraisal
+    from jixiao.appraisals.workflow import CycleState
+    from jixiao.demo import cycles, facts
+
+    def home(username: str, name: str, then: str = "/") -> None:
+        page.context.clear_cookies()
+        demo_log_in(username, then)
+        shot(page, name)
+
+    home("hr", "hr-home", "/hr/")
+    home("zongjingli", "portal-committee-home")
+    hr = User.objects.get(username="hr")
+    october = Cycle.objects.get(code=facts.OCTOBER.code)
+    services.cycle_transition(cycle=october, actor=hr, to=CycleState.PUBLISHED)
+    november = facts.Month(
+        period="2026-11",
+        code="TK-2026-11",
+        name="2026年11月月度考核",
+        managers={},
+        staff_level={},
+        staff_loss={},
+        provider={},
+    )
+    cycle = cycles.monthly_cycle(hr, lambda _text: None, november)
+    liqiang = Appraisal.objects.get(cycle=cycle, employee__number="T1002")
+    services.targets_sign(appraisal=liqiang, actor=User.objects.get(username="zhangmin"))
+    provider = Appraisal.objects.get(cycle=cycle, unit__isnull=False)
+    services.targets_sign(appraisal=provider, actor=hr)
+    home("liqiang", "portal-employee-home")
+    home("zhangmin", "portal-manager-home")
+    home("wuliu", "portal-provider-home")
+    page.set_viewport_size({"width": 390, "height": 844})
+    home("liqiang", "portal-phone-home")
+    page.set_viewport_size({"width": 1280, "height": 900})
