@@ -198,20 +198,21 @@ class PositionForm:
     version_id: int  # the form's current version
 
 
-def position_forms() -> list[PositionForm]:
+def position_forms(only: int | None = None) -> list[PositionForm]:
     """Each active position's form, as an appraisal would choose it (a scheme assigned
     to the position, else the position's default scheme), at its current version —
     three queries whatever the company's size."""
     chosen: dict[int, int] = {}
-    for position_id, scheme_id in (
-        SchemeAssignment.objects.filter(position__isnull=False)
-        .order_by("pk")
-        .values_list("position_id", "scheme_id")
+    assignments = SchemeAssignment.objects.filter(position__isnull=False)
+    active = Position.objects.filter(is_active=True)
+    if only is not None:  # one position's form
+        assignments, active = assignments.filter(position=only), active.filter(pk=only)
+    for position_id, scheme_id in assignments.order_by("pk").values_list(
+        "position_id", "scheme_id"
     ):
         chosen.setdefault(position_id, scheme_id)
     positions = list(
-        Position.objects.filter(is_active=True)
-        .filter(models.Q(pk__in=chosen) | models.Q(default_scheme__isnull=False))
+        active.filter(models.Q(pk__in=chosen) | models.Q(default_scheme__isnull=False))
         .select_related("default_scheme")
         .order_by("code")
     )

@@ -23,7 +23,14 @@ from jixiao.organization.models import Position, Tier
 from jixiao.schemes.models import Scheme
 from jixiao.strategy import ahp, services
 from jixiao.strategy.models import AhpAggregate, AhpSession, Bone, Cause, Duty, Objective
-from jixiao.strategy.selectors import cascade, coverage, in_cascade, tier_policy
+from jixiao.strategy.selectors import (
+    cascade,
+    coverage,
+    form_item_links,
+    in_cascade,
+    position_forms,
+    tier_policy,
+)
 
 View = Callable[..., HttpResponse]
 LANES = [Perspective.FINANCIAL, Perspective.CUSTOMER, Perspective.INTERNAL, Perspective.LEARNING]
@@ -242,8 +249,25 @@ def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("%(count)s duties read.") % {"count": len(found)})
         return redirect("strategy:duties", pk=position.pk)
-    duties = position.duties.prefetch_related("indicators")
-    return render(request, "strategy/duties.html", {"position": position, "duties": duties})
+    duties = list(position.duties.prefetch_related("indicators"))
+    form = next(iter(position_forms(only=position.pk)), None)
+    items = form_item_links({form.version_id}).get(form.version_id, []) if form else []
+    named: set[int] = set()
+    measures: dict[int, list[str]] = {}  # duty: the items of the position's form measuring it
+    for duty in duties:
+        codes = {i.pk for i in duty.indicators.all()}
+        measures[duty.pk] = [name for name, measured_by in items if measured_by in codes]
+        named |= codes
+    return render(
+        request,
+        "strategy/duties.html",
+        {
+            "position": position,
+            "duties": [(duty, measures[duty.pk]) for duty in duties],
+            "form": form,
+            "uncalled": [name for name, measured_by in items if measured_by not in named],
+        },
+    )
 
 
 # -- the AHP workbench ---------------------------------------------------------------

@@ -183,6 +183,19 @@ def test_items_no_duty_calls_for(hr: Any, company: SimpleNamespace) -> None:
     page = client_for(hr).get("/strategy/coverage/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     listed = page.content.decode().split('id="coverage-no-duty"')[1].split("</ul>")[0]
     assert "没有岗位职责要求的考核项目" in page.content.decode() and "部门管理" in listed
+    # the position's duties page: each duty with the items measuring it, and the rest
+    duties = (
+        client_for(hr)
+        .get(
+            f"/strategy/positions/{company.manager_position.pk}/duties/",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+        .content.decode()
+    )
+    cells = [cell.split("</td>")[0] for cell in duties.split('class="duty-items">')[1:]]
+    assert cells == ["预算执行偏差率", "—"]
+    uncalled = duties.split('id="duties-uncalled">')[1].split("</p>")[0]
+    assert "没有岗位职责要求的项目" in uncalled and "部门管理、内部控制管理" in uncalled
 
 
 def test_the_pages_in_chinese(hr: Any, company: SimpleNamespace) -> None:

@@ -7,17 +7,16 @@ pictures."""
 
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
 from jixiao.indicators.models import Indicator
-from jixiao.indicators.services import indicator_save
 from jixiao.schemes.models import Scheme
 from jixiao.schemes.services import scheme_assign, scheme_save
 from jixiao.strategy.models import AhpSession
@@ -40,7 +39,7 @@ def submit(page: Any, form: str) -> None:
 
 
 def test_from_the_map_to_a_green_coverage(
-    page: Any, browser: Any, hr: Any, company: SimpleNamespace
+    page: Any, browser: Any, hr: Any, company: SimpleNamespace, tmp_path: Path
 ) -> None:
     experts = [UserFactory(username=f"expert{n}") for n in (1, 2, 3)]
     log_in(page, "hr", then="/strategy/")
@@ -84,27 +83,45 @@ def test_from_the_map_to_a_green_coverage(
     page.fill("form:has(input[value=link]) input[name=code]", "X-F-01")
     submit(page, "form:has(input[value=link])")
 
-    # the cascade: each company indicator to the finance department, used by its manager's form
-    day = datetime.date(2026, 1, 1)
+    # the cascade on its page: each company indicator carried by the finance department
+    # (new entries under them), then the finance manager's form linked to those by Excel
+    page.goto(f"{page.base_url}/strategy/cascade/")
     for code in ("X-F-01", "X-F-02"):
-        indicator_save(actor=hr, code=f"{code}-FIN", effective_from=day, name=f"财务部·{code}",
-                       parent=Indicator.objects.get(code=code))  # fmt: skip
-    linked = SCHEME.replace(
-        "        source: 财务部\n", "        source: 财务部\n        indicator: X-F-01-FIN\n"
-    )
-    for item in ("部门管理", "内部控制管理"):
-        linked = linked.replace(
-            f"      - name: {item}\n", f"      - name: {item}\n        indicator: X-F-02-FIN\n"
-        )
-    version = scheme_save(actor=hr, text=linked)
+        page.fill("#cascade-place input[name=code]", f"{code}-FIN")
+        page.fill("#cascade-place input[name=name]", f"财务部·{code}")
+        page.fill("#cascade-place input[name=parent]", code)
+        submit(page, "#cascade-place")
+    assert {
+        i.code: i.versions.get().parent.code  # type: ignore[union-attr]
+        for i in Indicator.objects.filter(code__endswith="-FIN")
+    } == {"X-F-01-FIN": "X-F-01", "X-F-02-FIN": "X-F-02"}
+    version = scheme_save(actor=hr, text=SCHEME)
     scheme_assign(actor=hr, scheme=version.scheme, position=company.manager_position)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "岗位考核项目"
+    for row in (
+        ("考核表编码", "项目编码", "指标编码"),
+        ("T-FIN", "预算执行偏差率", "X-F-01-FIN"),
+        ("T-FIN", "部门管理", "X-F-02-FIN"),
+        ("T-FIN", "内部控制管理", "X-F-02-FIN"),
+    ):
+        sheet.append(row)
+    upload = tmp_path / "cascade.xlsx"
+    workbook.save(upload)
+    page.set_input_files("form[action$='/cascade/'] input[type=file]", str(upload))
+    submit(page, "form[action$='/cascade/']")
+    page.wait_for_selector("text=3 个考核项目已关联指标")
+    assert "财务部经理" in page.inner_text("#cascade")
+    shot(page, "cascade")
 
     # a duty of the finance manager, read from pasted text and linked to an indicator
     page.goto(f"{page.base_url}/strategy/positions/{company.manager_position.pk}/duties/")
     page.fill("textarea[name=text]", "1、负责公司预算的编制与执行监控；工作标准：偏差率≤5%")
     submit(page, "form:has(textarea[name=text])")
-    page.fill("form:has(input[value=link]) input[name=code]", "X-F-01-FIN")
-    submit(page, "form:has(input[value=link])")
+    for code in ("X-F-01-FIN", "X-F-02-FIN"):  # the budget and its internal control
+        page.fill("form:has(input[value=link]) input[name=code]", code)
+        submit(page, "form:has(input[value=link])")
 
     # AHP with three experts, one extreme and trimmed, applied to the form
     page.goto(f"{page.base_url}/strategy/ahp/?scheme=T-FIN")
