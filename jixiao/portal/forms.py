@@ -68,13 +68,14 @@ class TargetForm(forms.Form):
             for name in ("target", "challenge"):
                 self.fields[name].widget = forms.NumberInput(attrs={"step": "any"})
             del self.fields["measure"]
-        else:
-            self.fields["target"].widget.attrs["placeholder"] = gettext(
-                "a number, or words such as 完成11月月结"
-            )
         for field in self.fields.values():
+            field.widget.attrs["placeholder"] = str(field.label)  # which box is which
             if about:
                 field.widget.attrs["aria-label"] = f"{about} · {field.label}"
+        if not numeric:
+            self.fields["target"].widget.attrs["title"] = gettext(
+                "a number, or words such as 完成11月月结"
+            )
 
 
 class ReasonForm(forms.Form):

@@ -60,6 +60,9 @@ class Sheet:
 
 
 def said(cell: Cell, message: str) -> str:
+    """The problem with the person and the item named first (once)."""
+    if cell.item and message.startswith(cell.item):
+        message = message[len(cell.item) :].lstrip(" :：") or message
     return _("%(person)s · %(item)s: %(problem)s") % {
         "person": cell.person,
         "item": cell.item,
