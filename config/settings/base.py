@@ -268,6 +268,9 @@ JIXIAO_UPLOAD_MAX_BYTES = int(os.environ.get("JIXIAO_UPLOAD_MAX_BYTES", 20 * 102
 # The JSON API (jixiao.api) takes up to 20,000 fact rows in one request; Django's
 # default limit of 2.5 MB on a request body would refuse a few thousand.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("JIXIAO_API_MAX_BYTES", 20 * 1024 * 1024))
+# The scheme designer posts every box of a form (a form of 40 items has over 1,000);
+# Django's default of 1,000 fields would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # 360 surveys: an appraisee may propose peers for the manager to approve (jixiao.surveys).
 JIXIAO_PEER_PROPOSALS = os.environ.get("JIXIAO_PEER_PROPOSALS", "1") == "1"

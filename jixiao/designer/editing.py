@@ -219,7 +219,7 @@ def resolve(design: Design, name: str, *, create: bool = False) -> tuple[Any, An
     while index < len(tokens):
         token = tokens[index]
         if key is not None:
-            if key not in holder and create:
+            if key not in holder and create and key in _PARTS:
                 holder[key] = {}
             holder, key = holder[key], None
         if token == "f":
@@ -265,6 +265,9 @@ def _grade_names(design: Design) -> list[Any]:
 
 
 _LIST_KEYS = ("steps", "table")
+# the parts a button may make where they are absent, and the rows it may add to
+_PARTS = ("raters", "distribution", "normalize", "outcomes", "pay", "salary", "group_factor")
+_ROWS = ("weights", "trim", "quotas", "coefficients", "values", "steps", "table")
 
 
 def _entry_add(design: Design, name: str) -> None:
@@ -275,6 +278,8 @@ def _entry_add(design: Design, name: str) -> None:
     from jixiao.designer import choices
 
     holder, key = resolve(design, name, create=True)
+    if key not in _ROWS:
+        raise ActionError(name)
     value = holder.get(key)
     if value is None:
         value = holder[key] = [] if key in _LIST_KEYS else {}
@@ -358,6 +363,8 @@ def _part_blanks() -> dict[str, Any]:
 
 def _part_add(design: Design, name: str) -> None:
     holder, key = resolve(design, name, create=True)
+    if key not in _part_blanks():
+        raise ActionError(name)
     if not isinstance(holder.get(key), dict):
         holder[key] = copy.deepcopy(_part_blanks()[key])
 

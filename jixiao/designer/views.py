@@ -207,7 +207,9 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
     form = form_level(design, fields, checked)
     errors = [p for p in checked.problems if p.severity == "error"]
     final = [v.strip() for v in fields.get("top.f.raters.f.final", "").split(",") if v.strip()]
-    rater_choices = list(choices.RATERS) + [(v, v) for v in final if v not in dict(choices.RATERS)]
+    rater_choices = list(choices.RATERS) + [
+        (v, v) for v in _raters_named(fields) if v not in dict(choices.RATERS)
+    ]
     return {
         "final_slots": [*final, "", "", ""][: max(3, len(final))],
         "rater_choices": rater_choices,
@@ -244,6 +246,20 @@ def _yaml_parts(fields: Fields) -> list[tuple[str, str]]:
     boxes = json.loads(fields.get("top.boxes", "{}") or "{}")
     names = choices.PART_NAMES
     return [(key, str(names.get(key, key))) for key, shown in boxes.items() if shown == "yaml"]
+
+
+def _raters_named(fields: Fields) -> list[str]:
+    """Every rater type the form names (its own words where not the usual ones): in the
+    final orders and the weights and trims, the form's and the items'."""
+    import re
+
+    found: list[str] = []
+    for name, value in fields.items():
+        if name.endswith(".f.raters.f.final") or name == "top.f.raters.f.final":
+            found += [v.strip() for v in value.split(",") if v.strip()]
+        elif re.search(r"raters\.f\.(weights|trim)\.[0-9]+\.key$", name) and value:
+            found.append(value)
+    return list(dict.fromkeys(found))
 
 
 def _extra_boxes(design: Design, fields: Fields) -> list[tuple[str, str]]:

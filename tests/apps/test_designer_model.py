@@ -443,3 +443,143 @@ def test_weights_and_shares_of_the_total() -> None:
     assert weights.effective[(1, 0)] == pytest.approx(20)
     assert weights.sums[(1,)] == 60 and weights.sums[()] == 100
     assert weights.total == pytest.approx(100)
+
+
+# -- the form-level parts' buttons ----------------------------------------------------------
+def _blank() -> Any:
+    import copy
+
+    from jixiao.designer.editing import BLANK_DOCUMENT
+
+    return design_of(copy.deepcopy(BLANK_DOCUMENT))
+
+
+def test_adjustments_of_every_kind_are_added_moved_and_deleted() -> None:
+    from jixiao.designer.editing import apply
+
+    design = _blank()
+    for kind in ("bonus", "penalty", "add", "deduct", "coefficient", "gate", "points"):
+        apply(design, f"adj-add|{kind}")
+    entries = document_of(design)["adjustments"]
+    assert [next(k for k in e if k not in ("name", "note")) for e in entries] == [
+        "bonus",
+        "penalty",
+        "add",
+        "deduct",
+        "coefficient",
+        "gate",
+        "points",
+    ]
+    assert len({e["name"] for e in entries}) == 7
+    apply(design, "adj-up|a6")
+    apply(design, "adj-delete|a0")
+    apply(design, "adj-down|a0")
+    kinds = [next(k for k in e if k != "name") for e in document_of(design)["adjustments"]]
+    assert kinds == ["add", "penalty", "deduct", "coefficient", "points", "gate"]
+    # every one round-trips through the page's boxes
+    assert _same(document_of(design_from(fields_of(design))), document_of(design))
+
+
+def test_a_rule_inside_an_adjustment_has_the_buttons_of_an_items_rule() -> None:
+    from jixiao.designer.editing import apply
+
+    design = _blank()
+    apply(design, "adj-add|deduct")
+    apply(design, "adj-add|points")
+    apply(design, "event-add|a0")
+    apply(design, "event-way|a0|1|tiers")
+    apply(design, "row-add|a0|ev1.tiers")
+    apply(design, "label-add|a1")
+    entries = document_of(design)["adjustments"]
+    assert entries[0]["deduct"]["per"]["event2"] == {"tiers": [[3, 1], [None, None], ["else", 2]]}
+    assert entries[1]["points"]["labels"] == {"pass_rate": ""}
+    # a points line's rule changed to a tier table, and a row added before 否则
+    fields = fields_of(design)
+    fields["a1.p.r.kind"] = "bands"
+    design = design_from(fields)
+    apply(design, "row-add|a1|rule")
+    rule = document_of(design)["adjustments"][1]["points"]["rule"]
+    assert rule == {"bands": [[">= 100%", 100], [">= 90%", 80], [None, None], ["else", 60]]}
+
+
+def test_rows_of_the_form_level_parts_by_button() -> None:
+    from jixiao.designer.editing import apply
+
+    design = _blank()
+    apply(design, "entry-add|top.f.raters.f.weights")
+    apply(design, "entry-add|top.f.raters.f.weights")
+    apply(design, "entry-add|top.f.raters.f.trim")
+    apply(design, "part-add|top.f.distribution")
+    apply(design, "entry-delete|top.f.distribution.f.quotas|4")
+    apply(design, "part-add|top.f.outcomes.f.salary")
+    apply(design, "entry-add|top.f.outcomes.f.salary.f.steps")
+    apply(design, "entry-up|top.f.outcomes.f.salary.f.steps|1")
+    apply(design, "part-add|top.f.outcomes.f.pay")
+    apply(design, "named-add|top.f.outcomes.labels")
+    apply(design, "entry-add|top.f.outcomes.labels.0.f.table")
+    apply(design, "named-add|top.f.history")
+    apply(design, "part-add|top.f.normalize")
+    apply(design, "part-add|top.f.normalize.f.group_factor")
+    apply(design, "part-add|n0-0.f.raters")
+    document = document_of(design)
+    assert document["raters"] == {
+        "weights": {"supervisor": 0, "self": 0},
+        "trim": {"supervisor": 1},
+    }
+    assert list(document["distribution"]["quotas"]) == ["A", "B", "C", "D"]
+    assert document["outcomes"]["salary"]["steps"] == [
+        ["> 80", 1],
+        ["> 95", 2],
+        ["> 60", 0],
+        [None, None],
+        ["else", -1],
+    ]
+    label = document["outcomes"]["培训" if "培训" in document["outcomes"] else "training"]
+    assert label["table"] == [[">= 80", ""], [None, None], ["else", ""]]
+    assert document["history"] == {"monthly_totals": {"period": "month", "value": "total"}}
+    assert document["normalize"]["group_factor"] == {"by": "manager_score", "cap": "spread"}
+    assert "weights" in document["sections"][0]["items"][0]["raters"]
+    apply(design, "part-delete|top.f.distribution")
+    apply(design, "named-delete|top.f.history|0")
+    apply(design, "part-delete|n0-0.f.raters")
+    document = document_of(design)
+    assert "distribution" not in document and document["history"] == {}
+    assert "raters" not in document["sections"][0]["items"][0]
+    # a stale or unknown target changes nothing
+    before = document_of(design)
+    for action in ("entry-add|top.f.nothing.f.x.f.y", "adj-delete|a9", "named-add|top.f.x"):
+        apply(design, action)
+    assert _same(document_of(design), before)
+
+
+def test_a_gate_effect_with_a_value_is_written_as_the_engine_reads_it() -> None:
+    design = _blank()
+    from jixiao.designer.editing import apply
+
+    apply(design, "adj-add|gate")
+    fields = fields_of(design)
+    fields["a0.b.f.effect"] = "cap_grade"
+    fields["a0.b.f.effect.value"] = "合格"
+    gate = document_of(design_from(fields))["adjustments"][0]["gate"]
+    assert gate == {"when": "loss >= 2000", "effect": {"cap_grade": "合格"}}
+    fields["a0.b.f.effect"] = "zero"  # the value box left filled does not matter
+    gate = document_of(design_from(fields))["adjustments"][0]["gate"]
+    assert gate == {"when": "loss >= 2000", "effect": "zero"}
+
+
+def test_keys_no_form_covers_are_kept_in_the_parts_yaml_box() -> None:
+    document = {
+        "code": "X",
+        "name": "x",
+        "items": [{"name": "a", "weight": 1, "rule": {"direct": None}}],
+        "raters": {"weights": {"self": "50%", "peer": "50%"}, "future": [1, 2]},
+        "outcomes": {"contract": {"reference_periods": 1}, "pay": {"pool": "p", "v2": 1}},
+        "adjustments": [{"name": "奖", "bonus": {"each": [1, 2]}, "v2": True}, [1, 2]],
+    }
+    fields = fields_of(design_of(document))
+    assert fields["top.f.raters.x"] == "future:\n- 1\n- 2"
+    assert "reference_periods" in fields["top.f.outcomes.x"]
+    assert fields["top.f.outcomes.f.pay.x"] == "v2: 1"
+    assert fields["a0.x"] == "v2: true" and fields["a1.kind"] == "" and fields["a1.kept"]
+    assert fields["top.f.raters.f.weights.1.key"] == "peer"
+    assert _same(document_of(design_from(fields)), document)

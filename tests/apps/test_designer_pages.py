@@ -22,6 +22,7 @@ from tests.conftest import EXAMPLES
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parents[2] / "jixiao" / "demo" / "schemes"
+GOLDEN = Path(__file__).resolve().parents[1] / "scoring" / "golden"
 
 
 class FormReader(HTMLParser):
@@ -102,6 +103,9 @@ def signed_in(user: Any) -> Client:
         DEMO / "warehouse-3pl.scheme.yaml",
         DEMO / "staff-360.scheme.yaml",
         DEMO / "staff-monthly.scheme.yaml",
+        DEMO / "prd-manager-points.scheme.yaml",
+        EXAMPLES / "staff-annual.scheme.yaml",
+        GOLDEN / "every-option.scheme.yaml",
     ],
     ids=lambda p: p.name,
 )
@@ -369,3 +373,146 @@ def test_a_scheme_is_assigned_to_a_position_and_taken_back(hr: Any, company: Any
     assert "财务部经理" in page.split('id="assignments"')[1].split("</div>")[0]
     client.post("/hr/designer/FIN-MGR/assign/", {"remove": str(assignment.pk)})
     assert not version.scheme.assignments.exists()
+
+
+# -- the form-level parts ----------------------------------------------------------------
+def _press(client: Client, url: str, page: str, action: str, **boxes: str) -> str:
+    """Post the page as a browser would, with some boxes changed and a button pressed."""
+    data = post_data(form_of(page), action=action)
+    for name, value in boxes.items():
+        data[name.replace("__", ".")] = [value]
+    return client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+
+
+def _part(page: str, part: str) -> str:
+    """The words of one part's card."""
+    return page.split(f'id="part-{part}"')[1].split("</section>")[0]
+
+
+def _boxes(**names: str) -> dict[str, str]:
+    return {k.replace(".", "__"): v for k, v in names.items()}
+
+
+def test_a_forced_distribution_and_raters_set_by_clicking_are_said_in_words(hr: Any) -> None:
+    client = signed_in(hr)
+    url = "/hr/designer/new/?start=blank"
+    page = client.get(url).content.decode()
+    assert "设置强制分布" in _part(page, "distribution")
+    page = _press(client, url, page, "part-add|top.f.distribution")
+    assert "强制分布：A 10%、B 20%" in _part(page, "distribution") or "强制分布：A 10%" in page
+    page = _press(client, url, page, "entry-delete|top.f.distribution.f.quotas|4")
+    page = _press(
+        client,
+        url,
+        page,
+        "refresh",
+        **_boxes(
+            **{
+                "top.f.distribution.f.quotas.3.value": "30%",
+                "top.f.distribution.f.within": "department",
+            }
+        ),
+    )
+    said = _part(page, "distribution")
+    assert "按「部门」分组强制分布" in said and "D 30%" in said
+    # raters: two weights by button, the sentence follows
+    page = _press(client, url, page, "entry-add|top.f.raters.f.weights")
+    page = _press(client, url, page, "entry-add|top.f.raters.f.weights")
+    page = _press(
+        client,
+        url,
+        page,
+        "refresh",
+        **_boxes(
+            **{
+                "top.f.raters.f.weights.0.value": "70%",
+                "top.f.raters.f.weights.1.value": "30%",
+            }
+        ),
+    )
+    assert "评分权重：" in _part(page, "raters") and "70%" in _part(page, "raters")
+    data = post_data(form_of(page), action="save", comment="强制分布")
+    data["top.f.code"] = ["DIST"]
+    assert client.post(url, data).status_code == 302
+    saved = Scheme.objects.get(code="DIST").current_version
+    assert saved is not None
+    document = parse_text(saved.text, kind="scheme").data
+    assert document["distribution"] == {
+        "quotas": {"A": "10%", "B": "20%", "C": "40%", "D": "30%"},
+        "within": "department",
+    }
+    assert document["raters"] == {"weights": {"supervisor": "70%", "self": "30%"}}
+
+
+def test_adjustments_of_every_kind_by_clicking_each_said_in_words(hr: Any) -> None:
+    client = signed_in(hr)
+    url = "/hr/designer/new/?start=blank"
+    page = client.get(url).content.decode()
+    for kind in ("bonus", "penalty", "add", "deduct", "coefficient", "gate", "points"):
+        page = _press(client, url, page, f"adj-add|{kind}")
+    said = _part(page, "adjustments")
+    for words in ("由人录入加分", "由人录入扣分", "总分乘以", "当 ", "所得分数直接加入总分"):
+        assert words in said, words
+    assert said.count('class="said"') == 7
+    # a points line is scored by the trial like the others: its inputs are asked there
+    assert 'data-kind="points"' in page and 'name="a6.p.r.o.f.step"' in page
+    # a problem is said beside the box it names, in Chinese
+    page = _press(client, url, page, "refresh", **_boxes(**{"a0.b.f.each": "10, 5"}))
+    box = page.split('id="f-a0.b.f.each"')[1].split("</span></span>")[0]
+    assert box.startswith(' name="a0.b.f.each" aria-invalid="true"'), box
+    assert "下限" in box or "高于" in box or "大于" in box, box
+    assert "low is above" not in page
+
+
+def test_outcomes_history_normalisation_and_checks_by_form(hr: Any) -> None:
+    client = signed_in(hr)
+    url = "/hr/designer/new/?start=blank"
+    page = client.get(url).content.decode()
+    page = _press(client, url, page, "row-add|top|grades")
+    page = _press(
+        client,
+        url,
+        page,
+        "refresh",
+        **_boxes(**{"top.f.grades.row0.when": ">= 80", "top.f.grades.row0.score": "优秀"}),
+    )
+    page = _press(client, url, page, "row-add|top|grades")
+    page = _press(
+        client,
+        url,
+        page,
+        "refresh",
+        **_boxes(**{"top.f.grades.row1.when": "else", "top.f.grades.row1.score": "合格"}),
+    )
+    page = _press(client, url, page, "part-add|top.f.outcomes.f.salary")
+    page = _press(client, url, page, "named-add|top.f.outcomes.labels")
+    page = _press(client, url, page, "named-add|top.f.history")
+    page = _press(
+        client,
+        url,
+        page,
+        "refresh",
+        **_boxes(
+            **{
+                "top.f.period": "year",
+                "top.f.limits.f.max_items": "8",
+                "top.f.total.f.max": "110",
+                "top.f.outcomes.labels.0.f.table.row0.score": "晋升培训",
+                "top.f.outcomes.labels.0.f.table.row1.score": "必须培训",
+            }
+        ),
+    )
+    outcomes = _part(page, "outcomes")
+    assert 'class="problem"' not in page, re.findall('class="problem"[^>]*>([^<]*)<', page)
+    assert "薪级调整：" in outcomes and "晋升培训" in outcomes
+    assert "本考核期内各" in _part(page, "history")
+    assert "总分最高 110 分" in _part(page, "total")
+    data = post_data(form_of(page), action="save", comment="结果")
+    data["top.f.code"] = ["OUTCOMES"]
+    assert client.post(url, data).status_code == 302, _part(page, "outcomes")
+    saved = Scheme.objects.get(code="OUTCOMES").current_version
+    assert saved is not None
+    document = parse_text(saved.text, kind="scheme").data
+    assert document["limits"] == {"max_items": 8} and document["total"] == {"max": 110}
+    assert document["outcomes"]["salary"]["steps"][-1] == ["else", -1]
+    assert document["history"] == {"monthly_totals": {"period": "month", "value": "total"}}

@@ -87,7 +87,8 @@ def mark(context: Any, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def rest(context: Any) -> SafeString:
     seen = _seen(context)
-    hidden = [(n, v) for n, v in context["fields"].items() if n not in seen]
+    # an empty box reads as an absent one: only boxes with something in them are carried
+    hidden = [(n, v) for n, v in context["fields"].items() if n not in seen and v]
     return format_html_join("", '<input type="hidden" name="{}" value="{}">', hidden)
 
 
