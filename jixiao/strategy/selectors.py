@@ -396,6 +396,11 @@ def cascade() -> list[CascadeNode]:
         "indicators", "name"
     ):
         serves.setdefault(indicator, []).append(objective)
+    for indicator, objective in SuccessFactor.objects.filter(indicators__isnull=False).values_list(
+        "indicators", "objective__name"
+    ):  # through a key success factor
+        if objective not in serves.get(indicator, []):
+            serves.setdefault(indicator, []).append(objective)
     used: dict[int, set[str]] = {}
     forms = position_forms()
     items = form_item_links({form.version_id for form in forms})
