@@ -81,3 +81,12 @@ def test_the_pages_are_in_chinese_and_show_no_flag_codes(
             text = pages[name].text
             assert "quota_tie" not in text and "band_grade" not in text, (size, name)
             assert "校准" in text, (size, name)
+
+
+def test_the_overview_shows_the_cycles_by_stage_at_both_sizes(measured: Any) -> None:
+    """Issue 13: the overview's stage tiles, completion bars and cycles are there in
+    both companies, so its flat query count covers them."""
+    for size in (50, 500):
+        home = measured[size]["home"].text
+        assert 'id="stages"' in home and 'class="meter small' in home, size
+        assert 'id="appeals-due"' in home or "没有等待人力资源部处理的申诉" in home, size

@@ -318,3 +318,21 @@ def test_a_search_of_the_appeals_finds_the_appellant() -> None:
     assert _total(found) == 2 and _rows(found, "appeals") == 2  # the two appeals of one person
     decided = client.get(reverse("portal:appeal_list"), {"state": "decided"}).content.decode()
     assert _total(decided) == 0
+
+
+@pytest.mark.parametrize(
+    ("page", "section"),
+    [
+        ("manager home", 'id="team-states"'),
+        ("committee home", 'id="calibrations"'),
+        ("employee home", 'id="next-step"'),
+        ("employee home", 'id="last-result"'),
+        ("data owner home", 'id="data-items"'),
+        ("provider home", 'id="contract-months"'),
+    ],
+)
+def test_each_home_shows_its_role_at_both_sizes(measured: Any, page: str, section: str) -> None:
+    """Issue 13: the sections a role's home page adds are there in both companies, so
+    the flat query counts above cover them."""
+    for size in (50, 500):
+        assert section in measured[size][page].text, (size, page)
