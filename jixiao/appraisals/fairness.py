@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models import Avg, Count, F, FloatField, Max, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -46,6 +47,7 @@ from jixiao.appraisals.models import Appraisal, Cycle, Rating, Result
 from jixiao.appraisals.workflow import AppraisalState
 
 SMALL_GROUP = 5  # units with fewer people are shown to HR only
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -295,11 +297,40 @@ def cycle_rater_stats(cycle_id: int) -> list[RaterStats]:
     return stats_from_sums(sums, people)
 
 
+STATS_KEPT = 600  # seconds a cycle's rater statistics are kept while its ratings stand
+
+
+def _kept(what: str, cycle_id: int, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache while the cycle's ratings stand (the same count,
+    the same latest change and newest row): one small aggregate query to know."""
+    state = Rating.objects.filter(appraisal__cycle_id=cycle_id).aggregate(
+        n=Count("pk"), last=Max("updated_at"), top=Max("pk")
+    )
+    last = state["last"].isoformat() if state["last"] else ""
+    key = f"jixiao:fairness:{what}:{cycle_id}:{state['n']}:{state['top']}:{last}"
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, STATS_KEPT)
+    return found
+
+
+def cycle_rater_stats_kept(cycle_id: int) -> list[RaterStats]:
+    """`cycle_rater_stats`, kept while the cycle's ratings stand: the calibration page
+    shows them at every visit, and ratings rarely change in calibration."""
+    return _kept("raters", cycle_id, lambda: cycle_rater_stats(cycle_id))
+
+
 @dataclass(frozen=True)
 class AppraiseeGap:
     appraisal: int
     gap: float  # mean over the items rated both ways of (self − the others' mean)
     items: int
+
+
+def cycle_self_gaps_kept(cycle_id: int, *, limit: int = 20) -> list[AppraiseeGap]:
+    """`cycle_self_gaps`, kept while the cycle's ratings stand."""
+    return _kept(f"gaps{limit}", cycle_id, lambda: cycle_self_gaps(cycle_id, limit=limit))
 
 
 def cycle_self_gaps(cycle_id: int, *, limit: int = 20) -> list[AppraiseeGap]:

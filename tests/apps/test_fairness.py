@@ -357,3 +357,28 @@ def test_the_fairness_page_does_not_grow_with_the_company(
     # the same queries; the tables are a page of raters, twenty gaps, fifty units
     assert_flat(measured, page, growth=1.0)
     assert "评分公平性" in measured[500][page].text
+
+
+@pytest.mark.django_db
+def test_the_kept_statistics_follow_a_changed_or_new_rating(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    from jixiao.appraisals.fairness import cycle_rater_stats_kept
+    from jixiao.appraisals.models import Rating
+
+    world = _world(hr, company)
+    october = world.cycles[-1].pk
+
+    def strict() -> Any:
+        return next(s for s in cycle_rater_stats_kept(october) if s.rater == world.strict.pk)
+
+    assert strict().leniency is not None and strict().leniency > 0
+    # 严 now gives 40 where the peers give 50: severe (the ratings as saved, not the cache)
+    for rating in Rating.objects.filter(rater=world.strict):
+        rating.value = 40
+        rating.save()
+    assert strict().leniency is not None and strict().leniency < 0
+    Rating.objects.create(
+        appraisal=world.october[0], item="综合评价", role="peer", rater=hr, value=10
+    )
+    assert hr.pk in {s.rater for s in cycle_rater_stats_kept(october)}

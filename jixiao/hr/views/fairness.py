@@ -23,8 +23,8 @@ from jixiao.appraisals.fairness import (
     SMALL_GROUP,
     QuotaDrift,
     RaterStats,
-    cycle_rater_stats,
-    cycle_self_gaps,
+    cycle_rater_stats_kept,
+    cycle_self_gaps_kept,
     drift_cycles,
     quota_drift,
     unit_drift,
@@ -100,7 +100,7 @@ def cycle_fairness(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_get(visible_to=request.user, pk=pk)
     with_small = roles.is_hr(request.user)  # the auditor reads the page without them
     stats = sorted(
-        cycle_rater_stats(cycle.pk),
+        cycle_rater_stats_kept(cycle.pk),
         key=lambda s: (-(abs(s.z) if s.z is not None else -1), s.rater),
     )
     raters = listing(request, stats, per_page=25)
@@ -110,7 +110,7 @@ def cycle_fairness(request: HttpRequest, pk: int) -> HttpResponse:
         user.pk: str(user)
         for user in User.objects.filter(pk__in=[s.rater for s in shown if s.rater not in hidden])
     }
-    gaps = cycle_self_gaps(cycle.pk, limit=20)
+    gaps = cycle_self_gaps_kept(cycle.pk, limit=20)
     people = {
         a.pk: a.appraisee_name
         for a in Appraisal.objects.filter(pk__in=[g.appraisal for g in gaps]).select_related(
@@ -183,7 +183,7 @@ def outliers(cycle: Cycle, user: Any) -> Outliers:
     is_hr = roles.is_hr(user)
     flagged = [
         s
-        for s in cycle_rater_stats(cycle.pk)
+        for s in cycle_rater_stats_kept(cycle.pk)
         if s.z is not None and abs(s.z) >= NOTABLE_Z and s.people >= OUTLIER_PEOPLE
     ]
     hidden = _anonymous_raters(cycle, [s.rater for s in flagged], user)
