@@ -86,7 +86,8 @@ class ReasonForm(forms.Form):
 
 class ChangeRequestForm(forms.Form):
     item = forms.ChoiceField(label=_("item"))
-    target = forms.FloatField(label=_("new target"))
+    target = forms.CharField(label=_("new target"), help_text=_("a number, or words"))
+    measure = forms.CharField(label=_("how it is measured"), required=False)
     challenge = forms.FloatField(label=_("new challenge value"), required=False)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -313,3 +313,31 @@ def test_a_team_sheet_costs_the_same_queries_for_5_and_50_people(
     assert small_page.count('name="appraisal"') == 5
     assert large_page.count('name="appraisal"') == 20  # a page of 20, the rest paged
     assert 'rel="next"' in large_page
+
+
+def test_a_target_in_words_is_changed_by_a_request_like_a_number(
+    company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    appraisal = appraisal_of(open_cycle, company.clerks[0])
+    services.targets_sign(appraisal=appraisal, actor=company.manager.user)
+    services.targets_acknowledge(appraisal=appraisal, actor=company.clerks[0].user)
+    url = f"/appraisals/{appraisal.pk}/targets/"
+    client_for(company.manager.user).post(
+        url,
+        {
+            "action": "request",
+            "item": "部门管理",
+            "target": "完成12月月结",
+            "measure": "12月5日前提交",
+            "reason": "11月月结已提前完成",
+        },
+    )
+    change = appraisal.target_change_requests.get()
+    assert (change.new_target, change.target_measure) == ("完成12月月结", "12月5日前提交")
+    boss = client_for(company.boss.user)
+    assert "完成12月月结" in boss.get(url).content.decode()
+    boss.post(url, {"action": "approve", "request": change.pk, "answer": ""})
+    assert _targets(appraisal)["部门管理"] == {
+        "target": "完成12月月结",
+        "target_measure": "12月5日前提交",
+    }

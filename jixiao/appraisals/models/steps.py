@@ -38,7 +38,11 @@ class TargetChangeRequest(TimestampedModel):
         related_name="target_change_requests",
     )
     item = models.CharField(_("item"), max_length=200)
-    target = models.FloatField(_("new target"))
+    target = models.FloatField(_("new target"), null=True, blank=True)
+    target_words = models.CharField(
+        _("new target in words"), max_length=200, blank=True, help_text=_("e.g. 完成11月月结")
+    )
+    target_measure = models.CharField(_("how it is measured"), max_length=200, blank=True)
     challenge = models.FloatField(_("new challenge value"), null=True, blank=True)
     previous_target = models.JSONField(_("target before"), null=True, blank=True)
     previous_challenge = models.JSONField(_("challenge value before"), null=True, blank=True)
@@ -53,6 +57,11 @@ class TargetChangeRequest(TimestampedModel):
     answered_by = _user(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
+
+    @property
+    def new_target(self) -> float | str | None:
+        """The target asked for: a number, or words."""
+        return self.target_words or self.target
 
     class Meta:
         verbose_name = _("target change request")

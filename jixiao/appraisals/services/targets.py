@@ -26,6 +26,7 @@ from jixiao.appraisals.services.pipeline import UNCHANGED, TargetCommand, facts_
 from jixiao.appraisals.services.pipeline.rules import (
     TARGET_KEYS,
     TARGET_MEASURE,
+    TARGET_TEXT_LIMIT,
     target_in_words,
 )
 from jixiao.appraisals.services.sheets import Cell, Sheet, sheet_apply
@@ -178,14 +179,31 @@ def targets_save(*, entries: Sequence[TargetEntry], actor: Any, reason: str = ""
 
 
 def _write(
-    appraisal: Appraisal, actor: Any, item: str, target: float, challenge: float | None, reason: str
+    appraisal: Appraisal,
+    actor: Any,
+    item: str,
+    target: Any,
+    challenge: float | None,
+    reason: str,
+    measure: str = "",
 ) -> None:
     commands = [
         TargetCommand(appraisal=appraisal, item=item, key=key, value=value, reason=reason)
-        for key, value in (("target", target), ("challenge", challenge))
-        if value is not None
+        for key, value in (("target", target), ("challenge", challenge), (TARGET_MEASURE, measure))
+        if value not in (None, "")
     ]
     facts_apply(commands=commands, actor=actor, reason=reason)
+
+
+def _number_or_words(value: Any) -> tuple[float | None, str]:
+    """(the number, '') or (None, the words) of a target as typed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), ""
+    text = " ".join(str(value or "").split())
+    try:
+        return float(text), ""
+    except ValueError:
+        return None, text
 
 
 def target_set(
@@ -275,11 +293,13 @@ def target_change_request(
     appraisal: Appraisal,
     actor: Any,
     item: str,
-    target: float,
+    target: Any,
     challenge: float | None = None,
     reason: str,
+    measure: str = "",
 ) -> TargetChangeRequest:
-    """Ask to change a signed target, with a reason."""
+    """Ask to change a signed target, with a reason: a number, or words with how they
+    are measured (a number where the item computes with its target)."""
     if not can_request_target_change(actor, appraisal):
         raise NotAllowed(_("you may not ask to change these targets"))
     if appraisal.targets_signed_at is None:
@@ -288,13 +308,25 @@ def target_change_request(
         raise ServiceError(_("a target change needs a reason"))
     if not appraisal.scheme_version.items.filter(code=item).exists():
         raise ServiceError(_("the scheme has no item %(item)s") % {"item": item})
+    number, words = _number_or_words(target)
+    if words and item in numeric_targets(appraisal.scheme_version):
+        raise ServiceError(_("the target of %(item)s is a number") % {"item": item})
+    if not words and number is None:
+        raise ServiceError(_("give the new target: a number or words"))
+    if len(words) > TARGET_TEXT_LIMIT or len(measure.strip()) > TARGET_TEXT_LIMIT:
+        raise ServiceError(
+            _("%(item)s: a target in words has at most %(limit)s characters")
+            % {"item": item, "limit": TARGET_TEXT_LIMIT}
+        )
     now = current_targets(appraisal).get(item, {})
     try:
         with transaction.atomic():
             request = TargetChangeRequest.objects.create(
                 appraisal=appraisal,
                 item=item,
-                target=target,
+                target=number,
+                target_words=words,
+                target_measure=" ".join(measure.split()),
                 challenge=challenge,
                 previous_target=now.get("target"),
                 previous_challenge=now.get("challenge"),
@@ -343,7 +375,15 @@ def target_change_approve(
     with transaction.atomic():
         _answer(request, actor, ChangeRequestState.APPROVED, answer)
         reason = _("target change approved: %(reason)s") % {"reason": request.reason}
-        _write(request.appraisal, actor, request.item, request.target, request.challenge, reason)
+        _write(
+            request.appraisal,
+            actor,
+            request.item,
+            request.new_target,
+            request.challenge,
+            reason,
+            measure=request.target_measure,
+        )
     return request
 
 

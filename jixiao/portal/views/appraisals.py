@@ -336,9 +336,10 @@ def _change_request(request: HttpRequest, appraisal: Appraisal) -> None:
             appraisal=appraisal,
             actor=request.user,
             item=values["item"],
-            target=values["target"],
+            target=number_or_word(values["target"]),
             challenge=values["challenge"],
             reason=values["reason"],
+            measure=values["measure"],
         ),
         _("Change requested."),
     )
