@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 from typing import Any
 
 from django import forms
@@ -15,7 +16,8 @@ from jixiao.appraisals.models import EligibilityDecision, PopulationKind, Stage
 from jixiao.core.audit_words import action_choices
 from jixiao.indicators.models import Indicator, IndicatorVersion
 from jixiao.indicators.services import CONTENT_FIELDS
-from jixiao.organization.models import Employee, Position, Tier, Unit
+from jixiao.notices.models import UnitRobot
+from jixiao.organization.models import Employee, Position, Tier, Unit, UnitKind
 from jixiao.organization.services import EMPLOYEE_FIELDS, POSITION_FIELDS, UNIT_FIELDS
 from jixiao.schemes.models import PeriodKind, Scheme
 
@@ -187,3 +189,33 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, str]] = [("", str(_("every action")))]
         self.fields["action"].choices = choices + action_choices()  # type: ignore[attr-defined]
+
+
+class RobotForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A unit's group robot (钉钉/企业微信群机器人): its webhook address and, for a
+    DingTalk robot with 加签, its secret (never shown again; empty keeps it)."""
+
+    url = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https")
+    secret = forms.CharField(
+        label=_("signing secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("DingTalk's 加签 secret (SEC…); empty when the robot does not sign"),
+    )
+
+    class Meta:
+        model = UnitRobot
+        fields = ("unit", "platform", "name", "url", "secret")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.exclude(kind=UnitKind.PROVIDER).order_by("code")
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"])
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if not url.startswith("https://") and host not in {"127.0.0.1", "localhost"}:
+            raise forms.ValidationError(_("a robot's webhook address starts with https://"))
+        return url

@@ -16,6 +16,7 @@ from jixiao.hr.views import (
     lockouts,
     logins,
     organisation,
+    robots,
     schemes,
 )
 
@@ -92,6 +93,7 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit_list"),
     # login locks
     path("lockouts/", lockouts.lockout_list, name="lockout_list"),
+    path("robots/", robots.robot_list, name="robot_list"),
     # the anonymity of 360 ratings
     path("anonymity/", anonymity.anonymity_policy_edit, name="anonymity_policy"),
 ]

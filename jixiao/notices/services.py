@@ -4,6 +4,7 @@ settings (the console backend unless configured)."""
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +14,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jixiao.accounts.models import User
 from jixiao.appraisals.services.raters import survey_reminders_send
+from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed
 from jixiao.core.roles import is_hr
-from jixiao.core.services import audited_create, audited_update
+from jixiao.notices.delivery import post_robot
 from jixiao.notices.events import KINDS
 from jixiao.notices.models import Notice, NoticePreference, UnitRobot
 from jixiao.notices.waiting import Waiting, waiting_for
@@ -101,26 +104,96 @@ def notice_mark_read(*, notice: Notice, actor: Any) -> Notice:
 
 
 ROBOT_FIELDS = ("unit", "platform", "url", "secret", "is_active", "name")
+TEST_MESSAGE = gettext_noop("jixiao: this group robot is set up and receives the unit's news.")
+
+
+def robot_shown(robot: UnitRobot) -> dict[str, Any]:
+    """What the audit log and the pages may say of a robot: its webhook address with
+    the token in it shortened, and only whether it has a signing secret — either
+    lets anyone post to the group, and the audit log is kept for ever."""
+    return {
+        "unit": robot.unit_id,
+        "platform": robot.platform,
+        "url": masked_url(robot.url),
+        "secret": bool(robot.secret),
+        "is_active": robot.is_active,
+        "name": robot.name,
+    }
+
+
+def masked_url(url: str) -> str:
+    """`https://oapi.dingtalk.com/robot/send?access_token=1a2b…`: each query value cut
+    to its first four characters."""
+    parts = urllib.parse.urlsplit(url)
+    query = "&".join(
+        f"{urllib.parse.quote(key)}={urllib.parse.quote(value[:4])}"
+        + ("…" if len(value) > 4 else "")
+        for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return parts._replace(query=query).geturl()
 
 
 def robot_create(*, actor: Any, reason: str = "", **fields: Any) -> UnitRobot:
-    """HR adds a unit's group robot (audited; the secret is kept, never shown again)."""
+    """HR adds a unit's group robot (audited without its token or secret)."""
     if not is_hr(actor):
         raise NotAllowed(_("only HR configures group robots"))
-    return audited_create(UnitRobot, actor=actor, action="robot.created", reason=reason, **fields)
+    unknown = sorted(set(fields) - set(ROBOT_FIELDS))
+    if unknown:
+        raise TypeError(f"a group robot has no {', '.join(unknown)}")
+    with transaction.atomic():
+        robot = UnitRobot(**fields)
+        robot.full_clean()
+        robot.save()
+        audit_record(
+            actor=actor, action="robot.created", target=robot, after=robot_shown(robot),
+            reason=reason,
+        )  # fmt: skip
+    return robot
 
 
 def robot_update(*, robot: UnitRobot, actor: Any, reason: str = "", **changes: Any) -> UnitRobot:
+    """HR changes a group robot (audited without its token or secret). An empty secret
+    in `changes` keeps the one set; nothing is written when nothing changes."""
     if not is_hr(actor):
         raise NotAllowed(_("only HR configures group robots"))
-    return audited_update(
-        robot,
-        actor=actor,
-        action="robot.updated",
-        changes=changes,
-        allowed=ROBOT_FIELDS,
-        reason=reason,
-    )
+    unknown = sorted(set(changes) - set(ROBOT_FIELDS))
+    if unknown:
+        raise TypeError(f"a group robot has no {', '.join(unknown)}")
+    if changes.get("secret") == "":
+        changes.pop("secret")
+    with transaction.atomic():
+        robot = UnitRobot.objects.select_for_update().get(pk=robot.pk)
+        before, was = robot_shown(robot), (robot.url, robot.secret)
+        for field, value in changes.items():
+            setattr(robot, field, value)
+        robot.full_clean()
+        after = robot_shown(robot)
+        if after == before and (robot.url, robot.secret) == was:
+            return robot
+        robot.save()
+        moved = {key for key in after if after[key] != before[key]}
+        if robot.url != was[0]:
+            moved.add("url")
+        if robot.secret != was[1]:
+            moved.add("secret")
+        audit_record(
+            actor=actor,
+            action="robot.updated",
+            target=robot,
+            before={key: before[key] for key in sorted(moved)},
+            after={key: after[key] for key in sorted(moved)},
+            reason=reason,
+        )
+    return robot
+
+
+def robot_test(*, robot: UnitRobot, actor: Any) -> str:
+    """Post a test message to the robot at once: "" when the platform took it, else
+    the error in words (nothing is stored)."""
+    if not is_hr(actor):
+        raise NotAllowed(_("only HR configures group robots"))
+    with translation.override(settings.LANGUAGE_CODE):  # the company's language, as all news
+        return post_robot(robot, _(TEST_MESSAGE))
 
 
 def preference_set(*, user: Any, email: bool, muted: list[str]) -> NoticePreference:
@@ -137,10 +210,13 @@ def preference_set(*, user: Any, email: bool, muted: list[str]) -> NoticePrefere
 __all__ = [
     "ReminderRun",
     "Waiting",
+    "masked_url",
     "notice_mark_read",
     "notices_refresh",
     "preference_set",
     "reminders_send",
     "robot_create",
+    "robot_shown",
+    "robot_test",
     "robot_update",
 ]

@@ -120,6 +120,7 @@ def menu_entries_for_state(state: MenuState) -> list[tuple[str, str, str]]:
             ("hr_cycles", _("Cycles"), reverse("hr:cycle_list")),
             ("hr_audit", _("Audit log"), reverse("hr:audit_list")),
             ("hr_lockouts", _("Login locks"), reverse("hr:lockout_list")),
+            ("hr_robots", _("Group robots"), reverse("hr:robot_list")),
         ]
     if reads_everything or state.owns_data:  # the Excel page's own rule (spreadsheets.access)
         entries.append(
