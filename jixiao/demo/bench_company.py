@@ -27,8 +27,7 @@ from jixiao.accounts.models import User
 from jixiao.accounts.services import user_create
 from jixiao.core.audit import audit_record
 from jixiao.demo import company as demo_company
-from jixiao.demo.indicators import INDICATORS
-from jixiao.demo.loader import PARENTS
+from jixiao.demo.indicators import INDICATORS, PARENTS
 from jixiao.indicators.models import Indicator
 from jixiao.indicators.services import indicator_save
 from jixiao.organization.models import Employee, EmployeeStatus, Position, Unit, UnitKind
