@@ -269,7 +269,10 @@ def _said_parts(parsed: EngineScheme | None) -> dict[str, Any]:
         describe_distribution,
         describe_grades,
         describe_history,
+        describe_limits,
+        describe_normalize,
         describe_outcomes,
+        describe_ranking,
         describe_total,
     )
 
@@ -282,6 +285,9 @@ def _said_parts(parsed: EngineScheme | None) -> dict[str, Any]:
             "distribution": _grouped(describe_distribution(parsed)),
             "outcomes": [_grouped(line) for line in describe_outcomes(parsed)],
             "history": describe_history(parsed),
+            "ranking": _grouped(describe_ranking(parsed)),
+            "normalize": _grouped(describe_normalize(parsed)),
+            "limits": describe_limits(parsed),
         }
     return said
 

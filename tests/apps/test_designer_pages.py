@@ -495,6 +495,7 @@ def test_outcomes_history_normalisation_and_checks_by_form(hr: Any) -> None:
         **_boxes(
             **{
                 "top.f.period": "year",
+                "top.f.ranking.f.within": "department",
                 "top.f.limits.f.max_items": "8",
                 "top.f.total.f.max": "110",
                 "top.f.outcomes.labels.0.f.table.row0.score": "晋升培训",
@@ -507,6 +508,7 @@ def test_outcomes_history_normalisation_and_checks_by_form(hr: Any) -> None:
     assert "薪级调整：" in outcomes and "晋升培训" in outcomes
     assert "本考核期内各" in _part(page, "history")
     assert "总分最高 110 分" in _part(page, "total")
+    assert "按「部门」分组" in _part(page, "ranking") and "8" in _part(page, "limits")
     data = post_data(form_of(page), action="save", comment="结果")
     data["top.f.code"] = ["OUTCOMES"]
     assert client.post(url, data).status_code == 302, _part(page, "outcomes")
@@ -514,5 +516,6 @@ def test_outcomes_history_normalisation_and_checks_by_form(hr: Any) -> None:
     assert saved is not None
     document = parse_text(saved.text, kind="scheme").data
     assert document["limits"] == {"max_items": 8} and document["total"] == {"max": 110}
+    assert document["ranking"] == {"within": "department"}
     assert document["outcomes"]["salary"]["steps"][-1] == ["else", -1]
     assert document["history"] == {"monthly_totals": {"period": "month", "value": "total"}}
