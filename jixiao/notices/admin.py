@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -49,6 +50,11 @@ class UnitRobotAdmin(ServiceAdmin):
     fields = ("unit", "platform", "name", "url", "secret", "is_active", "reason")
     inlines = [RobotMessageInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name == "secret":  # never shown back; empty keeps it (robot_update)
+            kwargs["widget"] = forms.PasswordInput(render_value=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> UnitRobot:
         return services.robot_create(actor=request.user, **data)
