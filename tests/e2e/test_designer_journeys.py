@@ -327,3 +327,10 @@ def test_designer_screenshots(page: Any, hr: Any) -> None:
     page.click("#compare-versions")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(images / "designer-compare.png"), full_page=False)
+    # the form as a whole: a forced distribution and a points line
+    page.goto(f"{page.base_url}/hr/designer/FIN-MGR/")
+    click(page, "part-add|top.f.distribution")
+    click(page, "adj-add|points")
+    put(page, "a0.f.name", "产品质量")
+    page.locator("#part-adjustments").scroll_into_view_if_needed()
+    page.locator("#part-adjustments").screenshot(path=str(images / "designer-form-level.png"))
