@@ -97,6 +97,8 @@ def next_step(appraisal: Appraisal | None, provider: bool = False) -> NextStep |
             text = _("The company sets the provider's targets.")
     elif state == A.TARGETS:
         text, acts = _("Read and acknowledge the targets signed for you."), True
+        if provider:
+            text = _("Read and acknowledge the targets the company signed.")
         url = reverse("portal:appraisal_targets", args=[pk])
     elif state == A.COLLECTING:
         text = _("Targets agreed: the facts of the period are being collected.")
@@ -105,7 +107,7 @@ def next_step(appraisal: Appraisal | None, provider: bool = False) -> NextStep |
         text, acts = _("Give your self-assessment and submit it."), True
         url = reverse("portal:appraisal_ratings", args=[pk])
     elif state in (A.SUPERVISOR_REVIEW, A.SKIP_LEVEL_REVIEW):
-        text = _("Your managers are rating.")
+        text = _("The company is rating.") if provider else _("Your managers are rating.")
     elif state == A.CALIBRATION:
         text = _("The committee is calibrating the results; they are published after it.")
         due = None

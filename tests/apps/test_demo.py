@@ -465,7 +465,7 @@ def test_the_providers_contact_acknowledges_targets_and_appeals() -> None:
 
     step = _section(_home("wuliu"), 'id="next-step"')
     assert "2026年11月月度考核" in step and f"/appraisals/{appraisal.pk}/targets/" in step
-    assert "请查看并确认" in step
+    assert "请查看并确认公司已签署的目标" in step
     services.targets_acknowledge(appraisal=appraisal, actor=wuliu)
     appraisal.refresh_from_db()
     assert appraisal.state == AppraisalState.COLLECTING
