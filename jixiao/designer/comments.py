@@ -24,10 +24,10 @@ def has_comments(text: str) -> bool:
     for token in tokens:
         if isinstance(token, yaml.ScalarToken):
             start, end = token.start_mark, token.end_mark
-            for line in range(start.line, end.line + 1):
-                low = start.column if line == start.line else 0
-                high = end.column if line == end.line else len(lines[line]) + 1
-                inside.setdefault(line, []).append((low, high))
+            for at in range(start.line, end.line + 1):
+                low = start.column if at == start.line else 0
+                high = end.column if at == end.line else len(lines[at]) + 1
+                inside.setdefault(at, []).append((low, high))
     for number, line in enumerate(lines):
         for column, char in enumerate(line):
             if char != "#" or (column > 0 and not line[column - 1].isspace()):
