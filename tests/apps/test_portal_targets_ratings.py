@@ -341,3 +341,52 @@ def test_a_target_in_words_is_changed_by_a_request_like_a_number(
         "target": "完成12月月结",
         "target_measure": "12月5日前提交",
     }
+
+
+COMPUTED = """\
+code: T-AR
+name: 应收考核表
+period: month
+sections:
+  - name: 财务指标
+    weight: 100
+    items:
+      - name: 应收账款回收额
+        weight: 60
+        measure: "collected"
+        rule:
+          interpolate: [[0, 0], ["target", 80], ["challenge", 100]]
+      - name: 月结
+        weight: 40
+        rule: {levels: {优: 100, 良: 80, 中: 60}}
+"""
+
+
+def test_an_item_computed_from_its_target_takes_a_number_only(hr: Any, company: Any) -> None:
+    from jixiao.schemes.services import scheme_assign, scheme_save
+
+    version = scheme_save(actor=hr, text=COMPUTED)
+    scheme_assign(actor=hr, scheme=version.scheme, unit=company.finance)
+    cycle = services.cycle_create(
+        actor=hr, code="2026-11", name="2026年11月考核", period_kind="month", period="2026-11"
+    )
+    services.cycle_add_scheme(cycle=cycle, scheme=version.scheme, actor=hr)
+    services.population_rule_add(cycle=cycle, actor=hr, kind="unit", unit=company.finance)
+    services.cycle_open(cycle=cycle, actor=hr)
+    appraisal = appraisal_of(cycle, company.clerks[0])
+    url = f"/appraisals/{appraisal.pk}/targets/"
+    manager = client_for(company.manager.user)
+    form = manager.get(url, **ZH).content.decode()
+    assert 'name="t0-target"' in form and 'type="number"' in form
+    assert 'name="t0-measure"' not in form and 'name="t1-measure"' in form
+    refused = manager.post(
+        url, {"action": "save", "t0-target": "回收600万", "t1-target": "完成11月月结"}, **ZH
+    ).content.decode()
+    assert Fact.objects.filter(appraisal=appraisal).count() == 0
+    row = refused.split("应收账款回收额", 1)[1].split("</tr>", 1)[0]
+    assert "李强 · 应收账款回收额：" in row and "「回收600万」不是数" in row
+    manager.post(url, {"action": "save", "t0-target": "600", "t1-target": "完成11月月结"})
+    assert _targets(appraisal) == {
+        "应收账款回收额": {"target": 600},
+        "月结": {"target": "完成11月月结"},
+    }
