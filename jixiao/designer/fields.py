@@ -341,6 +341,9 @@ def _outcomes(out: Fields, name: str, value: Any) -> None:
         {k: part[k] for k in labels} if labels or value is not MISSING else MISSING,
         LABEL_OUTCOME_BOXES,
     )
+    for index in range(len(labels)):  # what it was decided by, to follow a change of it
+        base = f"{name}.labels.{index}."
+        out[base + "was_by"] = out.get(base + "f.by", "")
 
 
 def adjustment_kind(entry: Any) -> str:
@@ -632,12 +635,34 @@ def _read_named(read: _Reader, name: str, boxes: dict[str, Any]) -> Any:
 def _read_outcomes(read: _Reader, name: str) -> Any:
     fixed, _order = _read_mapping(read, name + ".", OUTCOME_BOXES)
     labels = _read_named(read, name + ".labels", LABEL_OUTCOME_BOXES)
+    for index in range(read.count(name + ".labels.rows")):
+        base = f"{name}.labels.{index}."
+        key = cell_value(read.get(base + "name"))
+        if (
+            isinstance(labels, dict)
+            and key in labels
+            and read.get(base + "was_by") != read.get(base + "f.by")
+        ):
+            labels[key] = _by_changed(labels[key])
     found = {**fixed, **(labels or {})}
     if not read.get(name) and not found:
         return MISSING
     written = read.keys(name + ".keys")
     order = [k for k in written if k in found] + [k for k in found if k not in written]
     return {k: found[k] for k in order}
+
+
+def _by_changed(label: dict[str, Any]) -> dict[str, Any]:
+    """A label outcome decided by the grade now (or no longer): its table of rows
+    becomes a mapping of grade → label (or back), the rows kept."""
+    table = label.get("table")
+    if label.get("by") == "grade" and isinstance(table, list):
+        label["table"] = {
+            row[0]: row[1] for row in table if isinstance(row, list) and len(row) == 2
+        }
+    elif label.get("by") != "grade" and isinstance(table, dict):
+        label["table"] = [[k, v] for k, v in table.items()]
+    return label
 
 
 def _read_adjustments(read: _Reader, name: str) -> Any:

@@ -583,3 +583,22 @@ def test_keys_no_form_covers_are_kept_in_the_parts_yaml_box() -> None:
     assert fields["a0.x"] == "v2: true" and fields["a1.kind"] == "" and fields["a1.kept"]
     assert fields["top.f.raters.f.weights.1.key"] == "peer"
     assert _same(document_of(design_from(fields)), document)
+
+
+def test_a_label_outcome_decided_by_the_grade_now_becomes_a_table_of_grades() -> None:
+    document = {
+        "code": "X",
+        "name": "x",
+        "items": [{"name": "a", "weight": 1, "rule": {"direct": None}}],
+        "outcomes": {
+            "training": {"by": "total", "table": [["优秀", "晋升培训"], ["差", "必须培训"]]}
+        },
+    }
+    fields = fields_of(design_of(document))
+    fields["top.f.outcomes.labels.0.f.by"] = "grade"
+    label = document_of(design_from(fields))["outcomes"]["training"]
+    assert label == {"by": "grade", "table": {"优秀": "晋升培训", "差": "必须培训"}}
+    fields = fields_of(design_from(fields))
+    fields["top.f.outcomes.labels.0.f.by"] = ""
+    label = document_of(design_from(fields))["outcomes"]["training"]
+    assert label == {"table": [["优秀", "晋升培训"], ["差", "必须培训"]]}

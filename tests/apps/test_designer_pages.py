@@ -415,6 +415,13 @@ def test_a_forced_distribution_and_raters_set_by_clicking_are_said_in_words(hr: 
     )
     said = _part(page, "distribution")
     assert "按「部门」分组强制分布" in said and "D 30%" in said
+    # a share that is not a number: said in Chinese on the card, beside the quotas
+    wrong = _press(
+        client, url, page, "refresh", **_boxes(**{"top.f.distribution.f.quotas.2.value": "很多"})
+    )
+    card = _part(wrong, "distribution")
+    assert card.count('class="problem" role="alert"') == 2 and "很多" in card
+    assert "expected" not in card
     # raters: two weights by button, the sentence follows
     page = _press(client, url, page, "entry-add|top.f.raters.f.weights")
     page = _press(client, url, page, "entry-add|top.f.raters.f.weights")
