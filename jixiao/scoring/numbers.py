@@ -28,6 +28,8 @@ FloatArray = npt.NDArray[np.float64]
 
 def parse_number(raw: object) -> float:
     """A number from a scheme or facts file; raises ValueError with a readable message."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError(say("no number given"))
     if isinstance(raw, bool):
         raise ValueError(say("expected a number, got {raw!r}", raw=raw))
     if isinstance(raw, int | float):

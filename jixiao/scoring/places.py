@@ -81,7 +81,7 @@ def place_of(data: Any, path: Path) -> str:
             node, index = _child(child, following), index + 2
             continue
         if isinstance(part, str) and (not parts or part in _FIELDS):
-            field = _field(part) + _row(path[index + 1 :])
+            field = _field(part) + _event(path[index + 1 :], node) + _row(path[index + 1 :])
             return say("{where}, {field}", where=_joined(parts), field=field) if parts else field
         node, index = child, index + 1
     return _joined(parts)
@@ -109,6 +109,18 @@ _FIELDS = (
     "weight", "rule", "measure", "standard", "full", "period", "default", "raters", "labels",
     "note", "unit", "source", "indicator", "operational",
 )  # fmt: skip
+
+
+def _event(rest: Path, item: Any) -> str:
+    """The event of a deduct/add rule the path goes on to, by its label where the item
+    gives one: " for event “迟到”" (rule.deduct.per.late_day)."""
+    for at, part in enumerate(rest[:-1]):
+        name = rest[at + 1]
+        if part == "per" and isinstance(name, str):
+            labels = _child(item, "labels")
+            shown = labels.get(name, name) if isinstance(labels, Mapping) else name
+            return say(" for event {name}", name=_quoted(str(shown)))
+    return ""
 
 
 def _row(rest: Path) -> str:

@@ -32,6 +32,7 @@ READING_ZH: dict[str, str] = {
     "it is not UTF-8 text": "文件的文字编码无法识别",
     "the system refused it": "系统拒绝读取",
     # numbers and conditions (numbers.py, conditions.py)
+    "no number given": "没有填写数字",
     "expected a number, got {raw!r}": "应为数字，此处为 {raw!r}",
     "expected a finite number, got {raw!r}": "应为有限的数字，此处为 {raw!r}",
     "{raw!r}: division by zero": "{raw!r}：除数为零",
@@ -107,6 +108,7 @@ READING_ZH: dict[str, str] = {
     "'if' needs an 'else'": "条件表达式缺少“否则”部分",
     "the expression is not well formed": "表达式写法不对",
     # the places of the scheme's parts (places.py)
+    " for event {name}": "中的事件{name}",
     "description": "说明",
     "scale": "总分满分",
     "ranking": "排名",

@@ -154,6 +154,7 @@ SCHEMES = {
     "duplicate key": HEAD + "name: y\nitems:\n  - {name: 甲, weight: 1, rule: {direct: {}}}\n",
     # numbers, conditions
     "not a number": ITEM % "{direct: {min: abc}}",
+    "no number": ITEM % "{direct: {min: ''}}",
     "division by zero": ITEM % "{direct: {min: 1/0}}",
     "not finite": ITEM % "{direct: {min: .inf}}",
     "blank condition": ITEM % "{bands: [['', 100]]}",
@@ -371,6 +372,12 @@ CONCRETE = [
         id="number",
     ),
     pytest.param(
+        ITEM % "{direct: {min: ''}}",
+        "no number given",
+        "没有填写数字",
+        id="no number",
+    ),
+    pytest.param(
         ITEM % "{formula: 'max(a，b)'}",
         "syntax error in expression 'max(a，b)', column 6: invalid character '，' (U+FF0C)",
         "表达式 'max(a，b)' 第 6 个字符写法有误：不能使用的字符 '，'（U+FF0C），请用半角符号",
@@ -446,3 +453,19 @@ def test_the_document_is_refused_in_chinese_before_it_is_read() -> None:
     with language("zh"), pytest.raises(DocumentError) as raised:
         parse_text("a: [1\n", kind="scheme")
     assert raised.value.problems[0].message == "文档格式有误：缺少 ',' 或 ']'"
+
+
+def test_a_problem_in_an_events_rule_names_the_event_by_its_label() -> None:
+    text = (
+        HEAD + "items:\n  - {name: 甲, weight: 100, labels: {late: 迟到},"
+        " rule: {deduct: {per: {late: {tiers: [[1, 2], [else]]}}}}}\n"
+    )
+    assert problems_in(text, "zh") == [
+        (
+            "第 1 项「甲」的计分规则中的事件「迟到」第 2 行",
+            "每一档写作 [至多次数, 每次分值]，最后一档可写“其他”",
+        )
+    ]
+    assert problems_in(text, "en") == [
+        ("item 1 “甲”, rule for event “迟到” row 2", "a tier is [up_to, cost] or [else, cost]")
+    ]

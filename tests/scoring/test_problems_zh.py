@@ -105,6 +105,8 @@ def test_rule_problems_in_both_languages(rule: str, where: str, en: str, zh: str
     place = "第 2 节「运营指标」第 3 项「预算执行偏差率」的计分规则"
     if where.startswith("bands["):
         place += f"第 {int(where[6]) + 1} 行"
+    if ".per.late" in where:
+        place += "中的事件「late」"
     assert (path, en) in [(p, m) for p, _, m in problems(text, "en")]
     assert (path, place, zh) in problems(text, "zh")
 
