@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from jixiao.accounts.models import User
@@ -54,6 +55,7 @@ from jixiao.appraisals.services.raters import (
 from jixiao.appraisals.workflow import APPRAISEE, HR, SUPERVISOR
 from jixiao.core import roles
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.listing import Sort, listing
 from jixiao.organization.access import employee_of
 from jixiao.organization.models import Employee
 from jixiao.schemes.engine import engine_scheme, item_words
@@ -332,6 +334,12 @@ def _team(user: Any, cycle: Cycle) -> Any:
     return chosen.filter(employee__supervisor=me) if me is not None else chosen.none()
 
 
+SURVEY_SORTS = (
+    Sort("number", _l("employee number"), ("employee__number",)),
+    Sort("unit", _l("unit"), ("unit__name", "employee__number")),
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
@@ -362,7 +370,8 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("surveys:cycle", pk=cycle.pk)
     assigned = Q(rater_assignments__state=AssignmentState.ASSIGNED)
-    rows = list(
+    rows = listing(
+        request,
         team.filter(assigned)
         .annotate(
             assigned=Count("rater_assignments", filter=assigned, distinct=True),
@@ -372,8 +381,9 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
                 distinct=True,
             ),
         )
-        .select_related("employee", "unit", "cycle")
-        .order_by("employee__number", "pk")[:500]
+        .select_related("employee", "unit", "cycle"),
+        search=("employee__name", "employee__number", "unit__name"),
+        sorts=SURVEY_SORTS,
     )
     totals = RaterAssignment.objects.filter(
         appraisal__in=team.values("pk"), state=AssignmentState.ASSIGNED
@@ -389,7 +399,8 @@ def cycle_survey(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/cycle.html",
         {
             "cycle": cycle,
-            "rows": rows,
+            "rows": rows.rows,
+            "listing": rows,
             "hr": hr,
             "today": timezone.localdate(),
             "deadline": deadlines.get(""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from jixiao.appraisals.models import RaterAssignment
+from jixiao.appraisals.models import RaterAssignment, SurveyDeadline
 from jixiao.core.admin import ReadOnlyAdmin
 
 
@@ -13,3 +13,11 @@ from jixiao.core.admin import ReadOnlyAdmin
 class RaterAssignmentAdmin(ReadOnlyAdmin):
     list_display = ("appraisal", "role", "rater", "state", "answered_at")
     list_filter = ("role", "state")
+
+
+@admin.register(SurveyDeadline)
+class SurveyDeadlineAdmin(ReadOnlyAdmin):
+    """Set on the cycle's 360 survey page (audited there); read here."""
+
+    list_display = ("cycle", "role", "due")
+    list_filter = ("role",)
