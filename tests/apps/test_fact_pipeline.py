@@ -10,7 +10,9 @@ became an error. The Excel import refused the same value.
 from __future__ import annotations
 
 import datetime
+import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,6 +36,7 @@ from jixiao.appraisals.services.pipeline import (
     facts_apply,
     facts_check,
 )
+from jixiao.appraisals.services.sheets import Cell, said
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.core.models import AuditEvent
 from jixiao.schemes.services import scheme_assign, scheme_save
@@ -111,9 +114,17 @@ def through_browser(world: SimpleNamespace, fact: Fact_) -> list[str] | int:
     same 404 as a missing page (the access design), so its status is returned."""
     client = client_for(getattr(world, fact.who))
     pk = world.appraisal.pk
-    if fact.kind == "rating":
-        url = f"/appraisals/{pk}/ratings/"
-        data = {"item": fact.item, "role": fact.key, "value": fact.value, "comment": ""}
+    if fact.kind == "rating":  # one form of the ratings the person gives now (r0, r1 …)
+        offered = [("工作任务", "supervisor"), ("内部控制管理", "supervisor")]
+        if (fact.item, fact.key) not in offered:
+            return NOT_OFFERED  # the form has no box for an item or role the scheme lacks
+        n = offered.index((fact.item, fact.key))
+        page = client.post(
+            f"/appraisals/{pk}/ratings/", {"action": "save", f"r{n}-value": fact.value}
+        )
+        if page.status_code != 200:  # saved: redirected back to the page
+            return []
+        return [html.unescape(t) for t in re.findall(r"errorlist[^>]*><li>([^<]*)", page.text)]
     else:
         url = f"/appraisals/{pk}/events/"
         data = {
@@ -161,6 +172,16 @@ def through_api(world: SimpleNamespace, fact: Fact_) -> list[str]:
 
 
 CHANNELS = {"browser": through_browser, "excel": through_excel, "api": through_api}
+NOT_OFFERED = ["the browser offers no box for it"]
+
+
+def in_browser(fact: Fact_, refusal: str) -> str:
+    """A rating refused in the browser's one form is said beside its box, naming the
+    person and the item first (the same sentence otherwise)."""
+    if fact.kind != "rating":
+        return refusal
+    return said(Cell((0, fact.item, fact.key), "李强", fact.item), refusal)
+
 
 BAD = {
     "a level name for a direct item (「优」 for 工作任务)": (
@@ -224,6 +245,10 @@ def test_the_same_bad_fact_gets_the_same_refusal_in_every_channel(
 
     if channel == "browser" and case.startswith("no right"):
         assert answer == 404  # rights refused in the browser: the one 404 of the access design
+    elif channel == "browser" and answer == NOT_OFFERED:
+        assert "does not have" in case  # an item or a role the scheme lacks has no box
+    elif channel == "browser":
+        assert answer == [in_browser(fact, refusal)]
     else:
         assert answer == [refusal]
     assert stored(world.appraisal) == before  # nothing written
@@ -236,7 +261,7 @@ def test_the_manager_s_word_for_a_direct_item_is_refused_on_the_ratings_page(
     """Issue 10, finding 1, as it happened: 「优」 for 工作任务 saved "评分已保存"; now the
     page says what 工作任务 takes, in the reader's language, and stores nothing."""
     client = client_for(world.manager)
-    data = {"item": "工作任务", "role": "supervisor", "value": "优", "comment": ""}
+    data = {"action": "save", "r0-value": "优"}  # r0: 工作任务
     page = client.post(
         f"/appraisals/{world.appraisal.pk}/ratings/",
         data,
@@ -244,8 +269,9 @@ def test_the_manager_s_word_for_a_direct_item_is_refused_on_the_ratings_page(
         follow=True,
     )
     with translation.override("zh-hans"):
-        said = [str(message) for message in page.context["messages"]]
-    assert said == ["工作任务 应填 0 到 10 之间的数：「优」不是数"]
+        top = [str(message) for message in page.context["messages"]]
+    assert top == ["没有保存：有 1 处需要更正。"]
+    assert "李强 · 工作任务：应填 0 到 10 之间的数：「优」不是数" in page.content.decode()
     assert not Rating.objects.exists()
 
 
@@ -254,14 +280,13 @@ def test_the_refusal_is_shown_next_to_the_rating_field(world: SimpleNamespace) -
     under its field; on the events page, under the count."""
     client = client_for(world.manager)
     pk = world.appraisal.pk
-    data = {"item": "工作任务", "role": "supervisor", "value": "优", "comment": ""}
+    data = {"action": "save", "r0-value": "优"}  # r0: 工作任务
     content = client.post(f"/appraisals/{pk}/ratings/", data, HTTP_HX_REQUEST="true").content
     page = content.decode()
-    form = page[page.index('value="工作任务"') :]
-    field = form[form.index('name="value"') :]
+    field = page[page.index('name="r0-value"') :]
     assert 'value="优"' in field[: field.index(">")]  # what was typed stays
     error = field[field.index("errorlist") :][:200]
-    assert "工作任务 takes a number from 0 to 10: 优 is not a number" in error
+    assert "李强 · 工作任务: takes a number from 0 to 10: 优 is not a number" in error
 
     event = {
         "item": "部门管理",
