@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
-from jixiao.accounts.models import User
 from jixiao.appraisals.access import relations
 from jixiao.appraisals.models import (
     Appraisal,
@@ -57,7 +56,7 @@ from jixiao.core import roles
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.listing import Sort, listing
 from jixiao.organization.access import employee_of
-from jixiao.organization.models import Employee
+from jixiao.organization.selectors import users_named
 from jixiao.schemes.engine import engine_scheme, item_words
 
 ANONYMOUS_ROLES = frozenset({"peer", "subordinate", "customer", "external"})
@@ -179,31 +178,6 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _users(text: str) -> list[User]:
-    """Logins by login name or 工号, separated by spaces or commas; unknown ones refused."""
-    wanted = [w for w in text.replace("，", " ").replace(",", " ").split() if w]
-    found = {u.username: u for u in User.objects.filter(username__in=wanted)}
-    by_number = {
-        e.number: e.user
-        for e in Employee.objects.filter(number__in=wanted, user__isnull=False).select_related(
-            "user"
-        )
-    }
-    users: list[User] = []
-    unknown: list[str] = []
-    for word in wanted:
-        user = found.get(word) or by_number.get(word)
-        if user is None:
-            unknown.append(word)
-        else:
-            users.append(user)
-    if unknown:
-        raise ServiceError(
-            _("no login or employee number %(names)s") % {"names": "、".join(unknown)}
-        )
-    return users
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
@@ -222,7 +196,7 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
                 rater_assign(
                     appraisal=appraisal,
                     actor=request.user,
-                    raters=_users(request.POST.get("raters", "")),
+                    raters=users_named(request.POST.get("raters", "")),
                     role=request.POST.get("role", ""),
                     items=request.POST.getlist("items"),
                 )
@@ -267,7 +241,7 @@ def appraisal_raters(request: HttpRequest, pk: int) -> HttpResponse:
                 rater_propose(
                     appraisal=appraisal,
                     actor=request.user,
-                    raters=_users(request.POST.get("raters", "")),
+                    raters=users_named(request.POST.get("raters", "")),
                 )
             messages.success(request, _("Saved."))
         except (ServiceError, NotAllowed, ValueError) as error:
