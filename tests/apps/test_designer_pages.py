@@ -526,3 +526,20 @@ def test_outcomes_history_normalisation_and_checks_by_form(hr: Any) -> None:
     assert document["ranking"] == {"within": "department"}
     assert document["outcomes"]["salary"]["steps"][-1] == ["else", -1]
     assert document["history"] == {"monthly_totals": {"period": "month", "value": "total"}}
+
+
+def test_an_items_own_raters_by_form_and_in_words(hr: Any) -> None:
+    text = (GOLDEN / "every-option.scheme.yaml").read_text("utf-8")
+    version = scheme_save(actor=hr, text=text)
+    client = signed_in(hr)
+    url = f"/hr/designer/{version.scheme.code}/"
+    page = client.get(url).content.decode()
+    fields = dict(form_of(page))
+    # three items of the golden form carry raters of their own, each a form, not YAML
+    own = sorted({k.split(".")[0] for k in fields if k.endswith(".f.raters.f.weights.set")})
+    assert len(own) >= 2 and fields[f"{own[0]}.f.raters.f.trim.0.key"] == "peer"
+    assert "去掉最高和最低各 1 个" in page and "评分权重：" in page
+    # taken back: the item follows the form's raters
+    page = _press(client, url, page, f"part-delete|{own[0]}.f.raters")
+    assert f'name="{own[0]}.f.raters.f.weights.0.key"' not in page
+    assert f'value="part-add|{own[0]}.f.raters"' in page
