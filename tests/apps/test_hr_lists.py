@@ -119,7 +119,7 @@ def test_the_overview_counts_completion_overdue_work_by_unit_and_appeals(
 
     cycle_set_deadline(cycle=open_cycle, actor=hr, stage="targets", due=datetime.date(2020, 1, 10))
     page = signed_in(hr).get("/hr/").content.decode()
-    assert 'value="0"' in page  # nobody has reached calibration: 0 %
+    assert 'style="width: 0%"' in page  # nobody has reached calibration: a bar at 0 %
     units = page.split('id="overdue-units"')[1]
     assert "财务部" in units and '<span class="badge bad">3</span>' in units
     publish(open_cycle, hr, company)
