@@ -75,6 +75,16 @@ def objective_link(*, actor: Any, cause: Objective, effect: Objective) -> None:
         )
 
 
+def objective_unlink(*, actor: Any, cause: Objective, effect: Objective) -> None:
+    """The cause no longer leads to the effect on the map."""
+    _require_hr(actor)
+    with transaction.atomic():
+        cause.causes.remove(effect)
+        audit_record(
+            actor=actor, action="objective.unlinked", target=cause, before={"drives": effect.code}
+        )
+
+
 def _drives(start: Objective, goal: Objective) -> bool:
     seen: set[int] = set()
     todo = [start.pk]

@@ -91,7 +91,13 @@ def _layout(objectives: list[Objective]) -> tuple[list[dict[str, Any]], list[dic
 @strategy_page
 def strategy_map(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if request.POST.get("do") == "link":
+        if request.POST.get("do") == "unlink":
+            services.objective_unlink(
+                actor=request.user,
+                cause=get_object_or_404(Objective, pk=request.POST.get("cause")),
+                effect=get_object_or_404(Objective, pk=request.POST.get("effect")),
+            )
+        elif request.POST.get("do") == "link":
             services.objective_link(
                 actor=request.user,
                 cause=get_object_or_404(Objective, pk=request.POST.get("cause")),

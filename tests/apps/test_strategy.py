@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.core.models import AuditEvent
 from jixiao.indicators.models import IndicatorVersion
 from jixiao.indicators.services import indicator_save
 from jixiao.organization.models import Tier
@@ -76,6 +77,21 @@ def test_the_map_refuses_loops_and_only_hr_changes_it(hr: Any, company: SimpleNa
         services.objective_save(
             actor=company.manager.user, code="X", name="x", perspective="financial"
         )
+    # a link taken back on the map page, audited; then the other way round is allowed
+    client = client_for(hr)
+    page = client.get("/strategy/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "客户满意 → 利润增长" in page and "删除这条因果关系" in page
+    client.post("/strategy/", {"do": "unlink", "cause": clients.pk, "effect": growth.pk})
+    assert not clients.causes.exists()
+    assert AuditEvent.objects.filter(action="objective.unlinked").exists()
+    services.objective_link(actor=hr, cause=growth, effect=clients)
+    assert (
+        client_for(company.manager.user)
+        .post("/strategy/", {"do": "unlink", "cause": growth.pk, "effect": clients.pk})
+        .status_code
+        == 404
+    )
+    assert growth.causes.get() == clients
 
 
 def test_from_fishbone_to_a_green_coverage(hr: Any, company: SimpleNamespace) -> None:
