@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.appraisals.access import owned_sources, results_visible_to
-from jixiao.appraisals.models import Appraisal, Cycle, Fact, StageDeadline
+from jixiao.appraisals.models import Appraisal, Cycle, Fact, Stage, StageDeadline
 from jixiao.appraisals.scoring import items_info
 from jixiao.appraisals.selectors import appraisal_list, cycle_list
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.organization.access import subordinates
 from jixiao.organization.models import Employee
+from jixiao.schemes.engine import engine_scheme
 from jixiao.schemes.models import SchemeVersion
 from jixiao.scoring.numbers import fmt
 
@@ -32,6 +33,14 @@ A = AppraisalState
 RUNNING = (CycleState.TARGETS, CycleState.COLLECTING, CycleState.REVIEW, CycleState.CALIBRATION)
 # the steps of an appraisal, as its holder follows them (the stepper of the home page)
 STEPS = (A.TARGETS, A.COLLECTING, A.SELF_REVIEW, A.SUPERVISOR_REVIEW, A.CALIBRATION, A.PUBLISHED)
+STEP_LABELS = {  # a step as a stage's name (签订目标, not the state's 待签订目标)
+    A.TARGETS: Stage.TARGETS.label,
+    A.COLLECTING: Stage.COLLECTING.label,
+    A.SELF_REVIEW: Stage.SELF_REVIEW.label,
+    A.SUPERVISOR_REVIEW: Stage.SUPERVISOR_REVIEW.label,
+    A.CALIBRATION: Stage.CALIBRATION.label,
+    A.PUBLISHED: A.PUBLISHED.label,
+}
 STEP_OF: dict[str, str] = {
     A.SKIP_LEVEL_REVIEW: A.SUPERVISOR_REVIEW,
     A.APPEALED: A.PUBLISHED,
@@ -126,15 +135,31 @@ def next_step(appraisal: Appraisal | None, provider: bool = False) -> NextStep |
     else:
         text, due = _("The cycle is closed."), None
         url = reverse("portal:appraisal_result", args=[pk])
+    shown = STEPS if _self_rated(appraisal) else tuple(s for s in STEPS if s != A.SELF_REVIEW)
     current = STEP_OF.get(state, state)
-    index = STEPS.index(current) if current in STEPS else len(STEPS) - 1
+    index = shown.index(current) if current in shown else len(shown) - 1
     done = state in (A.PUBLISHED, A.APPEALED, A.CLOSED)
     steps = [
-        (str(A(step).label), "done" if n < index or done else "current" if n == index else "")
-        for n, step in enumerate(STEPS)
+        (str(STEP_LABELS[step]), "done" if n < index or done else "current" if n == index else "")
+        for n, step in enumerate(shown)
     ]
-    progress = 100 if done else percent(index, len(STEPS) - 1)
+    progress = 100 if done else percent(index, len(shown) - 1)
     return NextStep(appraisal, text, url, acts, due, steps, progress)
+
+
+def _self_rated(appraisal: Appraisal) -> bool:
+    """Whether the appraisal's form asks for a self-assessment (a 自评 step)."""
+    version = (
+        SchemeVersion.objects.select_related("scheme")
+        .only("digest", "text", "number", "scheme__code")
+        .get(pk=appraisal.scheme_version_id)
+    )
+    scheme = engine_scheme(version)
+    for item in scheme.items:
+        raters = item.raters or scheme.raters
+        if item.rule.takes_ratings() and raters is not None and "self" in raters.types:
+            return True
+    return False
 
 
 # -- a line chart of totals ------------------------------------------------------------
