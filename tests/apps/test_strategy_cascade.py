@@ -268,3 +268,30 @@ def test_the_page_links_the_files_and_places_an_indicator(
     ).content.decode()
     assert "不能在自己之下" in refused
     assert IndicatorVersion.objects.filter(indicator__code="X-F-01").count() == 1
+
+
+def test_the_cascade_page_and_workbook_cost_the_same_queries_for_more_positions(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.apps.factories import PositionFactory
+
+    _world(hr, company)
+    scheme = Scheme.objects.get(code="T-FIN")
+    client = client_for(hr)
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("strategy:cascade")).status_code == 200
+        with CaptureQueriesContext(connection) as book:
+            cascade_workbook()
+        return len(page), len(book)
+
+    few = cost()
+    for n in range(10):
+        position = PositionFactory(unit=company.finance, title=f"岗位{n}")
+        scheme_assign(actor=hr, scheme=scheme, position=position)
+        indicator_save(actor=hr, code=f"Z-{n}", effective_from=DAY, name=f"指标{n}")
+    assert cost() == few
