@@ -110,6 +110,7 @@ def test_an_upheld_appeal_corrects_the_facts_and_recomputes_the_published_result
     corrected = AuditEvent.objects.get(action="result.corrected", target_id=str(result.pk))
     assert corrected.before["total"] == total_before
     assert f"#{appeal.pk}" in corrected.reason
+    assert corrected.context == {"appeal": appeal.pk}  # found by id, not by its words
     assert AuditEvent.objects.filter(action="fact.changed", reason__contains="冲销")
     published.refresh_from_db()
     assert published.state == AppraisalState.PUBLISHED

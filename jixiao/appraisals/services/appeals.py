@@ -228,6 +228,8 @@ def appeal_answer(*, appeal: Appeal, actor: Any, upheld: bool, answer: str) -> A
                 "number": appeal.pk,
                 "answer": answer,
             }
-            results_correct_on_appeal(appraisal=appeal.appraisal, actor=actor, reason=reason)
+            results_correct_on_appeal(
+                appraisal=appeal.appraisal, actor=actor, reason=reason, appeal=appeal.pk
+            )
         _release(appeal.appraisal, actor)
     return appeal

@@ -303,7 +303,14 @@ def _with_group(one: Scored, found: Result | None) -> Scored:
     return replace(one, result=data)
 
 
-def outcomes_in_force_store(*, cycle_id: int, version_id: int, actor: Any, reason: str = "") -> int:
+def outcomes_in_force_store(
+    *,
+    cycle_id: int,
+    version_id: int,
+    actor: Any,
+    reason: str = "",
+    context: dict[str, Any] | None = None,
+) -> int:
     """Pay and salary outcomes by the grades and totals in force (a calibration moves
     the pool's shares of the whole group: `outcomes_in_force`), stored on the results
     whose outcomes change, each with an audit event; the engine's own stay in `data`.
@@ -326,7 +333,11 @@ def outcomes_in_force_store(*, cycle_id: int, version_id: int, actor: Any, reaso
         changes.append((result, before, after))
     Result.objects.bulk_update(results, ["outcomes"], batch_size=500)
     audit_record_many(
-        actor=actor, action="result.outcomes_in_force", changes=changes, reason=reason
+        actor=actor,
+        action="result.outcomes_in_force",
+        changes=changes,
+        reason=reason,
+        context=context,
     )
     return len(results)
 
@@ -382,7 +393,9 @@ def _update_rows(results: list[Result]) -> None:
         cursor.executemany(sql, rows)
 
 
-def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) -> int:
+def results_correct_on_appeal(
+    *, appraisal: Appraisal, actor: Any, reason: str, appeal: int | None = None
+) -> int:
     """After an upheld appeal: score the appraisal's group again from the corrected facts
     and store every published result that changed (ranks and distributions depend on
     the whole group), each with its audit event and the appeal's reason. This is the
@@ -393,7 +406,9 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
     appellant's included: the committee decided it on facts that the appeal has now
     corrected, so where the computed values moved the result is marked for review
     (with the computed values beside it) and HR or the committee confirms the
-    calibration or changes it, with a reason (`jixiao.hr.services`)."""
+    calibration or changes it, with a reason (`jixiao.hr.services`). Each event
+    carries the appeal's id (`context`), so its page finds what the appeal changed."""
+    context = {"appeal": appeal} if appeal is not None else None
     changed = 0
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=appraisal.cycle_id).values_list("pk").get()
@@ -407,19 +422,27 @@ def results_correct_on_appeal(*, appraisal: Appraisal, actor: Any, reason: str) 
         scored, warnings = score_group(appraisal.cycle, appraisal.scheme_version, members)
         now = timezone.now()
         for one in scored:
-            changed += _store_corrected(one, warnings, now, actor, reason)
+            changed += _store_corrected(one, warnings, now, actor, reason, context)
         outcomes_in_force_store(
             cycle_id=appraisal.cycle_id,
             version_id=appraisal.scheme_version_id,
             actor=actor,
             reason=reason,
+            context=context,
         )
     if changed:  # the roll-ups that used this result (v1.1 §15): recomputed, or HR told
         rollups_refresh(appraisal=appraisal, actor=actor, reason=reason)
     return changed
 
 
-def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, reason: str) -> int:
+def _store_corrected(
+    one: Scored,
+    warnings: list[str],
+    now: Any,
+    actor: Any,
+    reason: str,
+    context: dict[str, Any] | None = None,
+) -> int:
     existing = (
         Result.objects.select_for_update(of=("self",)).filter(appraisal=one.appraisal).first()
     )
@@ -436,6 +459,7 @@ def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, rea
         before=before,
         after=_summary(existing),
         reason=reason,
+        context=context,
     )
     if existing.needs_review and not was_waiting:
         target, then, after = _review_change(existing)
@@ -446,5 +470,6 @@ def _store_corrected(one: Scored, warnings: list[str], now: Any, actor: Any, rea
             before=then,
             after=after,
             reason=reason,
+            context=context,
         )
     return 1
