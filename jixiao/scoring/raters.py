@@ -83,7 +83,21 @@ def combine(ratings: Mapping[str, Lists], raters: Raters | None, n: int, points:
         result = _weighted(means, raters, n, errors)
     for row in errors:
         result[row] = np.nan
-    return Rated(result, errors, lambda row: explain(means, raters, row, result, ratings))
+    return Rated(result, errors, Explained(means, raters, result, ratings))
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One item's combined ratings, said for one row (`explain`); its parts are kept
+    for the traces of many rows at once (jixiao/scoring/trace_templates.py)."""
+
+    means: Mapping[str, TypeMean]
+    raters: Raters
+    result: FloatArray
+    ratings: Mapping[str, Lists]
+
+    def __call__(self, row: int) -> str:
+        return explain(self.means, self.raters, row, self.result, self.ratings)
 
 
 def _weighted(

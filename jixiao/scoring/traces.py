@@ -21,6 +21,7 @@ import numpy as np
 
 from jixiao.scoring.facts import FactSet, IntArray
 from jixiao.scoring.items import ItemColumn
+from jixiao.scoring.trace_templates import fill
 from jixiao.scoring.wording import current_language
 
 if TYPE_CHECKING:
@@ -40,6 +41,20 @@ def prepare(run: ScoreRun, rows: Sequence[int]) -> None:
 
 
 def item_traces(column: ItemColumn, facts: FactSet, rows: Sequence[int]) -> list[str]:
+    """`[column.trace(row) for row in rows]`: by the rule type's templates for all the
+    rows at once (trace_templates.py), and the rows they leave each distinct trace
+    said once."""
+    made = fill(column, rows)
+    if made is None:
+        return keyed_traces(column, facts, rows)
+    left = [row for row, text in zip(rows, made, strict=True) if text is None]
+    if left:
+        said = iter(keyed_traces(column, facts, left))
+        return [next(said) if text is None else text for text in made]
+    return made  # type: ignore[return-value]
+
+
+def keyed_traces(column: ItemColumn, facts: FactSet, rows: Sequence[int]) -> list[str]:
     """`[column.trace(row) for row in rows]`, each distinct trace said once."""
     keys = trace_keys(column, facts, np.asarray(rows, dtype=np.int64))
     if keys is None:
