@@ -22,7 +22,15 @@ from jixiao.indicators.models import Indicator, Perspective
 from jixiao.organization.models import Position, Tier
 from jixiao.schemes.models import Scheme
 from jixiao.strategy import ahp, services
-from jixiao.strategy.models import AhpAggregate, AhpSession, Bone, Cause, Duty, Objective
+from jixiao.strategy.models import (
+    AhpAggregate,
+    AhpSession,
+    Bone,
+    Cause,
+    Duty,
+    Objective,
+    SuccessFactor,
+)
 from jixiao.strategy.selectors import (
     cascade,
     coverage,
@@ -174,8 +182,54 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "strategy/objective.html",
-        {"objective": objective, "factors": factors, "bones": Bone.choices},
+        {
+            "objective": objective,
+            "factors": [(factor, _fishbone(factor)) for factor in factors],
+            "bones": Bone.choices,
+        },
     )
+
+
+SPINE_Y, BONE_TOP, BONE_BOTTOM, BONE_RUN, SHOWN_CAUSES = 130, 24, 236, 60, 5
+
+
+def _fishbone(factor: SuccessFactor) -> list[dict[str, Any]]:
+    """The fishbone drawn (SVG): the six usual bones (and 其他 when used), three above
+    the spine and three below, each with its causes written along it; the head is the
+    success factor. Coordinates only; the template draws."""
+    causes = list(factor.causes.all())
+    used = [value for value, _label in Bone.choices if value != Bone.OTHER]
+    if any(c.bone == Bone.OTHER for c in causes):
+        used.append(Bone.OTHER)
+    labels = dict(Bone.choices)
+    drawn = []
+    for n, bone in enumerate(used):
+        top = n % 2 == 0
+        x = 40 + (n // 2) * 170
+        end = BONE_TOP if top else BONE_BOTTOM
+        lines = []
+        mine = [c for c in causes if c.bone == bone]
+        for k, cause in enumerate(mine[:SHOWN_CAUSES]):
+            y = end + (18 * (k + 1) if top else -18 * (k + 1))
+            along = x + round(BONE_RUN * abs(y - end) / abs(SPINE_Y - end))
+            words = cause.text if len(cause.text) <= 9 else cause.text[:8] + "…"
+            lines.append({"x": along + 6, "y": y + 4, "text": words, "cause": cause})
+        if len(mine) > SHOWN_CAUSES:
+            y = end + (18 * (SHOWN_CAUSES + 1) if top else -18 * (SHOWN_CAUSES + 1))
+            lines.append({"x": x + 70, "y": y + 4, "text": "…", "cause": None})
+        drawn.append(
+            {
+                "label": labels[bone],
+                "x1": x,
+                "y1": end,
+                "x2": x + BONE_RUN,
+                "y2": SPINE_Y,
+                "lx": x - 6,
+                "ly": end - 8 if top else end + 16,
+                "causes": lines,
+            }
+        )
+    return drawn
 
 
 @strategy_page

@@ -214,6 +214,26 @@ def test_items_no_duty_calls_for(hr: Any, company: SimpleNamespace) -> None:
     assert "没有岗位职责要求的项目" in uncalled and "部门管理、内部控制管理" in uncalled
 
 
+def test_the_fishbone_is_drawn(hr: Any) -> None:
+    """The six usual bones, named in Chinese, each cause written along its bone with
+    the indicator it became; 其他 only once used."""
+    growth = services.objective_save(actor=hr, code="F1", name="利润增长", perspective="financial")
+    factor = services.factor_add(actor=hr, objective=growth, name="成本控制")
+    cause = services.cause_add(
+        actor=hr, factor=factor, bone="method", text="预算执行不严", candidate="预算执行偏差率"
+    )
+    services.cause_to_indicator(actor=hr, cause=cause, code="X-F-01", effective_from=DAY)
+    page = client_for(hr).get(f"/strategy/objectives/{growth.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    drawing = page.content.decode().split('<svg class="fishbone"')[1].split("</svg>")[0]
+    for bone in ("人", "机", "料", "法", "环", "测"):
+        assert f'font-weight="bold" fill="#3c6e9f">{bone}</text>' in drawing
+    assert "其他" not in drawing
+    assert "预算执行不严 · X-F-01" in drawing and "成本控制" in drawing
+    services.cause_add(actor=hr, factor=factor, bone="other", text="汇率")
+    page = client_for(hr).get(f"/strategy/objectives/{growth.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert ">其他</text>" in page.content.decode()
+
+
 def test_the_pages_in_chinese(hr: Any, company: SimpleNamespace) -> None:
     client = client_for(hr)
     client.post("/strategy/", {"code": "F1", "name": "利润增长", "perspective": "financial"})
