@@ -214,6 +214,7 @@ def designer_context(request: HttpRequest, design: Design, scheme: Scheme | None
         "final_slots": [*final, "", "", ""][: max(3, len(final))],
         "rater_choices": rater_choices,
         "yaml_parts": _yaml_parts(fields),
+        "yaml_keys": {key for key, _label in _yaml_parts(fields)},
         "form": form,
         "form_problems": form.problems,
         "extra_boxes": _extra_boxes(design, fields),

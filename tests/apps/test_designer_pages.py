@@ -543,3 +543,18 @@ def test_an_items_own_raters_by_form_and_in_words(hr: Any) -> None:
     page = _press(client, url, page, f"part-delete|{own[0]}.f.raters")
     assert f'name="{own[0]}.f.raters.f.weights.0.key"' not in page
     assert f'value="part-add|{own[0]}.f.raters"' in page
+
+
+def test_a_part_written_in_a_shape_without_a_form_is_edited_as_yaml(hr: Any) -> None:
+    client = signed_in(hr)
+    version = scheme_save(actor=hr, text=(EXAMPLES / "fin-manager.scheme.yaml").read_text("utf-8"))
+    url = f"/hr/designer/{version.scheme.code}/"
+    page = client.get(url).content.decode()
+    data = post_data(form_of(page), action="refresh")
+    data["top.x"] = ["raters: [supervisor]"]  # the advanced box: the form's raters written anew
+    for name in [n for n in data if n.startswith("top.f.raters")]:
+        del data[name]  # a page whose raters were written so (the boxes say so)
+    page = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    card = _part(page, "raters")
+    assert "写法设计器无法用表单显示" in card and 'name="top.f.raters.f.missing"' not in card
+    assert dict(form_of(page))["top.f.raters"] == "- supervisor"
