@@ -347,18 +347,20 @@ def _rater_details(found: Any, lists: Any, at: npt.NDArray[np.int64]) -> Texts:
         counts = np.zeros(size, dtype=np.int64)
     else:
         _, bounds, ordered = lists._index
+        last = len(bounds) - 1
+        spans = [(bounds[r], bounds[r + 1]) if 0 <= r < last else (0, 0) for r in at.tolist()]
+        first = min((low for low, high in spans if high > low), default=0)
+        end = max((high for _, high in spans), default=0)
         seen: dict[tuple[type, object], str] = {}
-        entry = []
-        for value in ordered:
+        entry: list[str] = []  # only these rows' entries are said
+        for value in ordered[first:end]:
             key = (type(value), value)
             text = seen.get(key)
             if text is None:
                 text = seen[key] = fmt(value) if isinstance(value, int | float) else str(value)
             entry.append(text)
-        last = len(bounds) - 1
-        spans = [(bounds[r], bounds[r + 1]) if 0 <= r < last else (0, 0) for r in at.tolist()]
         values = np.empty(size, dtype=object)
-        values[:] = [", ".join(entry[low:high]) for low, high in spans]
+        values[:] = [", ".join(entry[low - first : high - first]) for low, high in spans]
         counts = np.fromiter((high - low for low, high in spans), np.int64, size)
     detail = values.copy()
     single = counts == 1

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jixiao.scoring.facts import FactSet, IntArray
+from jixiao.scoring.facts import FactSet, IntArray, Lists
 from jixiao.scoring.items import ItemColumn
 from jixiao.scoring.trace_templates import fill
 from jixiao.scoring.wording import current_language
@@ -126,14 +126,24 @@ def _rated(column: ItemColumn, facts: FactSet, rows: IntArray) -> list[Any] | No
 def _events(column: ItemColumn, rows: IntArray) -> Columns:
     parts: Columns = []
     for events in column.data.events.values():
-        of = events.sizes.of
         parts += [
             _bits(events.count, rows),
             _bits(events.amount, rows),
             events.listed[rows].tolist(),
-            [tuple(zip(map(type, got := of(row)), got, strict=True)) for row in rows.tolist()],
+            _sizes(events.sizes, rows),
         ]
     return parts
+
+
+def _sizes(sizes: Lists, rows: IntArray) -> list[tuple[float, ...]]:
+    """Each row's sizes as the numbers a trace reads of them (`numbers_of`)."""
+    order, bounds, _ = sizes._index
+    last = len(bounds) - 1
+    spans = [(bounds[row], bounds[row + 1]) if 0 <= row < last else (0, 0) for row in rows.tolist()]
+    first = min((low for low, high in spans if high > low), default=0)
+    end = max((high for _, high in spans), default=0)
+    numbers = sizes.numbers()[order[first:end]].tolist()  # only these rows' sizes
+    return [tuple(numbers[low - first : high - first]) if high > low else () for low, high in spans]
 
 
 def _bands(column: ItemColumn, facts: FactSet, rows: IntArray) -> Columns:
