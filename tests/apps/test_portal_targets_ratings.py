@@ -390,3 +390,30 @@ def test_an_item_computed_from_its_target_takes_a_number_only(hr: Any, company: 
         "应收账款回收额": {"target": 600},
         "月结": {"target": "完成11月月结"},
     }
+
+
+def _save_targets(client: Any, people: list[Appraisal]) -> int:
+    data: dict[str, Any] = {"action": "save", "appraisal": [a.pk for a in people]}
+    for appraisal in people:
+        data[f"a{appraisal.pk}-1-target"] = "完成11月月结"
+        data[f"a{appraisal.pk}-1-measure"] = "按时提交月结报表"
+    with CaptureQueriesContext(connection) as captured:
+        saved = client.post("/team/targets/", data)
+    assert saved.status_code == 302
+    return len(captured.captured_queries)
+
+
+def test_saving_a_team_sheet_costs_about_the_same_for_5_and_20_people(
+    company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    """New targets are inserted and audited in bulk, and the team's results are
+    recomputed once: the queries of a save do not grow person by person."""
+    manager = client_for(company.manager.user)
+    _team_of(5, company, open_cycle, A.TARGETS)
+    team = Appraisal.objects.filter(cycle=open_cycle, employee__supervisor=company.manager)
+    small = _save_targets(manager, list(team.order_by("employee__number")))
+    _team_of(20, company, open_cycle, A.TARGETS)
+    larger = [a for a in team.order_by("employee__number") if not a.facts.exists()]
+    large = _save_targets(manager, larger[:15] + list(team.order_by("employee__number")[:5]))
+    assert large <= small + 10, (small, large)
+    assert Fact.objects.filter(appraisal__in=team, key="target", item="部门管理").count() == 20

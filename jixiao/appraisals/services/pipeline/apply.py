@@ -44,7 +44,7 @@ from jixiao.core.progress import progress_report
 from jixiao.core.uploads import upload_store
 
 RECORDING = gettext_noop("recording the facts")
-BULK = 20  # from this many new rows of a kind on, one insert per 1,000 rows
+BULK = 2  # from two new rows of a kind on: one insert (a savepoint), one audit statement
 FACT_FIELDS = ["value", "source", "note", "recorded_by"]
 RATING_FIELDS = ["value", "rater", "comment"]
 
