@@ -9,8 +9,8 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from jixiao.appraisals.models import Appraisal
+from jixiao.appraisals.outcome_columns import flags_text, outcome_cell, outcome_header
 from jixiao.appraisals.outcome_labels import result_outcomes
-from jixiao.hr.exports import flags_text, outcome_cell, outcome_header
 from jixiao.schemes.engine import engine_scheme
 from jixiao.spreadsheets.fact_template import SHEET_FORBIDDEN
 from jixiao.spreadsheets.writers import header, new_workbook, put, widths
