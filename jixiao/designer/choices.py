@@ -151,3 +151,9 @@ HINT_DISTRIBUTION = _(
 )
 # the appraisee attributes people group by, as the engine's sentences name them
 GROUP_NAMES = {"department": _("department (a grouping)"), "level": _("job level (a grouping)")}
+# the groups a distribution, a normalisation or a pay pool works in
+GROUPS = [
+    ("", _("everyone together (no groups)")),
+    ("department", _("each department on its own")),
+    ("level", _("each job level on its own")),
+]
