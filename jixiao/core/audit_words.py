@@ -68,6 +68,7 @@ ACTIONS: Mapping[str, Promise] = {
     "duties.imported": _("duties read from the job description"),
     "duties.replaced": _("duties replaced from Excel"),
     "duty.indicator_linked": _("indicator linked to a duty"),
+    "duty.items_set": _("items measuring a duty set"),
     "employee.created": _("employee added"),
     "employee.left": _("employee left"),
     "employee.updated": _("employee changed"),

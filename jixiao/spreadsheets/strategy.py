@@ -42,6 +42,7 @@ from jixiao.spreadsheets.tables import (
 from jixiao.spreadsheets.writers import CellProblem, new_workbook, to_bytes
 from jixiao.strategy import services
 from jixiao.strategy.models import Duty, Objective
+from jixiao.strategy.selectors import form_item_links, position_forms
 
 OBJECTIVES, LINKS, DUTIES = "战略目标", "因果关系", "岗位职责"
 PERSPECTIVES: dict[str, str] = {
@@ -66,6 +67,7 @@ DUTY_COLUMNS = (
     ColumnSpec("standard", "工作标准", ("标准", "work standard"), 30),
     ColumnSpec("authority", "权限", ("authority",), 20),
     ColumnSpec("indicators", "衡量指标编码", ("指标编码", "indicators"), 16),
+    ColumnSpec("items", "考核项目编码", ("项目编码", "items"), 16),
 )
 CODES = re.compile(r"[\s,，、;；]+")
 SHOWN = 10
@@ -105,6 +107,7 @@ def duties_workbook(position: Position) -> Workbook:
                 d.standard or None,
                 d.authority or None,
                 "、".join(sorted(i.code for i in d.indicators.all())) or None,
+                "、".join(d.items or []) or None,
             ]
             for d in duties
         ),
@@ -209,7 +212,13 @@ def import_duties(*, file: Any, actor: Any, position: Position, name: str | None
     finally:
         workbook.close()
     indicators = {i.code: i for i in Indicator.objects.all()}
-    parsed: list[tuple[int, str, str, str, list[Indicator]]] = []
+    form = next(iter(position_forms(only=position.pk)), None)
+    form_codes = (
+        {item.code for item in form_item_links({form.version_id}).get(form.version_id, [])}
+        if form is not None
+        else set()
+    )
+    parsed: list[tuple[int, str, str, str, list[Indicator], list[str]]] = []
     for row in rows:
         text = row.required("duty")
         order = row.integer("order")
@@ -222,22 +231,32 @@ def import_duties(*, file: Any, actor: Any, position: Position, name: str | None
             else:
                 row.problem("indicators", _("no indicator has the code %(code)s") % {"code": code})
         key = order if order is not None else len(parsed) + 1
-        parsed.append((key, text, row.text("standard"), row.text("authority"), found))
+        codes = [code for code in CODES.split(row.text("items")) if code]
+        for code in codes:
+            if code not in form_codes:
+                row.problem(
+                    "items", _("the position's form has no item %(codes)s") % {"codes": code}
+                )
+        unique = list(dict.fromkeys(codes))  # the form's items that measure it
+        parsed.append((key, text, row.text("standard"), row.text("authority"), found, unique))
         problems += row.problems
     if not rows:
         problems.append(CellProblem(DUTIES, 2, 2, _("no duty found")))
     if problems:
         raise _refuse(problems)
     parsed.sort(key=lambda item: item[0])
-    wanted = [(t, s, a, sorted(i.code for i in found)) for _o, t, s, a, found in parsed]
+    wanted = [(t, s, a, sorted(i.code for i in found), c) for _o, t, s, a, found, c in parsed]
     current = [
-        (d.duty, d.standard, d.authority, sorted(i.code for i in d.indicators.all()))
+        (d.duty, d.standard, d.authority, sorted(i.code for i in d.indicators.all()), d.items)
         for d in Duty.objects.filter(position=position).prefetch_related("indicators")
     ]
     if wanted == current:
         return 0
     services.duties_replace(
-        actor=actor, position=position, rows=[(t, s, a, found) for _o, t, s, a, found in parsed]
+        actor=actor,
+        position=position,
+        rows=[(t, s, a, found) for _o, t, s, a, found, _c in parsed],
+        items=[codes for *_rest, codes in parsed],
     )
     return len(parsed)
 

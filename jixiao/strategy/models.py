@@ -103,8 +103,9 @@ class Cause(TimestampedModel):
 
 
 class Duty(TimestampedModel):
-    """One duty (岗位职责) of a position, with its work standard and authority, and the
-    indicators that measure it."""
+    """One duty (岗位职责) of a position, with its work standard and authority, and what
+    measures it: indicators of the dictionary, and items of the position's form (by
+    code; an item without an indicator can measure a duty too)."""
 
     position = models.ForeignKey(
         Position, verbose_name=_("position"), on_delete=models.CASCADE, related_name="duties"
@@ -115,6 +116,9 @@ class Duty(TimestampedModel):
     authority = models.TextField(_("authority"), blank=True)
     indicators = models.ManyToManyField(
         Indicator, verbose_name=_("indicators"), related_name="duties", blank=True
+    )
+    items = models.JSONField(  # codes of items of the position's form measuring it directly
+        _("items of the form"), default=list, blank=True
     )
 
     class Meta:

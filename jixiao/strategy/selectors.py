@@ -239,15 +239,24 @@ def position_forms(only: int | None = None) -> list[PositionForm]:
     return found
 
 
-def form_item_links(version_ids: set[int]) -> dict[int, list[tuple[str, int | None]]]:
-    """The items (name, indicator) of each scheme version, in order — one query."""
-    items: dict[int, list[tuple[str, int | None]]] = {}
-    for version, name, indicator in (
+@dataclass(frozen=True)
+class ItemLink:
+    """An item of a form: its code, its name and the indicator it is linked to."""
+
+    code: str
+    name: str
+    indicator: int | None
+
+
+def form_item_links(version_ids: set[int]) -> dict[int, list[ItemLink]]:
+    """The items of each scheme version, in order — one query."""
+    items: dict[int, list[ItemLink]] = {}
+    for version, code, name, indicator in (
         SchemeItem.objects.filter(version_id__in=version_ids)
         .order_by("version_id", "position")
-        .values_list("version_id", "name", "indicator_id")
+        .values_list("version_id", "code", "name", "indicator_id")
     ):
-        items.setdefault(version, []).append((name, indicator))
+        items.setdefault(version, []).append(ItemLink(code, name, indicator))
     return items
 
 
@@ -321,18 +330,22 @@ def coverage(limit: int = 50) -> Coverage:
     forms = position_forms()
     items = form_item_links({form.version_id for form in forms})
     called: dict[int, set[int]] = {}  # position: the indicators its duties name
+    called_items: dict[int, set[str]] = {}  # position: the item codes its duties name
     for position, measured_by in Duty.objects.values_list("position_id", "indicators"):
         named = called.setdefault(position, set())
         if measured_by is not None:
             named.add(measured_by)
+    for position, codes in Duty.objects.values_list("position_id", "items"):
+        called_items.setdefault(position, set()).update(codes or [])
     not_called: list[tuple[str, str]] = []
     for form in forms:
-        for name, linked_to in items.get(form.version_id, []):
-            if linked_to is None or not serves(linked_to):
-                items_outside.append((form.position.title, name))
+        for item in items.get(form.version_id, []):
+            if item.indicator is None or not serves(item.indicator):
+                items_outside.append((form.position.title, item.name))
             duties = called.get(form.position.pk)
-            if duties is not None and linked_to not in duties:
-                not_called.append((form.position.title, name))
+            direct = called_items.get(form.position.pk, set())
+            if duties is not None and item.indicator not in duties and item.code not in direct:
+                not_called.append((form.position.title, item.name))
     indicators = {
         i.pk: i
         for i in Indicator.objects.filter(pk__in=[*not_cascaded[:limit], *serving_nothing[:limit]])
@@ -354,7 +367,7 @@ def coverage(limit: int = 50) -> Coverage:
         items_outside_the_cascade=items_outside[:limit],
         duties_unmeasured=list(
             Duty.objects.annotate(n=Count("indicators"))
-            .filter(n=0)
+            .filter(n=0, items=[])
             .select_related("position")[:limit]
         ),
         items_no_duty_calls_for=not_called[:limit],
@@ -405,9 +418,9 @@ def cascade() -> list[CascadeNode]:
     forms = position_forms()
     items = form_item_links({form.version_id for form in forms})
     for form in forms:
-        for _name, measured_by in items.get(form.version_id, []):
-            if measured_by is not None:
-                used.setdefault(measured_by, set()).add(form.position.title)
+        for item in items.get(form.version_id, []):
+            if item.indicator is not None:
+                used.setdefault(item.indicator, set()).add(form.position.title)
     nodes = {
         pk: CascadeNode(
             indicator=indicators[pk],

@@ -20,6 +20,7 @@ from jixiao.indicators.models import Indicator, IndicatorVersion
 from jixiao.indicators.services import CONTENT_FIELDS, indicator_save
 from jixiao.organization.models import Position
 from jixiao.strategy.models import Bone, Cause, Duty, Objective, SuccessFactor, TierPolicy
+from jixiao.strategy.selectors import form_item_links, position_forms
 
 
 def _require_hr(actor: Any) -> None:
@@ -184,6 +185,35 @@ def indicator_link(
             )
 
 
+def duty_items_set(*, actor: Any, duty: Duty, codes: list[str]) -> Duty:
+    """The items of the position's form that measure a duty directly (by code), set
+    by HR (audited); a code the form does not have is refused, naming it."""
+    _require_hr(actor)
+    form = next(iter(position_forms(only=duty.position_id)), None)
+    links = form_item_links({form.version_id}).get(form.version_id, []) if form else []
+    known = {item.code: item.name for item in links}
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        raise ServiceError(
+            _("the position's form has no item %(codes)s") % {"codes": "、".join(unknown)}
+        )
+    with transaction.atomic():
+        before = list(duty.items or [])
+        if before == wanted:
+            return duty
+        duty.items = wanted
+        duty.save(update_fields=["items", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="duty.items_set",
+            target=duty,
+            before={"items": [known.get(code, code) for code in before]},
+            after={"items": [known[code] for code in wanted]},
+        )
+    return duty
+
+
 NUMBERED = re.compile(r"^\s*(?:[（(]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
 
 
@@ -270,10 +300,15 @@ def tier_policy_save(*, actor: Any, tier: str, reason: str = "", **values: Any) 
 
 
 def duties_replace(
-    *, actor: Any, position: Position, rows: list[tuple[str, str, str, list[Indicator]]]
+    *,
+    actor: Any,
+    position: Position,
+    rows: list[tuple[str, str, str, list[Indicator]]],
+    items: list[list[str]] | None = None,
 ) -> list[Duty]:
     """A position's duties replaced by `rows` (duty, work standard, authority, the
-    indicators that measure it), in order — the Excel import of a position's duties."""
+    indicators that measure it), in order — the Excel import of a position's duties —
+    with `items`, for each row, the codes of the form's items that measure it."""
     _require_hr(actor)
     if not rows or any(not duty.strip() for duty, *_rest in rows):
         raise ServiceError(_("every duty needs its text"))
@@ -288,6 +323,7 @@ def duties_replace(
                 duty=text.strip(),
                 standard=standard.strip(),
                 authority=authority.strip(),
+                items=list(items[order - 1]) if items else [],
             )
             duty.indicators.set(indicators)
             duties.append(duty)

@@ -300,6 +300,12 @@ def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
                     _("no indicator has the code %(code)s") % {"code": request.POST.get("code", "")}
                 )
             services.indicator_link(actor=request.user, indicator=indicator, duty=duty)
+        elif request.POST.get("do") == "items":
+            duty = get_object_or_404(Duty, pk=request.POST.get("duty"), position=position)
+            services.duty_items_set(
+                actor=request.user, duty=duty, codes=request.POST.getlist("items")
+            )
+            messages.success(request, _("Saved."))
         else:
             found = services.duties_import(
                 actor=request.user,
@@ -313,11 +319,14 @@ def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
     form = next(iter(position_forms(only=position.pk)), None)
     items = form_item_links({form.version_id}).get(form.version_id, []) if form else []
     named: set[int] = set()
+    direct: set[str] = set()
     measures: dict[int, list[str]] = {}  # duty: the items of the position's form measuring it
     for duty in duties:
         codes = {i.pk for i in duty.indicators.all()}
-        measures[duty.pk] = [name for name, measured_by in items if measured_by in codes]
+        mine = set(duty.items or [])
+        measures[duty.pk] = [i.name for i in items if i.indicator in codes or i.code in mine]
         named |= codes
+        direct |= mine
     return render(
         request,
         "strategy/duties.html",
@@ -325,7 +334,10 @@ def position_duties(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "duties": [(duty, measures[duty.pk]) for duty in duties],
             "form": form,
-            "uncalled": [name for name, measured_by in items if measured_by not in named],
+            "items": items,
+            "uncalled": [
+                i.name for i in items if i.indicator not in named and i.code not in direct
+            ],
         },
     )
 

@@ -6,9 +6,11 @@ check of a form against them, the SMART check, and duties read from pasted text.
 from __future__ import annotations
 
 import datetime
+import io
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 
 from jixiao.core.errors import NotAllowed, ServiceError
@@ -16,8 +18,13 @@ from jixiao.core.models import AuditEvent
 from jixiao.indicators.models import IndicatorVersion
 from jixiao.indicators.services import indicator_save
 from jixiao.organization.models import Tier
+from jixiao.schemes.models import SchemeItem
 from jixiao.schemes.services import scheme_assign, scheme_save
+from jixiao.spreadsheets.readers import SpreadsheetRefused
+from jixiao.spreadsheets.strategy import duties_workbook, import_duties
+from jixiao.spreadsheets.writers import to_bytes
 from jixiao.strategy import services
+from jixiao.strategy.models import Duty
 from jixiao.strategy.selectors import (
     FormItem,
     coverage,
@@ -208,7 +215,10 @@ def test_items_no_duty_calls_for(hr: Any, company: SimpleNamespace) -> None:
         )
         .content.decode()
     )
-    cells = [cell.split("</td>")[0] for cell in duties.split('class="duty-items">')[1:]]
+    cells = [
+        cell.split("</td>")[0].split("<details>")[0].strip()
+        for cell in duties.split('class="duty-items">')[1:]
+    ]
     assert cells == ["预算执行偏差率", "—"]
     uncalled = duties.split('id="duties-uncalled">')[1].split("</p>")[0]
     assert "没有岗位职责要求的项目" in uncalled and "部门管理、内部控制管理" in uncalled
@@ -348,3 +358,57 @@ def test_the_coverage_report_costs_the_same_queries_for_more_positions(
         report = coverage()
     assert len(many) == len(few)
     assert len(report.items_outside_the_cascade) == 33  # 3 items × 11 positions
+
+
+def test_a_duty_is_measured_by_an_item_of_the_form_directly(
+    hr: Any, company: SimpleNamespace
+) -> None:
+    """An item with no indicator (部门管理) can measure a duty: linked on the duties page,
+    it counts in the coverage both ways, goes out to Excel and comes back; a code the
+    position's form lacks is refused in words, in the page and in the workbook."""
+    scheme = scheme_save(actor=hr, text=SCHEME).scheme
+    scheme_assign(actor=hr, scheme=scheme, position=company.manager_position)
+    position = company.manager_position
+    (_budget, review) = services.duties_import(
+        actor=hr, position=position, text="1、编制预算\n2、督办部门日常管理"
+    )
+    code = SchemeItem.objects.get(version__scheme=scheme, name="部门管理").code
+    assert review in coverage().duties_unmeasured
+
+    url = f"/strategy/positions/{position.pk}/duties/"
+    client = client_for(hr)
+    client.post(url, {"do": "items", "duty": review.pk, "items": [code]})
+    review.refresh_from_db()
+    assert review.items == [code]
+    report = coverage()
+    assert review not in report.duties_unmeasured
+    assert "部门管理" not in [item for _p, item in report.items_no_duty_calls_for]
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    cells = [cell.split("<details>")[0].strip() for cell in page.split('class="duty-items">')[1:]]
+    assert cells == ["—", "部门管理"]
+    event = AuditEvent.objects.get(action="duty.items_set")
+    assert event.after == {"items": ["部门管理"]}
+
+    refused = client.post(
+        url,
+        {"do": "items", "duty": review.pk, "items": ["NOPE"]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    assert "岗位的考核表中没有考核项目 NOPE" in refused.content.decode()
+    review.refresh_from_db()
+    assert review.items == [code]
+
+    data = to_bytes(duties_workbook(position))
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))["岗位职责"].iter_rows(values_only=True))
+    assert rows[0][-1] == "考核项目编码" and rows[2][-1] == code
+    Duty.objects.filter(position=position).delete()
+    assert import_duties(file=data, actor=hr, position=position) == 2
+    assert Duty.objects.get(position=position, order=2).items == [code]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_bytes(duties_workbook(position))))
+    sheet["岗位职责"]["F3"] = "NOPE"
+    out = io.BytesIO()
+    sheet.save(out)
+    with pytest.raises(SpreadsheetRefused) as wrong:
+        import_duties(file=out.getvalue(), actor=hr, position=position)
+    assert "岗位职责!F3" in str(wrong.value.message)

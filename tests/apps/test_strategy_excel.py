@@ -112,7 +112,7 @@ def test_duties_go_out_and_come_back(hr: Any, company: Any) -> None:
     services.indicator_link(actor=hr, indicator=Indicator.objects.get(code="B-F-01"), duty=first)
     data = to_bytes(duties_workbook(position))
     rows = list(openpyxl.load_workbook(io.BytesIO(data))["岗位职责"].iter_rows(values_only=True))
-    assert rows[1] == (1, "编制年度预算", "偏差率≤5%", "预算调整建议权", "B-F-01")
+    assert rows[1] == (1, "编制年度预算", "偏差率≤5%", "预算调整建议权", "B-F-01", None)
     assert import_duties(file=data, actor=hr, position=position) == 0  # unchanged
     Duty.objects.filter(position=position).delete()
     assert import_duties(file=data, actor=hr, position=position) == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from jixiao.api.v1.auth import principal
 from jixiao.api.v1.common import ERRORS, require_person
@@ -75,6 +75,9 @@ class DutyOut(Schema):
     standard: str
     authority: str
     indicators: list[str]
+    items: list[str] = Field(
+        default_factory=list, description="codes of the form's items that measure it directly"
+    )
 
 
 class DutiesOut(Schema):
@@ -202,6 +205,7 @@ def position_duties(request: HttpRequest, code: str) -> dict[str, Any]:
                 "standard": d.standard,
                 "authority": d.authority,
                 "indicators": sorted(i.code for i in d.indicators.all()),
+                "items": list(d.items or []),
             }
             for d in duties
         ],

@@ -71,6 +71,7 @@ def test_a_positions_duties(apis: SimpleNamespace, strategy: SimpleNamespace) ->
         "standard": "偏差率≤5%",
         "authority": "",
         "indicators": ["F-F-01"],
+        "items": [],
     }
     assert body["duties"][1]["indicators"] == []
     assert_error(apis.hr.get("/positions/NOPE/duties"), 404, "not_found")
