@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from jixiao.accounts.models import User
 from jixiao.core import roles
 from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
+from jixiao.organization.selectors import users_named
 from jixiao.schemes.models import Scheme, SchemeVersion
 from jixiao.schemes.services import scheme_save
 from jixiao.scoring.ahp import AhpResult, ahp
@@ -103,7 +103,7 @@ def ahp_start(
     actor: Any,
     scheme: Scheme,
     section: str,
-    experts: list[str],
+    experts: str | list[str],
     aggregate: str = "geometric",
     trim: int = 0,
 ) -> AhpSession:
@@ -114,10 +114,7 @@ def ahp_start(
     names = [str(node.get("name") or node.get("code")) for node in nodes]
     if len(names) < 2:
         raise ServiceError(_("at least two criteria are needed to compare"))
-    users = list(User.objects.filter(username__in=experts, is_active=True))
-    unknown = sorted(set(experts) - {user.username for user in users})
-    if unknown:
-        raise ServiceError(_("no active login named %(names)s") % {"names": "、".join(unknown)})
+    users = users_named(experts)  # login names or 工号; unknown ones refused together
     if not users:
         raise ServiceError(_("invite at least one expert"))
     with transaction.atomic():

@@ -355,7 +355,7 @@ def ahp_list(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             scheme=scheme,
             section=request.POST.get("section", ""),
-            experts=request.POST.get("experts", "").replace("，", " ").replace(",", " ").split(),
+            experts=request.POST.get("experts", ""),
             aggregate=request.POST.get("aggregate", "geometric"),
             trim=trim,
         )
