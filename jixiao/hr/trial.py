@@ -115,7 +115,27 @@ def adjustment_fields(scheme: EngineScheme) -> list[Field]:
             for name in sorted(set(adjustment.when.names) - names):
                 fields.append(Field(f"ain|{name}", name, hint=adjustment.name))
                 names.add(name)
+        elif adjustment.kind == "points" and adjustment.item is not None:
+            fields += _points_fields(adjustment.name, adjustment.item, names)
     return fields + _outcome_fields(scheme, names)
+
+
+def _points_fields(name: str, item: Item, names: set[str]) -> list[Field]:
+    """A points line (v1.1) reads the appraisee's own inputs and events, shown by what
+    people call them (its `labels`)."""
+    labels = item_labels(item)
+    events = item.rule.event_names()
+    read: set[str] = set()
+    for expression in (item.measure, *item.rule.expressions()):
+        if expression is not None:
+            read |= set(expression.names)
+    fields = []
+    for one in sorted(read - events - names):
+        fields.append(Field(f"ain|{one}", name_of(one, labels), hint=name))
+        names.add(one)
+    for event in sorted(events):
+        fields.append(Field(f"aev|{event}", name_of(event, labels), hint=name))
+    return fields
 
 
 def _outcome_fields(scheme: EngineScheme, names: set[str]) -> list[Field]:

@@ -79,3 +79,39 @@ def test_the_familiar_form_says_each_rule_in_the_readers_words() -> None:
     with translation.override("zh-hans"):
         rows = form_rows(scheme_from_text(PAID), PAID)
     assert rows[1].standard == "按评定等级计分：优：100 分、良：80 分、中：60 分"
+
+
+POINTS = """\
+code: T-PTS
+name: 车间扣分制
+period: month
+items:
+  - name: 出勤
+    weight: 100
+    rule: {deduct: {per: {late: {each: 5}}}}
+adjustments:
+  - name: 产品质量
+    points:
+      measure: "pass_rate - target"
+      labels: {pass_rate: 交检合格率, target: 质量目标}
+      rule: {steps: {standard: 0, base: 0, step: 0.1%, below: -1, above: 1, min: -20, max: 20}}
+  - name: 安全
+    points:
+      labels: {accident: 安全事故}
+      rule: {deduct: {per: {accident: {each: 10}}}}
+"""
+
+
+def test_a_points_line_asks_for_the_inputs_and_events_it_reads_in_its_words() -> None:
+    scheme = scheme_from_text(POINTS)
+    _items, extra = trial_form(scheme)
+    assert [(f.name, f.label, f.hint) for f in extra] == [
+        ("ain|pass_rate", "交检合格率", "产品质量"),
+        ("ain|target", "质量目标", "产品质量"),
+        ("aev|accident", "安全事故", "安全"),
+    ]
+    result = trial_score(
+        scheme,
+        {"ev|出勤|late": "1", "ain|pass_rate": "0.985", "ain|target": "0.98", "aev|accident": "1"},
+    )
+    assert result["total"] == 90  # 95 + 5 points for quality − 10 for the accident
