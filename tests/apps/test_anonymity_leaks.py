@@ -46,7 +46,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jixiao.api.services.tokens import token_create
-from jixiao.appraisals.models import Appraisal, Cycle, Rating
+from jixiao.appraisals.models import Appraisal, Rating, Result
 from jixiao.core.models import AuditEvent
 from tests.apps.test_anonymity_world import GIVEN, World, world
 
@@ -56,8 +56,9 @@ __all__ = ["world"]
 SKIPPED = ("/accounts/logout", "/i18n/")
 NOT_FETCHED = re.compile(r"\.pdf$")  # the printable form as PDF: the .xlsx converted
 ASSIGNING = re.compile(r"/surveys/appraisals/\d+/")  # the manager assigns raters there
-PER_SHAPE = 6  # pages of one shape (/appraisals/<n>/…) followed from links, per reader
-MOST_PER_PATTERN = 40  # addresses made of one URL pattern
+PER_SHAPE = 4  # pages of one shape (/appraisals/<n>/…) followed from links, per reader
+MOST_PER_PATTERN = 16  # addresses made of one URL pattern
+OTHER_OBJECTS = 4  # objects tried of a model that is not the appraisal's
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 API_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
 TIME = r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?"
@@ -105,6 +106,8 @@ def followed(href: str, here: str) -> str | None:
         path = here.split("?")[0].rsplit("/", 1)[0] + "/" + path
     if path.startswith(SKIPPED) or path.startswith("/static/") or NOT_FETCHED.search(path):
         return None
+    if path.startswith("/admin/") and here.startswith("/admin/"):
+        return None  # the admin's pages come from its URL patterns (`resolved`), not its filters
     return path + (f"?{parts.query}" if parts.query else "")
 
 
@@ -191,21 +194,35 @@ def _models_by_word() -> dict[str, type[Model]]:
     return found
 
 
-def _small_ids() -> list[int]:
-    """Ids any small table of the world has: the fallback for a parameter whose model
-    the address does not say."""
-    highest = 0
-    for model in (Appraisal, Cycle, Rating, *apps.get_app_config("appraisals").get_models()):
-        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
-        highest = max(highest, last if isinstance(last, int) else 0)
-    return list(range(1, min(highest, 30) + 1))
+def _small_ids(world: World) -> list[int]:
+    """The ids a parameter whose model the address does not say is tried with: the
+    appraisal's own objects (its ratings, raters, result, cycle) and the first few of
+    every table."""
+    appraisal = world.appraisal
+    found = {appraisal.pk, appraisal.cycle_id, *range(1, 9)}
+    found |= set(Result.objects.filter(appraisal=appraisal).values_list("pk", flat=True))
+    found |= set(Rating.objects.filter(appraisal=appraisal).values_list("pk", flat=True))
+    found |= set(appraisal.rater_assignments.values_list("pk", flat=True))
+    return sorted(found)
 
 
-def _ids_of(model: type[Model]) -> list[Any]:
+def _ids_of(model: type[Model], world: World) -> list[Any]:
+    """The objects of `model` worth trying: those of the appraisal where the model
+    belongs to one, the events of ratings and raters in the audit log, else the
+    latest few."""
     rows = model.objects.all()
-    if model is AuditEvent:  # the events of ratings and raters, and the latest others
+    most = MOST_PER_PATTERN
+    if model is Appraisal:
+        rows = rows.filter(cycle=world.cycle)
+    elif model is AuditEvent:
         rows = rows.filter(target_type__in=["appraisals.rating", "appraisals.raterassignment"])
-    return list(rows.order_by("-pk").values_list("pk", flat=True)[:MOST_PER_PATTERN])
+    elif any(
+        getattr(field, "related_model", None) is Appraisal for field in model._meta.get_fields()
+    ) and hasattr(model, "appraisal"):
+        rows = rows.filter(appraisal=world.appraisal)
+    else:
+        most = OTHER_OBJECTS
+    return list(rows.order_by("-pk").values_list("pk", flat=True)[:most])
 
 
 def _codes() -> list[str]:
@@ -227,7 +244,36 @@ def _codes() -> list[str]:
     return found
 
 
-def resolved(ids: list[int], codes: list[str]) -> set[str]:
+def _values(
+    model: type[Model] | None, converter: str, world: World, ids: list[int], codes: list[str]
+) -> list[str]:
+    """What a parameter is tried with: the objects of its model (their codes where the
+    parameter is text), or the world's ids and codes."""
+    if model is None:
+        return [str(i) for i in ids] if converter == "int" else [*codes, *map(str, ids)]
+    if converter != "int":
+        names = {field.name for field in model._meta.fields}
+        for field in ("code", "number", "username"):
+            if field in names:
+                rows = model.objects.order_by("-pk").values_list(field, flat=True)
+                return [str(value) for value in rows[:MOST_PER_PATTERN]]
+    return [str(pk) for pk in _ids_of(model, world)]
+
+
+def _model(by_word: dict[str, type[Model]], path: str, at: int, name: str) -> Any:
+    """The model a parameter names: by the word before it (`appraisals/<int:pk>`) or
+    its own name (`result_pk`, `appraisal_id`); the admin's by its address."""
+    before = path[:at].rstrip("/").rsplit("/", 1)[-1].lower()
+    if path.startswith("admin/"):
+        try:
+            return apps.get_model(*path.split("/")[1:3]) if name == "object_id" else None
+        except (LookupError, TypeError):
+            return None
+    own = re.sub(r"_(pk|id)$", "", name).replace("_", "")
+    return by_word.get(before) or by_word.get(own)
+
+
+def resolved(world: World, ids: list[int], codes: list[str]) -> set[str]:
     """An address for each URL pattern and each object of the world it may name."""
     by_word = _models_by_word()
     found: set[str] = set()
@@ -237,23 +283,10 @@ def resolved(ids: list[int], codes: list[str]) -> set[str]:
         choices: list[list[str]] = []
         for match in CONVERTER.finditer(route):
             converter, name = match["converter"] or "str", match["name"]
-            before = route[: match.start()].rstrip("/").rsplit("/", 1)[-1].lower()
-            model = by_word.get(before) or by_word.get(name.removesuffix("_pk").replace("_", ""))
-            if before == "" and route.startswith("admin/"):
-                model = None
-            if route.startswith("admin/") and name == "object_id":
-                app_label, model_name = route.split("/")[1:3]
-                try:
-                    model = apps.get_model(app_label, model_name)
-                except LookupError:
-                    model = None
-            if model is not None:
-                values = [str(pk) for pk in _ids_of(model)]
-            elif converter == "int":
-                values = [str(i) for i in ids]
-            else:
-                values = [*codes, *(str(i) for i in ids)]
-            choices.append(values)
+            model = _model(by_word, route, match.start(), name)
+            if name == "object_id":
+                converter = "int"  # the admin's objects by their ids
+            choices.append(_values(model, converter, world, ids, codes))
         for filled in itertools.islice(itertools.product(*choices), MOST_PER_PATTERN):
             address = route
             for value in filled:
@@ -264,8 +297,9 @@ def resolved(ids: list[int], codes: list[str]) -> set[str]:
     return found
 
 
-def api_addresses(client: Client, ids: list[int], codes: list[str]) -> set[str]:
+def api_addresses(client: Client, world: World, ids: list[int], codes: list[str]) -> set[str]:
     """Each GET of the API's OpenAPI document, its path parameters filled."""
+    by_word = _models_by_word()
     document = client.get("/api/v1/openapi.json").json()
     found: set[str] = set()
     for path, operations in document["paths"].items():
@@ -274,8 +308,9 @@ def api_addresses(client: Client, ids: list[int], codes: list[str]) -> set[str]:
         choices = []
         for match in API_PARAMETER.finditer(path):
             name = match["name"]
-            numeric = name.endswith("id") or name in ("pk",)
-            choices.append([str(i) for i in ids] if numeric else codes)
+            converter = "int" if name.endswith("id") or name == "pk" else "str"
+            model = _model(by_word, path.lstrip("/"), match.start() - 1, name)
+            choices.append(_values(model, converter, world, ids, codes))
         for filled in itertools.islice(itertools.product(*choices), MOST_PER_PATTERN):
             address = path
             for value in filled:
@@ -322,9 +357,9 @@ def single_value(value: str) -> re.Pattern[str]:
 def test_no_page_export_or_endpoint_tells_who_answered_what(world: World, who: str) -> None:
     user = reader_of(world, who)
     reader = Reader(user)
-    ids, codes = _small_ids(), _codes()
-    addresses = crawled(reader.client) | resolved(ids, codes)
-    addresses |= {f"/api/v1{path}" for path in api_addresses(reader.api, ids, codes)}
+    ids, codes = _small_ids(world), _codes()
+    addresses = crawled(reader.client) | resolved(world, ids, codes)
+    addresses |= {f"/api/v1{path}" for path in api_addresses(reader.api, world, ids, codes)}
     first = reader.answers(addresses)
 
     # the crawl reached what the reader reads of the appraisal
@@ -334,7 +369,9 @@ def test_no_page_export_or_endpoint_tells_who_answered_what(world: World, who: s
     expected |= {f"/api/v1/appraisals/{appraisal}/result", f"/api/v1/appraisals/{appraisal}"}
     if who == "hr":
         expected |= {f"/spreadsheets/appraisals/{appraisal}/form.xlsx", "/hr/audit/"}
-        expected |= {f"/spreadsheets/cycles/{world.cycle.pk}/results.xlsx"}
+        expected |= {f"/spreadsheets/cycles/{world.cycle.pk}/results.xlsx", "/hr/anonymity/"}
+        expected |= {f"/hr/cycles/{world.cycle.pk}/fairness/", "/admin/core/auditevent/"}
+        expected |= {f"/admin/appraisals/result/{world.appraisal.result.pk}/change/"}
     assert expected <= reached, sorted(expected - reached)
     result_page = first[f"/appraisals/{appraisal}/result/"]
     assert "3 份评分" in result_page and "回答太少" in result_page  # the combined trace
@@ -391,3 +428,17 @@ def test_two_raters_show_nothing_but_too_few_answers(world: World) -> None:
     rater = Reader(world.raters["external"][0].user)
     status, text = rater.fetch(f"/appraisals/{world.appraisal.pk}/ratings/")
     assert other[2] not in text and not single_value(f"{other[1]:g}").search(text)
+
+
+def test_the_comparison_finds_an_answer_tied_to_a_name(world: World) -> None:
+    """The control of check 3: where HR may see names, the ratings page ties each
+    answer to its rater — and moving the answers changes it."""
+    from jixiao.appraisals.services.anonymity import anonymity_policy_set
+
+    anonymity_policy_set(actor=world.hr, least_raters=3, hr_sees_names=True)
+    reader = Reader(world.hr)
+    address = f"/appraisals/{world.appraisal.pk}/ratings/"
+    before = normalised(reader.fetch(address)[1])
+    assert normalised(reader.fetch(address)[1]) == before  # stable
+    world.rotate()
+    assert normalised(reader.fetch(address)[1]) != before
