@@ -382,6 +382,157 @@ def _rater_details(found: Any, lists: Any, at: npt.NDArray[np.int64]) -> Texts:
     return detail
 
 
+def _counted(column: ItemColumn, at: npt.NDArray[np.int64]) -> Texts | None:
+    """`deduct` and `add`: each event's part, then the sum, the floor or the cap; a row
+    with a list of sizes or a `by_size` cost is left to `trace(row)`."""
+    from jixiao.scoring.rules.events import costs, zeroes
+
+    rule: Any = column.item.rule
+    data = column.data
+    size = len(at)
+    left = np.zeros(size, dtype=bool)
+    parts = []
+    for cost in rule.events.costs:
+        text, unsaid = _cost_texts(cost, data.events.get(cost.name), at)
+        parts.append(text)
+        left |= unsaid
+    total = costs(rule.events, data.events, data.n).total[at]
+    tail = _same("", size)
+    if rule.kind == "deduct":
+        start = data.full if rule.start is None else rule.start
+        raw = start - total
+        sums = f"{fmt(start)} − " + numbers(total) + " = " + numbers(raw)
+        if rule.floor is not None:
+            low = raw < rule.floor
+            carry = column.scored.carry
+            if carry is not None:
+                carried = low & (carry[at] > 0)
+                if carried.any():
+                    tail[carried] = say_each(
+                        ", −{carried} carried to the form",
+                        ("carried",),
+                        numbers(carry[at][carried]),
+                    )
+            floor = (
+                say(", floor 0")
+                if rule.floor == 0
+                else say(", floor {floor}", floor=fmt(rule.floor))
+            )
+            tail[low] = tail[low] + str(floor)
+    else:
+        start = rule.start
+        raw = start + total
+        sums = f"{fmt(start)} + " + numbers(raw - start) + " = " + numbers(raw)
+        cap = data.full if rule.cap is None else rule.cap
+        tail[raw > cap] = str(say(", capped at {cap}", cap=fmt(cap)))
+    none = str(say("no events: {score}", score=fmt(start)))
+    zero, joiner = str(zeroes()), str(say("; "))
+    out = _same(None, size)  # type: ignore[arg-type]
+    for index, found in enumerate(zip(*parts, strict=True)):
+        if left[index]:
+            continue
+        said = [part for part in found if part is not None]
+        if not said:
+            out[index] = none
+        elif any(zero in part for part in said):
+            out[index] = joiner.join(sorted(said, key=lambda part: zero in part))
+        else:
+            out[index] = joiner.join(said) + joiner + sums[index] + tail[index]
+    return out
+
+
+def _cost_texts(
+    cost: Any, facts: Any, at: npt.NDArray[np.int64]
+) -> tuple[Texts, npt.NDArray[np.bool_]]:
+    """`explain_cost(cost, facts, row)`'s text for each row (None where the event did not
+    happen), and the rows left to `trace(row)`."""
+    out = _same(None, len(at))  # type: ignore[arg-type]
+    left = np.zeros(len(at), dtype=bool)
+    if facts is None:
+        return out, left
+    count = np.asarray(facts.count, dtype=np.float64)[at]
+    happened = count != 0
+    left |= happened & facts.listed[at]
+    sized = cost.each is None and not cost.zero and not cost.tiers and not cost.sequence
+    if sized:
+        left |= happened
+    rows = happened & ~left
+    if not rows.any():
+        return out, left
+    found = count[rows]
+    what = say_each("{event} {count}", ("count",), numbers(found), event=cost.name)
+    text = _same(None, len(found))  # type: ignore[arg-type]
+    done = np.zeros(len(found), dtype=bool)
+    if cost.zero_above is not None:
+        over = found > cost.zero_above
+        if over.any():
+            text[over] = say_each(
+                "{event}: more than {limit} → item scores 0",
+                ("event",),
+                what[over],
+                limit=fmt(cost.zero_above),
+            )
+        done |= over
+    if cost.zero:
+        rest = ~done
+        if rest.any():
+            text[rest] = say_each("{event} → item scores 0", ("event",), what[rest])
+        done |= rest
+    rest = ~done
+    if rest.any():
+        amount, working = _workings(cost, facts, at[rows][rest], found[rest])
+        said = say_each("{event}: {working}", ("event", "working"), what[rest], working)
+        if cost.max is not None:
+            capped = amount > cost.max
+            said[capped] = said[capped] + str(say(", capped at {cap}", cap=fmt(cost.max)))
+        text[rest] = said
+    out[rows] = text
+    return out, left
+
+
+def _workings(
+    cost: Any, facts: Any, at: npt.NDArray[np.int64], count: FloatArray
+) -> tuple[FloatArray, Texts]:
+    """`_working(cost, facts, row, count)` of events.py for each row (not `by_size`)."""
+    from jixiao.scoring.rules.events import _sequence
+
+    if cost.each is not None:
+        base = np.asarray(facts.amount, dtype=np.float64)[at]
+        amount = cost.each * base
+        return amount, numbers(base) + f" × {fmt(cost.each)} = " + numbers(amount)
+    if cost.tiers and cost.flat:
+        rate = np.full(len(count), np.nan)
+        for upto, price in reversed(cost.tiers):
+            rate = (
+                np.where(count <= upto, price, rate)
+                if upto is not None
+                else np.full_like(rate, price)
+            )
+        amount = count * rate
+        return amount, numbers(count) + " × " + numbers(rate) + " = " + numbers(amount)
+    if cost.tiers:
+        parts = _same("", len(count))
+        below, amount = 0.0, np.zeros(len(count))
+        for upto, price in cost.tiers:
+            top = np.inf if upto is None else upto
+            used = np.minimum(np.maximum(count - below, 0.0), top - below)
+            some = used > 0
+            if some.any():
+                piece = numbers(used[some]) + f" × {fmt(price)}"
+                parts[some] = np.where(parts[some] == "", piece, parts[some] + " + " + piece)
+                amount = np.where(some, amount + used * price, amount)
+            below = top
+        return amount, parts + " = " + numbers(amount)
+    amount = _sequence(cost, count)
+    steps = ", ".join(fmt(step) for step in cost.sequence)
+    words = (
+        "sequence {steps} (double) → {amount}"
+        if cost.then == "double"
+        else "sequence {steps} (repeat) → {amount}"
+    )
+    return amount, say_each(words, ("amount",), numbers(amount), steps=steps)
+
+
 def _wrapped(column: ItemColumn, at: npt.NDArray[np.int64], text: Texts) -> Texts:
     """The measure before the rule's words and the standard after them, as `trace`."""
     item, data = column.item, column.data
@@ -421,4 +572,6 @@ _RULES = {
     "steps": _steps,
     "interpolate": _interpolate,
     "formula": _formula,
+    "deduct": _counted,
+    "add": _counted,
 }

@@ -1,6 +1,7 @@
 """The template pass (jixiao/scoring/trace_templates.py) says every row's item trace
 exactly as `ItemColumn.trace(row)` says it, for every templated rule type and branch,
-in English and Chinese; and it leaves only the rows with an error to `trace(row)`."""
+in English and Chinese; and it leaves to `trace(row)` only the rows with an error (and,
+for `deduct`/`add`, events given as lists of sizes or priced `by_size`)."""
 
 from __future__ import annotations
 
@@ -46,10 +47,26 @@ items:
   - {code: F1, weight: 1, rule: {formula: "100 - 0.5 * overrun", min: 0, max: 100}}
   - {code: F2, weight: 1, standard: '>= 50', rule: {formula: "a * 10 + b", max: 100}}
   - {code: F3, weight: 1, rule: {formula: "70"}}
+  - {code: E1, weight: 1, full: 20, rule: {deduct: {per: {late: {tiers: [[3, 2], [else, 5]]},
+     lost: {zero: true}, slow: {tiers: [[2, 1], [5, 3]], mode: flat, max: 10}}}}}
+  - {code: E2, weight: 1, rule: {deduct: {from: 30, floor: 5, overflow: carry,
+     per: {violation: {each: 10}, error: {sequence: [1, 2, 4], then: double, zero_above: 6}}}}}
+  - {code: E3, weight: 1, rule: {deduct: {floor: null, per: {late: {sequence: [2, 3]},
+     accident: {by_size: [['>= 5000', 50], ['>= 500', 20], [else, 5]]}}}}}
+  - {code: E4, weight: 1, full: 10, rule: {add: {cap: 10, per: {idea: {each: 2.5}}}}}
+  - {code: E5, weight: 1, standard: '== 0', measure: late,
+     rule: {add: {from: 60, per: {late: {tiers: [[1, 0.5], [else, 2]]}}}}}
 """
 for code, raters in RATERS.items():
     SCHEME = SCHEME.replace(f"RATERS_{code}", raters)
 
+EVENTS = {
+    "E1": ("late", "lost", "slow"),
+    "E2": ("violation", "error"),
+    "E3": ("late", "accident"),
+    "E4": ("idea",),
+    "E5": ("late",),
+}
 maybe = st.booleans()
 rating = st.integers(30, 110)
 level = st.sampled_from(["优", "良", "中", "差", "甲", "3", "5", 4, 95, 85.5])
@@ -96,6 +113,14 @@ def appraisee(draw: st.DrawFn, index: int) -> str:
         facts.append(f"F1: {{inputs: {{overrun: {draw(st.integers(0, 300)) / 2}}}}}")
     if draw(maybe):
         facts.append(f"F2: {{inputs: {{a: {draw(st.integers(0, 12))}, b: {draw(number)}}}}}")
+    for code, names in EVENTS.items():
+        if draw(maybe):
+            happened = []
+            for name in names:
+                if draw(maybe):
+                    sizes = draw(st.lists(st.integers(0, 9000), max_size=3))
+                    happened.append(f"{name}: {sizes if draw(maybe) else draw(st.integers(0, 12))}")
+            facts.append(f"{code}: {{events: {{{', '.join(happened)}}}}}")
     return f"  - id: P{index}\n    facts: {{{', '.join(facts)}}}\n"
 
 
@@ -117,6 +142,9 @@ def branches(run: ScoreRun, code: str) -> Counter[str]:
                 if row in column.errors:
                     assert text is None
                     continue
+                if text is None:  # only events given as sizes, or a by_size cost
+                    assert column.item.rule.kind in ("deduct", "add"), (column.item.code, row)
+                    continue
                 assert text == column.trace(row), (code, column.item.code, row)
                 met[column.item.code] += 1
     return met
@@ -134,13 +162,17 @@ PEOPLE = [
     " L2: {value: 3}, D1: {score: 80}, D2: {ratings: {peer: [70, 90], self: 60}},"
     " D3: {score: 85}, D4: {ratings: {self: 90, boss: 70}}, S1: {value: 0.93},"
     " S2: {inputs: {a: 75, b: 100}}, S3: {value: 0.7}, I1: {value: 1.1},"
-    " F1: {inputs: {overrun: 250}}, F2: {inputs: {a: 3, b: 4}}}\n",
+    " F1: {inputs: {overrun: 250}}, F2: {inputs: {a: 3, b: 4}},"
+    " E1: {events: {late: 5, slow: 4}}, E2: {events: {violation: 4, error: 2}},"
+    " E3: {events: {late: 3}}, E4: {events: {idea: 6}}, E5: {events: {late: 3}}}\n",
     "  - id: B\n    facts: {B1: {inputs: {a: 92, b: 100}, score: 80}, B2: {value: 4},"
     " L1: {ratings: {self: 优, peer: [良, 中, 差, 优], boss: 中}}, L2: {ratings: {boss: 95}},"
     " D1: {ratings: {self: 90, boss: 70}}, D2: {ratings: {boss: 75}},"
     " D3: {score: 60}, D4: {ratings: {boss: 70}}, S1: {value: 0.99},"
     " S2: {inputs: {a: 69, b: 100}}, S3: {value: 0.81}, I1: {value: 0.5},"
-    " F1: {inputs: {overrun: 8}}, F2: {inputs: {a: 12, b: 0}}}\n",
+    " F1: {inputs: {overrun: 8}}, F2: {inputs: {a: 12, b: 0}},"
+    " E1: {events: {late: 1, lost: 1}}, E2: {events: {error: 9}}, E3: {events: {accident: 600}},"
+    " E4: {events: {idea: 2}}, E5: {events: {late: 0}}}\n",
     "  - id: C\n    facts: {B1: {inputs: {a: 10, b: 0}}, L1: {ratings: {peer: [优, 良]}},"
     " D1: {ratings: {peer: 50}}, D2: {ratings: {self: 77, peer: 66}}, S1: {value: 0.5},"
     " S3: {value: 0.6}, I1: {value: n/a}}\n",
