@@ -26,7 +26,7 @@ from jixiao.scoring.items import ItemColumn
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.raters import Explained
 from jixiao.scoring.rules.base import ItemInput
-from jixiao.scoring.wording import say
+from jixiao.scoring.wording import _said, say
 
 Texts = npt.NDArray[np.object_]  # one str (or None: not made here) per row
 
@@ -59,9 +59,11 @@ def fill(column: ItemColumn, rows: Sequence[int]) -> list[str | None] | None:
 
 def template(text: str, holes: Sequence[str], **fixed: object) -> list[str | int]:
     """`say(text, ...)` in the current language, as literal parts and hole numbers
-    (the index in `holes`), in the order the language puts them."""
+    (the index in `holes`), in the order the language puts them. Every `text` is a
+    template the rules' `explain` say literally (so the catalogue checks see it there);
+    it is said here through `say`'s own lookup."""
     marked = str(
-        say(text, **{name: f"\x00{index}\x00" for index, name in enumerate(holes)}, **fixed)
+        _said(text, {**{name: f"\x00{index}\x00" for index, name in enumerate(holes)}, **fixed})
     )
     pieces = _MARK.split(marked)
     parts: list[str | int] = []
