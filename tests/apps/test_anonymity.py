@@ -154,3 +154,18 @@ def test_the_audit_log_hides_anonymous_answers_without_names(world: World) -> No
     anonymity_policy_set(actor=world.hr, least_raters=3, hr_sees_names=True)
     log = client_for(world.hr).get(url, **ZH).content.decode()
     assert "73.17" in log
+
+
+def test_the_admin_never_lists_anonymous_ratings_one_by_one(world: World) -> None:
+    """Where HR may read names, it reads them on the ratings page (audited), not in the
+    admin, whose lists would show them unaudited."""
+    anonymity_policy_set(actor=world.hr, least_raters=3, hr_sees_names=True)
+    peer = world.raters["peer"][0]
+    admin = client_for(world.hr)
+    ratings = admin.get("/admin/appraisals/rating/", **ZH).content.decode()
+    appraisal = admin.get(
+        f"/admin/appraisals/appraisal/{world.appraisal.pk}/change/", **ZH
+    ).content.decode()
+    for page in (ratings, appraisal):
+        assert peer.name not in page and "73.17" not in page
+    assert not AuditEvent.objects.filter(action="appraisal.rater_names_viewed").exists()

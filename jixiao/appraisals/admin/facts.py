@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals import services
-from jixiao.appraisals.access import appraisals_visible_to, ratings_visible_to
+from jixiao.appraisals.access import ANONYMOUS_ROLES, appraisals_visible_to, ratings_visible_to
 from jixiao.appraisals.admin.downloads import download_link
 from jixiao.appraisals.models import AdjustmentEntry, Appraisal, Event, Fact, Rating
 from jixiao.appraisals.workflow import AppraisalState
@@ -33,12 +33,20 @@ class EventInline(ReadOnlyInline):
         return download_link(obj.evidence, "portal:event_evidence", obj.pk)
 
 
+def _named_ratings(ratings: Any, request: HttpRequest) -> Any:
+    """The ratings the admin lists: those the person may read, without the anonymous
+    roles' (peers, subordinates, customers). Where the policy lets HR read names,
+    they are read on the appraisal's ratings page, where each reading is audited."""
+    visible = ratings.filter(pk__in=ratings_visible_to(request.user))
+    return visible.exclude(role__in=ANONYMOUS_ROLES)
+
+
 class RatingInline(ReadOnlyInline):
     model = Rating
     fields = ("item", "role", "rater", "value", "rated_at")
 
-    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: not one by one
-        return super().get_queryset(request).filter(pk__in=ratings_visible_to(request.user))
+    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: never here
+        return _named_ratings(super().get_queryset(request), request)
 
 
 class AdjustmentInline(ReadOnlyInline):
@@ -243,8 +251,8 @@ class RatingAdmin(ServiceAdmin):
     autocomplete_fields = ("appraisal", "rater")
     fields = ("appraisal", "item", "role", "rater", "value", "comment", "reason")
 
-    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: by the policy
-        return super().get_queryset(request).filter(pk__in=ratings_visible_to(request.user))
+    def get_queryset(self, request: HttpRequest) -> Any:  # anonymous ratings: never here
+        return _named_ratings(super().get_queryset(request), request)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("appraisal", "item", "role", "rater") if obj else ()
