@@ -33,6 +33,7 @@ from jixiao.appraisals.access import (
 )
 from jixiao.appraisals.models import AnonymityPolicy, Result
 from jixiao.appraisals.models.results import engine_language
+from jixiao.scoring.describe import rater_name
 from jixiao.scoring.numbers import fmt
 from jixiao.scoring.wording import language, say
 
@@ -137,7 +138,7 @@ def _pattern(template: str, **names: str) -> str:
 
 def _replace_role(trace: str, role: str, values: list[Any], least: int) -> str | None:
     separator = re.escape(str(say("; ")))
-    head = re.escape(f"{role} {_shown_values(values)}")
+    head = re.escape(f"{rater_name(role)} {_shown_values(values)}")
     if len(values) == 1:
         tails = [rf"(?: = (?P<mean>{_NUMBER}))?"]
     else:
@@ -155,12 +156,13 @@ def _replace_role(trace: str, role: str, values: list[Any], least: int) -> str |
 def _replaced(trace: str, found: re.Match[str], role: str, values: list[Any], least: int) -> str:
     count = len(values)
     before, after = trace[: found.start()], trace[found.end() :]
+    said = rater_name(role)  # as the engine names the role in the trace's language
     if count >= least:
         words = _("%(count)s ratings") % {"count": count}
-        suffix = found.group(0)[len(f"{role} {_shown_values(values)}") :]
-        return f"{before}{role} {words}{suffix}{after}"
+        suffix = found.group(0)[len(f"{said} {_shown_values(values)}") :]
+        return f"{before}{said} {words}{suffix}{after}"
     words = _("too few answers (%(count)s), not shown") % {"count": count}
     mean = found.group("mean") or _shown_values(values[:1])
     if mean:  # the role's mean in the weighted combination
         after = re.sub(rf"× {re.escape(mean)}(?![\d.])", "× …", after)
-    return f"{before}{role} {words}{after}"
+    return f"{before}{said} {words}{after}"

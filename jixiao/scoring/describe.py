@@ -69,6 +69,8 @@ _ZH_RATERS = {
     "indirect": "间接上级",
     "customer": "客户",
     "hr": "人力资源部",
+    "skip_level": "隔级上级",
+    "external": "外部评价人",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jixiao.scoring.describe import rater_name
 from jixiao.scoring.facts import IntArray, Lists, ObjArray
 from jixiao.scoring.model import Raters
 from jixiao.scoring.numbers import FloatArray, fmt
@@ -162,7 +163,7 @@ def explain(
                 detail += say(" → trimmed {dropped}, mean {mean}", dropped=dropped, mean=mean)
             else:
                 detail += say(" → mean {mean}", mean=mean)
-        parts.append(f"{rater} {detail}")
+        parts.append(f"{rater_name(rater)} {detail}")
     text = joined(parts)
     if raters.final:
         chosen = next((t for t in raters.final if not np.isnan(means[t].mean[row])), None)
@@ -171,7 +172,7 @@ def explain(
         return say(
             "{ratings} → {rater} counts (final): {score}",
             ratings=text,
-            rater=chosen,
+            rater=rater_name(chosen) if chosen is not None else chosen,
             score=fmt(float(result[row])),
         )
     weights = raters.weights or {t: 1.0 for t in means}

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from jixiao.scoring.describe import rater_name
 from jixiao.scoring.items import ItemColumn
 from jixiao.scoring.numbers import FloatArray, fmt
 from jixiao.scoring.raters import Explained
@@ -283,7 +284,9 @@ def raters_texts(said: Explained, at: npt.NDArray[np.int64]) -> Texts:
         present[rater] = here
         part = _same(None, size)  # type: ignore[arg-type]
         if here.any():
-            part[here] = f"{rater} " + _rater_details(found, ratings.get(rater), at[here])
+            part[here] = f"{rater_name(rater)} " + _rater_details(
+                found, ratings.get(rater), at[here]
+            )
         parts.append(part)
     joiner = str(say("; "))
     text = np.empty(size, dtype=object)
@@ -296,7 +299,7 @@ def raters_texts(said: Explained, at: npt.NDArray[np.int64]) -> Texts:
         chosen = _same("None", size)
         for rater in reversed(raters.final):
             if rater in present:
-                chosen[present[rater]] = rater
+                chosen[present[rater]] = rater_name(rater)
         out = text + " → " + score
         several = count != 1
         if several.any():

@@ -27,8 +27,10 @@ def test_the_target_field_is_labelled_target_value_in_chinese(
     appraisal = appraisal_of(open_cycle, company.clerks[0])
     page = client_for(company.manager.user).get(f"/appraisals/{appraisal.pk}/targets/", **CHINESE)
     content = page.content.decode()
-    assert re.search(r'<label>目标值 <input[^>]*name="target"', content)
-    assert re.search(r'<label>挑战值 <input[^>]*name="challenge"', content)
+    # one form for every item: the columns are headed 目标值 and 挑战值
+    assert "<th>目标值</th>" in content and "<th>挑战值</th>" in content
+    assert re.search(r'<input[^>]*name="t0-target"', content)
+    assert re.search(r'<input[^>]*name="t0-challenge"', content)
     assert "对象" not in content
 
 
