@@ -101,6 +101,8 @@ def menu_entries_for_state(state: MenuState) -> list[tuple[str, str, str]]:
         entries.append(("result", _("My last result"), url))
     if state.has_team:
         entries.append(("team", _("My team"), reverse("portal:team")))
+        entries.append(("team_targets", _("Team targets"), reverse("portal:team_targets")))
+        entries.append(("team_ratings", _("Team ratings"), reverse("portal:team_ratings")))
     if state.owns_data:
         entries.append(("data", _("Data entry"), reverse("portal:data_owner")))
     if state.has_surveys:
