@@ -89,10 +89,14 @@ def test_the_pay_in_force_survives_a_recompute_and_a_fact_written_alone(
     services.results_recompute(cycle=calibrating, actor=hr)
     assert pays(calibrating, company)[wang.name][0] == 3750
 
+    # 李强 80 → 75 合格: his computed share falls, 优秀 stays for 王芳
     services.adjustment_record(
-        appraisal=appraisal_of(calibrating, company.clerks[0]), actor=hr, name="重大违纪",
-        amount=5, reason="违纪",
-    )  # fmt: skip  (李强 80 → 75 合格: his computed share falls, 优秀 stays for 王芳)
+        appraisal=appraisal_of(calibrating, company.clerks[0]),
+        actor=hr,
+        name="重大违纪",
+        amount=5,
+        reason="违纪",
+    )
     in_force = pays(calibrating, company)
     assert in_force[company.clerks[0].name][0] == 1428.5714  # 0.5 of 1.5 + 0.5 + 1.5
     assert in_force[wang.name][0] == 4285.7143
@@ -105,6 +109,6 @@ def test_the_export_pays_by_the_coefficient_it_shows(
     result = Result.objects.get(appraisal=appraisal_of(calibrating, wang))
     calibration.result_calibrate(result=result, actor=hr, grade="优秀", reason="攻坚贡献")
 
-    header, *rows = list(outcome_rows(calibrating))
+    _header, *rows = list(outcome_rows(calibrating))
     row = next(r for r in rows if wang.name in r)
     assert 1.5 in row and 3750 in row
