@@ -29,7 +29,7 @@ from jixiao.core.errors import ServiceError
 from jixiao.core.listing import Filter, Listing, Sort, listing
 from jixiao.organization.access import employee_of
 from jixiao.portal.forms import RatingForm, TargetForm, number_or_word
-from jixiao.portal.views.appraisals import TARGET_FIELDS, refusals_on_forms
+from jixiao.portal.views.appraisals import TARGET_FIELDS, refusals_on_forms, target_forms
 from jixiao.portal.views.common import hidden
 from jixiao.schemes.models import SchemeVersion
 
@@ -111,20 +111,11 @@ def _target_forms(
 ) -> dict[tuple[int, str], TargetForm]:
     forms = {}
     for appraisal in people:
-        now = initial.get(appraisal.pk, {})
-        for n, item in enumerate(items):
-            values = now.get(item.code, {})
-            forms[(appraisal.pk, item.code)] = TargetForm(
-                data,
-                prefix=f"a{appraisal.pk}-{n}",
-                numeric=item.code in numeric,
-                about=f"{appraisal.appraisee_name} · {item.name}",
-                initial={
-                    "target": values.get("target"),
-                    "challenge": values.get("challenge"),
-                    "measure": values.get("target_measure"),
-                },
-            )
+        made = target_forms(
+            appraisal, items, numeric, initial.get(appraisal.pk, {}), data, f"a{appraisal.pk}-"
+        )
+        for item, form in zip(items, made, strict=True):
+            forms[(appraisal.pk, item.code)] = form
     return forms
 
 
