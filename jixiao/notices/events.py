@@ -220,15 +220,20 @@ def _ahp_started(event: AuditEvent) -> list[Tell]:
     return [Tell("ahp", text, url, users=users)]
 
 
-def _rater_assigned(event: AuditEvent) -> list[Tell]:
-    """A rater assigned to a 360: invited to their survey."""
-    assignment = (
+def _assignment_of(event: AuditEvent) -> RaterAssignment | None:
+    """The rater assignment an event is about, with what its notice names."""
+    return (
         RaterAssignment.objects.select_related(
             "appraisal__cycle", "appraisal__employee", "appraisal__unit"
         )
         .filter(pk=event.target_id)
         .first()
     )
+
+
+def _rater_assigned(event: AuditEvent) -> list[Tell]:
+    """A rater assigned to a 360: invited to their survey."""
+    assignment = _assignment_of(event)
     if assignment is None:
         return []
     text = _("Please rate %(person)s for %(cycle)s") % {
@@ -246,13 +251,7 @@ def _rater_assigned(event: AuditEvent) -> list[Tell]:
 
 def _rater_reopened(event: AuditEvent) -> list[Tell]:
     """HR let a late rater answer: told until when."""
-    assignment = (
-        RaterAssignment.objects.select_related(
-            "appraisal__cycle", "appraisal__employee", "appraisal__unit"
-        )
-        .filter(pk=event.target_id)
-        .first()
-    )
+    assignment = _assignment_of(event)
     if assignment is None:
         return []
     text = _("HR reopened your survey on %(person)s for %(cycle)s: answer by %(day)s") % {
