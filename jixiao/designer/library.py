@@ -34,7 +34,7 @@ LIBRARY: tuple[tuple[str, Path, str], ...] = (
     ),
     ("staff-monthly", DEMO / "staff-monthly.scheme.yaml", "员工月度考核表"),
     ("staff-360", DEMO / "staff-360.scheme.yaml", "员工年度综合考评（360 度）"),
-    ("rd-annual", FORMS / "rd-annual.scheme.yaml", "研发人员年度考核表"),
+    ("rd-annual", FORMS / "rd-annual.scheme.yaml", "技术研发人员年度考核表"),
     ("warehouse-3pl", DEMO / "warehouse-3pl.scheme.yaml", "仓储服务商月度 KPI 考核（服务合同）"),
     (
         "spec-fin-manager",

@@ -82,3 +82,50 @@ def test_a_template_opens_in_the_designer_without_its_comments(hr: Any, key: str
             comment = line.split("#", 1)[1].strip()
             if len(comment) > 12:
                 assert comment not in page, (key, comment)
+
+
+def test_the_rd_annual_form_follows_the_seeds_rd_scheme() -> None:
+    """《技术研发人员绩效考核方案》: 工作业绩 70 / 工作态度 15 / 工作能力 15, the attitude
+    sheet 30/25/25/20, the ability sheet's 110 points folded into its 15, and the salary
+    steps (above 95: two up; above 80: one; above 60: none; otherwise one down)."""
+    from jixiao.scoring import facts_from_data, score_periods
+
+    path = dict((k, p) for k, p, _n in LIBRARY)["rd-annual"]
+    data = parse_text(path.read_text("utf-8"), kind="scheme").data
+    assert [(s["name"], s["weight"]) for s in data["sections"]] == [
+        ("工作业绩", 70),
+        ("工作态度", 15),
+        ("工作能力", 15),
+    ]
+    assert [i["weight"] for i in data["sections"][1]["items"]] == [30, 25, 25, 20]
+    assert sum(i["weight"] for i in data["sections"][2]["items"]) == 110
+    scheme = scheme_from_text(path.read_text("utf-8"))
+    best = {
+        "新产品开发周期": {"inputs": {"planned_days": 120, "actual_days": 100}},
+        "技术评审合格率": {"inputs": {"passed": 20, "reviews": 20}},
+        "项目计划完成率": {"inputs": {"done": 10, "planned": 10}},
+        "设计的可生产性": {"events": {}},
+        "研发成本降低率": {"inputs": {"budget": 100, "actual": 88}},
+    }
+    for section in data["sections"][1:]:
+        for item in section["items"]:
+            best[item["name"]] = next(iter(item["rule"]["levels"]))
+    grade = {"salary_grade": 5, "salary_grade_min": 3, "salary_grade_max": 6}
+    weakest = dict(best, 设计的可生产性={"events": {"unproducible": 4}})  # 扣完为止: 0 of 15
+    facts = facts_from_data(
+        {
+            "period": "2026",
+            "appraisees": [
+                {"id": "A", "inputs": grade, "facts": best},
+                {"id": "B", "inputs": grade, "facts": weakest},
+            ],
+        }
+    )
+    (run,) = score_periods(scheme, facts)
+    first, second = run.result(0), run.result(1)
+    assert first["total"] == 100
+    assert first["outcomes"]["salary_step"] == 2
+    assert first["outcomes"]["salary_grade"] == 6  # 5 + 2, held at the top of the range
+    assert first["outcomes"]["training"] == "可享受提升培训"
+    assert second["total"] == 89.5  # 100 - 70 × 15/100
+    assert second["outcomes"]["salary_step"] == 1
