@@ -82,9 +82,13 @@ def test_publication_refuses_results_with_errors(
     from jixiao.appraisals.models import Rating
 
     Rating.objects.filter(appraisal__employee=company.clerks[0]).delete()  # lost in a crash
-    with pytest.raises(ServiceError, match="errors"):
+    with pytest.raises(ServiceError, match="errors") as refused:
         services.cycle_publish(cycle=calibrated, actor=hr)
     assert not Result.objects.filter(frozen_at__isnull=False).exists()
+    # Only the result with errors is named, with them (counted in SQL, read alone).
+    (named,) = refused.value.details
+    assert named.startswith(f"{appraisal_of(calibrated, company.clerks[0])}: ")
+    assert len(named) > len(f"{appraisal_of(calibrated, company.clerks[0])}: ")
 
 
 def test_a_published_result_does_not_change_when_a_fact_changes(

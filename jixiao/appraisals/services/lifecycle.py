@@ -395,18 +395,22 @@ def cycle_publish(*, cycle: Cycle, actor: Any) -> Cycle:
                 " calibration page before publication"
             ),
         )
-        failed = [
-            result
-            for result in Result.objects.filter(appraisal__in=active).select_related("appraisal")
-            if result.errors
-        ]
-        if failed or Result.objects.filter(appraisal__in=active).count() != active.count():
+        # Counted in SQL: only the results with errors are read (the first 20, named).
+        results = Result.objects.filter(appraisal__in=active)
+        failed = results.exclude(errors=[])
+        count = active.count()
+        if failed.exists() or results.count() != count:
+            named = failed.select_related(
+                "appraisal__employee", "appraisal__unit", "appraisal__cycle"
+            )
             raise ServiceError(
                 _("some results have errors or are missing; they must be fixed first"),
-                details=[f"{r.appraisal}: {'; '.join(r.errors)}" for r in failed[:20]],
+                details=[
+                    f"{r.appraisal}: {'; '.join(r.errors)}"
+                    for r in named.order_by("appraisal_id")[:20]
+                ],
             )
         now = timezone.now()
-        count = active.count()
         progress_report(stage=gettext_noop("freezing results"), done=0, total=count)
         Result.objects.filter(appraisal__in=active).update(frozen_at=now)
         active.update(state=AppraisalState.PUBLISHED, updated_at=now)
