@@ -63,17 +63,18 @@ def result_outcomes(result: Result) -> dict[str, Any]:
 def cycle_clauses(cycle: Any) -> list[tuple[int, str, str, list[str]]]:
     """The contract clauses listed in a cycle's results (§12): (appraisal id,
     appraisee, clause, the periods whose facts made it hold), by appraisee."""
-    results = (
+    rows = (  # the outcomes and the names only: not the facts, data and wording
         Result.objects.filter(appraisal__cycle=cycle, outcomes__has_key="trigger_periods")
-        .select_related("appraisal__employee", "appraisal__unit")
+        .values_list(
+            "appraisal_id", "outcomes", "appraisal__employee__name", "appraisal__unit__name"
+        )
         .order_by("appraisal_id")
     )
     found = []
-    for result in results:
-        periods = (result.outcomes or {}).get("trigger_periods") or {}
+    for appraisal, outcomes, person, unit in rows:
+        periods = (outcomes or {}).get("trigger_periods") or {}
         for clause, months in periods.items():
-            appraisal = result.appraisal
-            found.append((appraisal.pk, appraisal.appraisee_name, str(clause), list(months)))
+            found.append((appraisal, str(person or unit), str(clause), list(months)))
     return sorted(found, key=lambda row: (row[1], row[0]))
 
 
