@@ -158,15 +158,10 @@ def _coefficient(
         column = np.full(n, None, dtype=object)
     values = adjustment.values
     raw_values = column.tolist()
-    seen = {
-        key: values.get(_key(key[1]), np.nan)
-        for key in dict.fromkeys(zip(map(type, raw_values), raw_values, strict=True))
-    }  # each distinct value (of its type) looked up once
-    factor = np.fromiter(
-        (seen[key] for key in zip(map(type, raw_values), raw_values, strict=True)),
-        dtype=np.float64,
-        count=len(raw_values),
-    )
+    typed = list(zip(map(type, raw_values), raw_values, strict=True))
+    # each distinct value (of its type) looked up once
+    seen = {key: values.get(_key(key[1]), np.nan) for key in dict.fromkeys(typed)}
+    factor = np.fromiter(map(seen.__getitem__, typed), dtype=np.float64, count=len(typed))
     keys = ", ".join(values)
     for row in np.flatnonzero(np.isnan(factor)):
         raw = column[row]

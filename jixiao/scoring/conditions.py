@@ -22,6 +22,14 @@ _COMPARISON = re.compile(r"^\s*(>=|<=|==|!=|>|<|=|≥|≤|≠)\s*(.+?)\s*$")
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
 _SYMBOLS = {"≥": ">=", "≤": "<=", "≠": "!=", "=": "=="}
 _PRETTY = {">=": "≥", "<=": "≤", "!=": "≠", "==": "=", ">": ">", "<": "<"}
+_OPS = {
+    ">=": np.greater_equal,
+    "<=": np.less_equal,
+    ">": np.greater,
+    "<": np.less,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
 
 
 @dataclass(frozen=True)
@@ -43,27 +51,24 @@ class Condition:
         """Vectorised test; NaN never meets a condition except `else`."""
         if self.op == "else":
             return np.ones(values.shape, dtype=bool)
-        v = round9(values)
         with np.errstate(invalid="ignore"):
-            if self.op == "interval":
-                lo, hi = round9_scalar(self.low), round9_scalar(self.high)
-                above = v >= lo if self.low_closed else v > lo
-                below = v <= hi if self.high_closed else v < hi
-                result: BoolArray = above & below
-                return result
-            t = round9_scalar(self.low)
-            ops = {
-                ">=": np.greater_equal,
-                "<=": np.less_equal,
-                ">": np.greater,
-                "<": np.less,
-                "==": np.equal,
-                "!=": np.not_equal,
-            }
-            out: BoolArray = ops[self.op](v, t)
-            if self.op == "!=":
-                out &= ~np.isnan(values)
-            return out
+            return self.test_rounded(round9(values))
+
+    def test_rounded(self, v: FloatArray) -> BoolArray:
+        """`test` on values already rounded by `round9` (a table's rows test the same
+        values: rounded once, not once per row)."""
+        if self.op == "else":
+            return np.ones(v.shape, dtype=bool)
+        if self.op == "interval":
+            lo, hi = round9_scalar(self.low), round9_scalar(self.high)
+            above = v >= lo if self.low_closed else v > lo
+            below = v <= hi if self.high_closed else v < hi
+            result: BoolArray = above & below
+            return result
+        out: BoolArray = _OPS[self.op](v, round9_scalar(self.low))
+        if self.op == "!=":
+            out &= ~np.isnan(v)
+        return out
 
     def holds(self, value: float) -> bool:
         return bool(self.test(np.array([value], dtype=np.float64))[0])

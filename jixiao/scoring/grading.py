@@ -110,11 +110,12 @@ def _band_grades(
         return grade
     open_ = ~np.isnan(total)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(ranked > 0, rank / np.maximum(ranked, 1), np.inf)
+        share = round9(np.where(ranked > 0, rank / np.maximum(ranked, 1), np.inf))
+    rounded = round9(total)  # once for every row (§5)
     for row in rows:
-        hit = open_ & row.condition.test(total)
+        hit = open_ & row.condition.test_rounded(rounded)
         if row.top is not None:
-            hit &= round9(share) <= round(row.top, 9)
+            hit &= share <= round(row.top, 9)
         grade[hit] = row.grade
         open_ &= ~hit
     return grade
@@ -254,8 +255,9 @@ def label_column(outcome: LabelOutcome, total: FloatArray, graded: Graded) -> La
         values = graded.normalized if graded.normalized is not None else np.full(n, np.nan)
         values = np.where(np.isnan(total), np.nan, values)
     open_ = ~np.isnan(values)
+    rounded = round9(values)  # once for every row (§5)
     for index, (condition, text) in enumerate(outcome.rows):
-        hit = open_ & condition.test(values)
+        hit = open_ & condition.test_rounded(rounded)
         label[hit], row[hit] = text, index
         open_ &= ~hit
     return LabelColumn(outcome, label, row, values)

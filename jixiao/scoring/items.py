@@ -194,7 +194,7 @@ def _score(
         value_source=source,
     )
     if rule.needs_value and item.measure is None:
-        for row in np.flatnonzero(words(raw_value) & np.isnan(value)):
+        for row in (words(raw_value) & np.isnan(value)).nonzero()[0]:
             errors[int(row)] = say("value {value!r} is not a number", value=raw_value[row])
     scored = rule.score(data)
     errors = merge_errors(errors, scored.errors)

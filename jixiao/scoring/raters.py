@@ -37,7 +37,7 @@ def type_mean(lists: Lists, n: int, points: Points, trim: int) -> TypeMean:
     for index, message in bad.items():
         errors.setdefault(int(lists.owner[index]), message)
     count = np.bincount(lists.owner, minlength=n).astype(np.int64)
-    keep = np.ones(len(values), dtype=bool)
+    owner = lists.owner  # the ratings kept: all but the trimmed
     if trim > 0 and len(values):
         order = np.lexsort((values, lists.owner))
         owner_sorted = lists.owner[order]
@@ -45,9 +45,11 @@ def type_mean(lists: Lists, n: int, points: Points, trim: int) -> TypeMean:
         position = np.arange(len(order)) - starts
         size = count[owner_sorted]
         trimmed = (size >= 2 * trim + 1) & ((position < trim) | (position >= size - trim))
+        keep = np.ones(len(values), dtype=bool)
         keep[order[trimmed]] = False
-    kept = np.bincount(lists.owner[keep], minlength=n).astype(np.int64)
-    total = np.bincount(lists.owner[keep], weights=values[keep], minlength=n)
+        owner, values = owner[keep], values[keep]
+    kept = np.bincount(owner, minlength=n).astype(np.int64)
+    total = np.bincount(owner, weights=values, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(kept > 0, total / np.maximum(kept, 1), np.nan)
     return TypeMean(mean, count, kept, errors)
@@ -108,26 +110,26 @@ def _weighted(
     total = np.zeros(n)
     present_weight = np.zeros(n)
     all_weight = sum(weights.values())
+    any_rating = np.zeros(n, dtype=bool)
+    present_of = {rater: ~np.isnan(found.mean) for rater, found in means.items()}
+    for present in present_of.values():
+        any_rating |= present
     for rater, weight in weights.items():
         mean = means[rater].mean
-        present = ~np.isnan(mean)
+        present = present_of[rater]
         total += np.where(present, mean * weight, 0.0)
         present_weight += np.where(present, weight, 0.0)
         if raters.missing == "error" and weight > 0:
-            absent = np.flatnonzero(~present)
+            absent = (~present).nonzero()[0]
             message = say("no {rater} rating", rater=rater) if len(absent) else ""
             for row in absent:
                 errors.setdefault(int(row), message)
-    any_rating = np.zeros(n, dtype=bool)
-    for found in means.values():
-        any_rating |= ~np.isnan(found.mean)
     with np.errstate(invalid="ignore", divide="ignore"):
         if raters.missing == "zero":
             result = total / all_weight if all_weight else np.full(n, np.nan)
         else:
             result = np.where(present_weight > 0, total / present_weight, np.nan)
-    only_reference = any_rating & (present_weight == 0)
-    reference = np.flatnonzero(only_reference)
+    reference = (any_rating & (present_weight == 0)).nonzero()[0]
     message = say("only ratings that do not count (weight 0)") if len(reference) else ""
     for row in reference:
         errors.setdefault(int(row), message)

@@ -15,7 +15,7 @@ import numpy as np
 from jixiao.scoring.errors import Path
 from jixiao.scoring.facts import Events
 from jixiao.scoring.model import EventCost, EventRule
-from jixiao.scoring.numbers import FloatArray, fmt
+from jixiao.scoring.numbers import FloatArray, fmt, round9
 from jixiao.scoring.rules.base import BoolArray, Reader
 from jixiao.scoring.wording import joined, say
 
@@ -152,7 +152,7 @@ def costs(rule: EventRule, events: Mapping[str, Events], n: int) -> CostResult:
             over &= ~above
         if cost.zero:
             zero |= facts.count > 0
-        for row in np.flatnonzero(over):
+        for row in over.nonzero()[0]:
             errors.setdefault(
                 int(row),
                 say(
@@ -181,8 +181,9 @@ def _cost(cost: EventCost, facts: Events, n: int) -> tuple[FloatArray, BoolArray
     # a bare count stands as one size, but a count of 0 is no occurrence at all
     matched = ~facts.listed[owner] & (facts.count[owner] == 0)
     per_size = np.zeros(len(sizes))
+    rounded = round9(sizes)  # once for every row of the table (§5)
     for condition, price in cost.by_size:
-        hit = condition.test(sizes) & ~matched
+        hit = condition.test_rounded(rounded) & ~matched
         per_size[hit] = price
         matched |= hit
     return np.bincount(facts.sizes.owner, weights=per_size, minlength=n).astype(np.float64), over
@@ -204,7 +205,7 @@ def _tiers(cost: EventCost, count: FloatArray) -> tuple[FloatArray, BoolArray]:
         return np.where(over, 0.0, count * np.nan_to_num(rate)), over
     for upto, price in cost.tiers:
         top = np.inf if upto is None else upto
-        amount += price * np.clip(count - below, 0, top - below)
+        amount += price * np.minimum(np.maximum(count - below, 0), top - below)  # clip
         below = top
     over = count > last_upto if last_upto is not None else np.zeros(len(count), dtype=bool)
     return amount, over

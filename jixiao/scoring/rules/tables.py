@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from jixiao.scoring.conditions import Condition
 from jixiao.scoring.errors import Path
 from jixiao.scoring.facts import ObjArray
-from jixiao.scoring.numbers import FloatArray, fmt, round9_scalar
+from jixiao.scoring.numbers import FloatArray, fmt, round9, round9_scalar
 from jixiao.scoring.rules.base import ItemInput, Reader, Rule, Scored, per_distinct, value_text
 from jixiao.scoring.wording import say
 
@@ -71,34 +72,43 @@ class BandsRule(Rule):
             rows.append((condition, score))
         return cls(tuple(rows))
 
+    @cached_property
+    def _scores(self) -> tuple[FloatArray, FloatArray]:
+        """Each row's lowest and highest score, NaN after the last (for band -1)."""
+        lows = np.array([lo for _, (lo, _) in self.rows] + [np.nan])
+        highs = np.array([hi for _, (_, hi) in self.rows] + [np.nan])
+        lows.flags.writeable = highs.flags.writeable = False
+        return lows, highs
+
     def _band(self, value: FloatArray) -> np.ndarray:
         """The first row each value meets; -1 for none (a missing value meets no row, not else)."""
         band = np.full(len(value), -1, dtype=np.int64)
         known = ~np.isnan(value)
-        for index, (condition, _) in enumerate(self.rows):
-            hit = (band < 0) & known & condition.test(value)
-            band[hit] = index
+        rounded = round9(value)  # once for every row of the table (§5)
+        with np.errstate(invalid="ignore"):
+            for index, (condition, _) in enumerate(self.rows):
+                hit = (band < 0) & known & condition.test_rounded(rounded)
+                band[hit] = index
         return band
 
     def score(self, data: ItemInput) -> Scored:
         band = self._band(data.value)
-        lows = np.array([lo for _, (lo, _) in self.rows] + [np.nan])
-        highs = np.array([hi for _, (_, hi) in self.rows] + [np.nan])
-        score = np.where(band >= 0, lows[band], np.nan)
+        lows, highs = self._scores
+        score = lows[band]  # NaN for band -1
         errors: dict[int, str] = {}
-        for row in np.flatnonzero(band < 0):
+        for row in (band < 0).nonzero()[0]:
             errors[int(row)] = (
                 say("no value")
                 if np.isnan(data.value[row])
                 else say("value {value} matches no band", value=fmt(float(data.value[row])))
             )
-        ranged = (band >= 0) & (lows[band] != highs[band])
-        if ranged.any():
+        ranged = (band >= 0) & (lows[band] != highs[band]) if self.takes_ratings() else None
+        if ranged is not None and ranged.any():
             given = data.score.copy()
             if data.rated is not None:
                 given = np.where(np.isnan(given), data.rated.points, given)
             lo, hi = lows[band], highs[band]
-            for row in np.flatnonzero(ranged):
+            for row in ranged.nonzero()[0]:
                 person = given[row]
                 if np.isnan(person):
                     errors[int(row)] = say(
@@ -113,7 +123,8 @@ class BandsRule(Rule):
                         band=_show((lo[row], hi[row])),
                     )
             score = np.where(ranged, given, score)
-        score[list(errors)] = np.nan
+        if errors:
+            score[list(errors)] = np.nan
         return Scored(score, errors, detail={"band": band})
 
     def explain(self, data: ItemInput, scored: Scored, row: int) -> str:
@@ -181,7 +192,7 @@ class LevelsRule(Rule):
         has_value = np.not_equal(data.raw_value, np.array(None, dtype=object)).astype(bool)
         points = np.full(data.n, np.nan)
         errors: dict[int, str] = {}
-        given = np.flatnonzero(has_value)
+        given = has_value.nonzero()[0]
         if given.size:
             found, problems = per_distinct(data.raw_value[given].tolist(), self._lookup)
             points[given] = found
@@ -191,7 +202,7 @@ class LevelsRule(Rule):
             for rated_row, message in data.rated.errors.items():
                 if not has_value[rated_row]:
                     errors.setdefault(rated_row, message)
-        missing = np.flatnonzero(np.isnan(points))
+        missing = np.isnan(points).nonzero()[0]
         no_rating = say("no rating or value") if len(missing) else ""
         for row in missing:
             errors.setdefault(int(row), no_rating)
