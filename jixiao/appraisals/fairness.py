@@ -460,11 +460,14 @@ def quota_drift(cycles: list[Cycle]) -> list[QuotaDrift]:
         .exclude(appraisal__state=AppraisalState.WITHDRAWN)
         .values("appraisal__cycle_id", "appraisal__employee__unit_id", "scheme_version_id", "grade")
         .annotate(n=Count("pk"))
+        .values_list(  # tuples: thousands of rows (unit × grade × cycle) at 10,000 people
+            "appraisal__cycle_id", "appraisal__employee__unit_id", "scheme_version_id", "grade", "n"
+        )
         .order_by()
     )
-    versions = SchemeVersion.objects.filter(
-        pk__in={row["scheme_version_id"] for row in rows}
-    ).select_related("scheme")
+    versions = SchemeVersion.objects.filter(pk__in={row[2] for row in rows}).select_related(
+        "scheme"
+    )
     quotas: dict[int, dict[str, float]] = {}
     order: list[str] = []
     for version in versions:
@@ -480,17 +483,19 @@ def quota_drift(cycles: list[Cycle]) -> list[QuotaDrift]:
     people: dict[int, list[int]] = defaultdict(lambda: [0] * width)
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0] * width)
     expected: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0] * width)
-    for row in rows:
-        version_id, unit = row["scheme_version_id"], row["appraisal__employee__unit_id"]
-        if version_id not in quotas or unit is None:
+    known = set(order)
+    for cycle_id, unit, version_id, given, n in rows:
+        shares = quotas.get(version_id)
+        if shares is None or unit is None:
             continue
-        at, n = index[row["appraisal__cycle_id"]], row["n"]
+        at = index[cycle_id]
         people[unit][at] += n
-        if row["grade"]:
-            counts[(unit, row["grade"])][at] += n
-            if row["grade"] not in order:
-                order.append(row["grade"])
-        for grade, quota in quotas[version_id].items():
+        if given:
+            counts[(unit, given)][at] += n
+            if given not in known:
+                known.add(given)
+                order.append(given)
+        for grade, quota in shares.items():
             expected[(unit, grade)][at] += n * quota
     drifts = []
     for unit, sizes in people.items():

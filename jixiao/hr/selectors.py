@@ -702,21 +702,23 @@ def unit_trend(cycle: Cycle, *, last: int = 12, units: list[str] | None = None) 
     )[::-1]
     if cycle not in cycles:
         cycles = [*cycles[1:], cycle] if len(cycles) >= last else [*cycles, cycle]
-    results = _people_totals(appraisal__cycle__in=cycles).annotate(
-        department=KeyTextTransform("department", "appraisal__attributes")
+    rows = (  # one aggregate: each department's count and sum per cycle
+        _people_totals(appraisal__cycle__in=cycles)
+        .annotate(department=KeyTextTransform("department", "appraisal__attributes"))
+        .values("department", "appraisal__cycle_id")
+        .annotate(n=Count("total"), total_sum=Sum("total"))
+        .values_list("department", "appraisal__cycle_id", "n", "total_sum")
+        .order_by()
     )
     means: dict[tuple[str, int], float] = {}
-    by_unit = (
-        results if units is None else results.filter(appraisal__attributes__department__in=units)
-    )
-    for row in (
-        by_unit.values("department", "appraisal__cycle_id").annotate(mean=Avg("total")).order_by()
-    ):
-        means[(str(row["department"] or "—"), row["appraisal__cycle_id"])] = float(row["mean"])
-    everyone = {
-        row["appraisal__cycle_id"]: float(row["mean"])
-        for row in results.values("appraisal__cycle_id").annotate(mean=Avg("total")).order_by()
-    }
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])  # cycle → [n, sum]
+    wanted = None if units is None else set(units)
+    for department, cycle_id, n, total in rows:
+        sums[cycle_id][0] += n
+        sums[cycle_id][1] += float(total)
+        if wanted is None or (department is not None and department in wanted):
+            means[(str(department or "—"), cycle_id)] = float(total) / n
+    everyone = {cycle_id: total / n for cycle_id, (n, total) in sums.items() if n}
     names = sorted({unit for unit, _cycle in means})
     lines = {
         unit: [round(means[(unit, c.pk)], 2) if (unit, c.pk) in means else None for c in cycles]
