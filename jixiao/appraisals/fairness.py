@@ -485,8 +485,8 @@ def quota_drift(cycles: list[Cycle]) -> list[QuotaDrift]:
     expected: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0] * width)
     known = set(order)
     for cycle_id, unit, version_id, given, n in rows:
-        shares = quotas.get(version_id)
-        if shares is None or unit is None:
+        version_quotas = quotas.get(version_id)
+        if version_quotas is None or unit is None:
             continue
         at = index[cycle_id]
         people[unit][at] += n
@@ -495,7 +495,7 @@ def quota_drift(cycles: list[Cycle]) -> list[QuotaDrift]:
             if given not in known:
                 known.add(given)
                 order.append(given)
-        for grade, quota in shares.items():
+        for grade, quota in version_quotas.items():
             expected[(unit, grade)][at] += n * quota
     drifts = []
     for unit, sizes in people.items():
