@@ -33,7 +33,15 @@ def group_delay() -> float:
 def results_group_queue(*, cycle_id: int, version_id: int, actor: Any) -> Job:
     """The group's job: the one queued (or running, if it has not read the facts yet),
     or a new one. Called with the cycle's row held (`cycle_lock`), so a running job
-    either waits for this change or has committed before it."""
+    either waits for this change or has committed before it. The writes after the
+    first find the queued job in one query (as `job_enqueue` would after its insert
+    is refused, for three more)."""
+    target_type, target_id = group_target(cycle_id, version_id)
+    queued = Job.objects.filter(
+        kind=GROUP_JOB, target_type=target_type, target_id=target_id, state__in=ACTIVE_STATES
+    ).first()
+    if queued is not None:
+        return queued
     return job_enqueue(
         kind=GROUP_JOB,
         target=group_target(cycle_id, version_id),

@@ -4,7 +4,7 @@ for them, and the person's rights (decided once per item for the whole batch).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from jixiao.appraisals.access import (
@@ -31,7 +31,10 @@ class FactBook:
     """What the check of a batch reads, once: the appraisals' stored states, their
     schemes and the facts and ratings already recorded for them."""
 
-    def __init__(self, *, appraisals: Iterable[Appraisal], actor: Any) -> None:
+    def __init__(
+        self, *, appraisals: Iterable[Appraisal], actor: Any, ratings: bool = True
+    ) -> None:
+        """`ratings=False`: the batch records no rating, so the stored ratings are not read."""
         self.actor = actor
         self.appraisals = {appraisal.pk: appraisal for appraisal in appraisals}
         ids = list(self.appraisals)
@@ -41,10 +44,9 @@ class FactBook:
                 "pk", "state", "cycle__state"
             )
         }  # decide on the stored states, not on a stale copy
-        versions = {appraisal.scheme_version_id for appraisal in self.appraisals.values()}
         self.schemes: dict[int, EngineScheme] = {}
         self.items: dict[int, dict[str, Item]] = {}
-        for version in SchemeVersion.objects.filter(pk__in=versions).select_related("scheme"):
+        for version in _versions(self.appraisals.values()):
             scheme = engine_scheme(version)
             self.schemes[version.pk] = scheme
             self.items[version.pk] = {item.code: item for item in scheme.items}
@@ -54,9 +56,8 @@ class FactBook:
                 "appraisal_id", "item", "kind", "key", "value"
             )
         }
-        for r in Rating.objects.filter(appraisal_id__in=ids).only(
-            "appraisal_id", "item", "role", "rater_id", "value"
-        ):
+        stored = Rating.objects.filter(appraisal_id__in=ids if ratings else [])
+        for r in stored.only("appraisal_id", "item", "role", "rater_id", "value"):
             rater = None if r.role in SINGLE_RATER_ROLES else r.rater_id
             self.facts[("rating", r.appraisal_id, r.item, r.role, rater)] = (r.value, r.rater_id)
         self._may: dict[tuple[Any, ...], bool] = {}
@@ -118,3 +119,21 @@ class FactBook:
 
     def covers(self, commands: Sequence[Command]) -> bool:
         return all(command.appraisal.pk in self.appraisals for command in commands)
+
+
+def _versions(appraisals: Collection[Appraisal]) -> list[SchemeVersion]:
+    """The appraisals' scheme versions (with their schemes): those already loaded with
+    an appraisal (`select_related`) as they are, the others read in one query."""
+    found: dict[int, SchemeVersion] = {}
+    for appraisal in appraisals:
+        if Appraisal.scheme_version.is_cached(appraisal):
+            version = appraisal.scheme_version
+            if SchemeVersion.scheme.is_cached(version):
+                found[version.pk] = version
+    missing = {a.scheme_version_id for a in appraisals} - set(found)
+    if missing:
+        found.update(
+            (version.pk, version)
+            for version in SchemeVersion.objects.filter(pk__in=missing).select_related("scheme")
+        )
+    return list(found.values())

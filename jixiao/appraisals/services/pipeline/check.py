@@ -66,7 +66,9 @@ def facts_review(
     *, commands: Sequence[Command], actor: Any, reason: str = "", book: FactBook | None = None
 ) -> Review:
     if book is None or not book.covers(commands):
-        book = FactBook(appraisals=[command.appraisal for command in commands], actor=actor)
+        appraisals = [command.appraisal for command in commands]
+        rates = any(isinstance(command, RatingCommand) for command in commands)
+        book = FactBook(appraisals=appraisals, actor=actor, ratings=rates)
     checker = _Checker(book, actor, reason)
     for index, command in enumerate(commands):
         checker.check(index, command)
