@@ -511,7 +511,7 @@ def fact_recording(base: str, page: Any, duration: float) -> PageFigures:
         turns[i] += 1
         if value is None:
             number = _number(original) or 0
-            value = f"{number + (turns[i] % 2):g}"
+            value = _exact(number + (turns[i] % 2))
         form = {"appraisal": appraisal, "item": item, "key": key, "value": value}
         form["reason"] = "bench-web"
         return sessions[i].post(base, page.url, form, **{"HX-Request": "true"})
@@ -520,7 +520,13 @@ def fact_recording(base: str, page: Any, duration: float) -> PageFigures:
     counted = _post_counted(
         page.user,
         page.url,
-        {"appraisal": appraisal, "item": item, "key": key, "value": original, "reason": "bench"},
+        {  # a change (the value + 1): an unchanged value writes nothing
+            "appraisal": appraisal,
+            "item": item,
+            "key": key,
+            "value": _exact((_number(original) or 0) + 1),
+            "reason": "bench",
+        },
     )
     first = record(0)
     figures = PageFigures(
@@ -551,6 +557,12 @@ def _post_counted(user: Any, url: str, form: dict[str, str]) -> int:
     with connection.execute_wrapper(counter):
         client.post(url, form, secure=True)
     return counter.count
+
+
+def _exact(number: float) -> str:
+    """A figure as the form takes it, every digit kept (`:g` wrote 1,063,061 as
+    1.06306e+06, the stored value: a write that changed nothing)."""
+    return str(int(number)) if number == int(number) else repr(number)
 
 
 def _number(text: str) -> float | None:
