@@ -84,6 +84,17 @@ def with_facts(appraisals: Any) -> Any:
     return appraisals.select_related("employee", "unit", "scheme_version", "cycle")
 
 
+APPRAISEE_FIELDS = ("employee__number", "employee__name", "unit__code", "unit__name")
+
+
+def with_appraisees(appraisals: Any) -> Any:
+    """The query set with the appraisee's id and name (a facts entry, an audit label)
+    and nothing else of them: a whole cycle's appraisals are loaded at once. The
+    caller sets `cycle` and `scheme_version` (one object each for the whole group)."""
+    own = [field.attname for field in Appraisal._meta.concrete_fields]
+    return appraisals.select_related("employee", "unit").only(*own, *APPRAISEE_FIELDS)
+
+
 def group_inputs(cycle: Cycle) -> dict[str, dict[str, dict[str, float]]]:
     groups: dict[str, dict[str, dict[str, float]]] = {}
     for entry in GroupInput.objects.filter(cycle=cycle).order_by("attribute", "value", "key"):
