@@ -90,3 +90,23 @@ def test_the_overview_shows_the_cycles_by_stage_at_both_sizes(measured: Any) -> 
         home = measured[size]["home"].text
         assert 'id="stages"' in home and 'class="meter small' in home, size
         assert 'id="appeals-due"' in home or "没有等待人力资源部处理的申诉" in home, size
+
+
+def test_the_result_columns_the_pages_sum_are_read_from_an_index_on_postgresql() -> None:
+    """HR migrations 0004–0005: the counters, calibration groups, quota drift and
+    box plots read these columns of every result of a cycle; without them in an index
+    they read whole result rows (facts, data, wording: about 3 KB each)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's covering and partial indexes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'appraisals_result'"
+        )
+        found = dict(cursor.fetchall())
+    summary = found["hr_result_summary"]
+    assert "(appraisal_id) INCLUDE (" in summary
+    for column in ("scheme_version_id", "grade", "band_grade", "total", "rank", "flags"):
+        assert column in summary, column
+    assert "trigger_periods" in found["hr_result_clauses"]
