@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from jixiao.core import roles
+from jixiao.core.request_cache import request_cached
 from jixiao.organization.models import Employee, Position, Unit
 
 
@@ -19,7 +20,11 @@ def employee_of(user: Any) -> Employee | None:
     """The employee a user account is linked to, if any."""
     if not roles.is_active_user(user):
         return None
-    return Employee.objects.filter(user=user).first()
+    # once per web request (a page asks about ten times; the record's unit with it)
+    return request_cached(
+        ("employee_of", user.pk),
+        lambda: Employee.objects.filter(user=user).select_related("unit").first(),
+    )
 
 
 def subordinate_ids(employee: Employee) -> set[int]:
