@@ -25,7 +25,7 @@ def test_outside_a_request_every_call_reads_the_database() -> None:
 def test_within_a_request_the_employee_is_read_once_and_dropped_after() -> None:
     user = UserFactory(username="li")
     employee = EmployeeFactory(user=user)
-    found = []
+    found: list[object] = []
 
     def view(request: HttpRequest) -> HttpResponse:
         with CaptureQueriesContext(connection) as queries:
