@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.appraisals.access import (
+    _personal,
     appeals_decidable_by,
     appeals_visible_to,
     appraisals_related_to,
@@ -110,24 +111,12 @@ class WaitingGroup:
         return sum(1 for entry in self.entries if entry.overdue)
 
 
-def _deadlines(appraisals: Iterable[Appraisal]) -> dict[tuple[int, str], datetime.date]:
+def _deadlines(appraisals: Iterable[Appraisal | _Row]) -> dict[tuple[int, str], datetime.date]:
     cycles = {appraisal.cycle_id for appraisal in appraisals}
+    if not cycles:
+        return {}
     rows = StageDeadline.objects.filter(cycle_id__in=cycles)
     return {(row.cycle_id, row.stage): row.due for row in rows}
-
-
-# what an entry shows and is found by (an appraisal's other columns stay unread)
-ENTRY_FIELDS = (
-    "cycle__name",
-    "employee__name",
-    "employee__number",
-    "employee__supervisor_id",
-    "unit__name",
-    "unit__code",
-    "state",
-    "attributes",
-    "scheme_version_id",
-)
 
 
 def _words(appraisal: Appraisal) -> str:
@@ -135,7 +124,11 @@ def _words(appraisal: Appraisal) -> str:
     appraisee = appraisal.employee or appraisal.unit
     number = getattr(appraisee, "number", "") or getattr(appraisee, "code", "")
     department = (appraisal.attributes or {}).get("department", "")
-    return f"{appraisal.appraisee_name} {number} {department} {appraisal.cycle}"
+    return _words_of(appraisal.appraisee_name, number, department, str(appraisal.cycle))
+
+
+def _words_of(name: str, number: str, department: Any, cycle: str) -> str:
+    return f"{name} {number} {department or ''} {cycle}"
 
 
 @functools.cache
@@ -151,57 +144,87 @@ def _url(view: str, pk: int) -> str:
 PLACEHOLDER = 987654321
 
 
-def _entry(kind: str, appraisal: Appraisal, view: str, due: datetime.date | None) -> Waiting:
-    return Waiting(
-        kind=kind,
-        key=f"{kind}:{appraisal.pk}",
-        subject=str(appraisal),
-        url=_url(view, appraisal.pk),
-        due=due,
-        words=_words(appraisal),
-    )
+@dataclass(frozen=True)
+class _Row:
+    """What `_work_for` reads of an appraisal, as plain values (hundreds of rows on a
+    manager's home: no model objects, and the appraisee's managers joined in)."""
+
+    pk: int
+    cycle_id: int
+    cycle: str
+    employee_id: int
+    name: str
+    number: str
+    supervisor_id: int | None
+    skip_level_id: int | None
+    department: Any
+    state: str
+    scheme_version_id: int
+    targets_set_at: Any
+    interview_pk: int | None
+    interview_acknowledged_at: Any
+    plan_pk: int | None
+    result_grade: str | None
+
+    def __str__(self) -> str:  # as Appraisal.__str__
+        return f"{self.name} · {self.cycle}"
+
+
+ROW_FIELDS = (
+    "pk",
+    "cycle_id",
+    "cycle__name",
+    "employee_id",
+    "employee__name",
+    "employee__number",
+    "employee__supervisor_id",
+    "employee__supervisor__supervisor_id",
+    "attributes__department",
+    "state",
+    "scheme_version_id",
+    "targets_set_at",
+    "interview__pk",
+    "interview__acknowledged_at",
+    "improvement_plan__pk",
+    "result__grade",
+)
 
 
 def _appraisal_work(user: Any) -> list[Waiting]:
-    """Work on the appraisals the person stands in a relation to, in a constant number
-    of queries whatever the size of their team."""
-    found: list[Waiting] = []
+    """Work on the appraisals the person stands in a relation to (appraisee, supervisor,
+    skip-level: `relations()` without HR and the committee, whose work is elsewhere), in
+    a constant number of queries whatever the size of their team, read as values."""
+    me = employee_of(user)
+    if me is None:
+        return []
     running = (
         appraisals_related_to(user)  # all of them within appraisals_visible_to(user)
         .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
-        .filter(MAY_WAIT)
-        .select_related("cycle", "employee", "unit")
-        .only(*ENTRY_FIELDS, "targets_set_at")
-        # what the steps after publication need, without loading the rows (a result's
-        # traces are large): the interview and its acknowledgement, the plan, the grade
-        .annotate(
-            interview_pk=F("interview__pk"),
-            interview_acknowledged_at=F("interview__acknowledged_at"),
-            plan_pk=F("improvement_plan__pk"),
-            result_grade=F("result__grade"),
-        )
+        .filter(MAY_WAIT, employee__isnull=False)
+        .values_list(*ROW_FIELDS)
     )
-    appraisals = [a for a in running if a.employee_id is not None]
-    due = _deadlines(appraisals)
-    standing_by_appraisal = relations_by_appraisal(user, appraisals)
-    lowest = _lowest_grades(appraisals)
-    for appraisal in appraisals:
-        standing = standing_by_appraisal[appraisal.pk] - {"hr", "committee"}
-        if not standing:
-            continue
-        found.extend(_work_for(appraisal, standing, due, lowest))
+    rows = [_Row(*values) for values in running]
+    due = _deadlines(rows)
+    lowest = _lowest_grades(rows)
+    found: list[Waiting] = []
+    for row in rows:
+        standing = _personal(me.pk, row.employee_id, row.supervisor_id, row.skip_level_id)
+        if standing:
+            found.extend(_work_for(row, standing, due, lowest))
     return found
 
 
-def _lowest_grades(appraisals: Iterable[Appraisal]) -> dict[int, str | None]:
+def _lowest_grades(appraisals: Iterable[_Row]) -> dict[int, str | None]:
     """By scheme version: its lowest grade (once per version, not per appraisal)."""
     versions = {a.scheme_version_id for a in appraisals if a.state in PUBLISHED_STATES}
+    if not versions:
+        return {}
     rows = SchemeVersion.objects.filter(pk__in=versions).select_related("scheme")
     return {version.pk: lowest_grade(version) for version in rows}
 
 
 def _work_for(
-    appraisal: Appraisal,
+    appraisal: _Row,
     standing: set[str],
     due: dict[tuple[int, str], datetime.date],
     lowest: dict[int, str | None],
@@ -210,7 +233,7 @@ def _work_for(
     found: list[Waiting] = []
 
     def add(kind: str, view: str, stage: str) -> None:
-        found.append(_entry(kind, appraisal, view, due.get((cycle, stage))))
+        found.append(_row_entry(kind, appraisal, view, due.get((cycle, stage))))
 
     if state == A.TARGETS and SUPERVISOR in standing and appraisal.targets_set_at is None:
         add("targets_to_set", "portal:appraisal_targets", Stage.TARGETS)
@@ -227,30 +250,41 @@ def _work_for(
     return found
 
 
+def _row_entry(kind: str, row: _Row, view: str, due: datetime.date | None) -> Waiting:
+    return Waiting(
+        kind=kind,
+        key=f"{kind}:{row.pk}",
+        subject=str(row),
+        url=_url(view, row.pk),
+        due=due,
+        words=_words_of(row.name, row.number, row.department, row.cycle),
+    )
+
+
 def _after_publication(
-    appraisal: Appraisal,
+    appraisal: _Row,
     standing: set[str],
     due: dict[tuple[int, str], datetime.date],
     lowest: dict[int, str | None],
 ) -> list[Waiting]:
     found: list[Waiting] = []
-    held = appraisal.interview_pk is not None  # type: ignore[attr-defined]
-    acknowledged = appraisal.interview_acknowledged_at is not None  # type: ignore[attr-defined]
+    held = appraisal.interview_pk is not None
+    acknowledged = appraisal.interview_acknowledged_at is not None
     deadline = due.get((appraisal.cycle_id, Stage.INTERVIEW))
+    view = "portal:appraisal_interview"
     if SUPERVISOR in standing and not held:
-        found.append(_entry("interviews", appraisal, "portal:appraisal_interview", deadline))
+        found.append(_row_entry("interviews", appraisal, view, deadline))
     if SUPERVISOR in standing and _needs_plan(appraisal, lowest):
-        found.append(_entry("improvement_plans", appraisal, "portal:appraisal_interview", deadline))
+        found.append(_row_entry("improvement_plans", appraisal, view, deadline))
     if APPRAISEE in standing and held and not acknowledged:
-        view = "portal:appraisal_interview"
-        found.append(_entry("interviews_to_acknowledge", appraisal, view, deadline))
+        found.append(_row_entry("interviews_to_acknowledge", appraisal, view, deadline))
     return found
 
 
-def _needs_plan(appraisal: Appraisal, lowest: dict[int, str | None]) -> bool:
-    if appraisal.plan_pk is not None:  # type: ignore[attr-defined]
+def _needs_plan(appraisal: _Row, lowest: dict[int, str | None]) -> bool:
+    if appraisal.plan_pk is not None:
         return False
-    grade = appraisal.result_grade  # type: ignore[attr-defined]
+    grade = appraisal.result_grade
     if not grade:
         return False
     return bool(grade == lowest.get(appraisal.scheme_version_id))
