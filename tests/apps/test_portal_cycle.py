@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Cycle, Event, Fact, ImprovementPlan, Interview, Rating
-from jixiao.appraisals.workflow import AppraisalState
+from jixiao.appraisals.workflow import AppraisalState, CycleState
 from tests.apps.conftest import appraisal_of
 from tests.apps.portal_world import client_for, people, publish, to_calibration
 
@@ -194,6 +194,26 @@ def test_the_data_owner_enters_values_for_everyone(
     )
     fact = Fact.objects.get(appraisal=appraisal, key="actual")
     assert fact.value == 990000 and fact.recorded_by == who["data_owner"]
+
+
+def test_the_data_owners_form_is_a_404_outside_the_figures_they_enter(
+    hr: Any, auditor: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    """Only an appraisal of a running cycle, and an item whose source is one of the
+    owner's (what their page lists); anyone else, or anything else, is a missing page
+    and nothing is written."""
+    who = people(hr, auditor, company, open_cycle)
+    appraisal = appraisal_of(open_cycle, company.clerks[1])
+    figure = {"appraisal": appraisal.pk, "item": "预算执行偏差率", "key": "actual"}
+    figure["value"] = "990000"
+    owner = client_for(who["data_owner"])
+    not_theirs = {**figure, "item": "内部控制管理", "key": "", "value": "4"}  # no source
+    assert owner.post("/data/", not_theirs, **HX).status_code == 404
+    assert owner.post("/data/", {**figure, "appraisal": 10**9}, **HX).status_code == 404
+    assert client_for(who["manager"]).post("/data/", figure, **HX).status_code == 404
+    Cycle.objects.filter(pk=open_cycle.pk).update(state=CycleState.CLOSED)
+    assert owner.post("/data/", figure, **HX).status_code == 404  # no longer running
+    assert not Fact.objects.filter(appraisal=appraisal, key="actual").exists()
 
 
 def test_the_team_page_lists_the_subtree_with_visible_results(

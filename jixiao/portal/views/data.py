@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,7 @@ from jixiao.appraisals import services
 from jixiao.appraisals.access import owned_sources
 from jixiao.appraisals.models import Appraisal, Fact
 from jixiao.appraisals.scoring import ItemInfo, items_info
-from jixiao.appraisals.selectors import appraisal_list, cycle_list
+from jixiao.appraisals.selectors import cycle_list
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core.listing import Sort, listing
 from jixiao.organization.access import employee_of
@@ -61,7 +62,15 @@ def data_context(
     context.update(tables=[], choices=[], listing=None, choice="")
     if cycle is None:
         return context
-    appraisals = appraisal_list(visible_to=request.user, cycle=cycle)
+    # Only the scheme versions taking an item from one of the owner's sources are listed
+    # (`_choices`), and all their appraisals are the owner's to see (the data owners'
+    # line of `appraisals_visible_to`): read without the OR of every other way of seeing
+    # one, and its DISTINCT over the company's appraisals.
+    appraisals = (
+        Appraisal.objects.filter(cycle=cycle)
+        .select_related("cycle", "employee", "unit", "scheme_version__scheme")
+        .order_by("pk")
+    )
     choices = _choices(appraisals, sources)
     chosen = next((c for c in choices if c[0] == request.GET.get("item")), None)
     chosen = chosen or (choices[0] if choices else None)
@@ -93,9 +102,26 @@ def _choices(appraisals: Any, sources: set[str]) -> list[tuple[str, SchemeVersio
     )
     found = []
     for version in versions.order_by("scheme__code", "number"):
-        for info in items_info(version):
+        for info in _items_info(version):
             if info.source in sources and not info.rater_roles:
                 found.append((f"{version.pk}-{info.code}", version, info))
+    return found
+
+
+# `items_info` of a version, by what it is made of: the version's document (its digest),
+# the items' stored weights and the reader's language. Putting an item's words together
+# is most of the page's own work; a saved version's document never changes.
+_ITEMS_INFO: dict[tuple[Any, ...], tuple[ItemInfo, ...]] = {}
+
+
+def _items_info(version: SchemeVersion) -> tuple[ItemInfo, ...]:
+    weights = tuple(sorted((item.code, item.weight) for item in version.items.all()))
+    key = (version.pk, version.digest, get_language(), weights)
+    found = _ITEMS_INFO.get(key)
+    if found is None:
+        if len(_ITEMS_INFO) >= 512:
+            _ITEMS_INFO.clear()
+        found = _ITEMS_INFO[key] = tuple(items_info(version))
     return found
 
 
