@@ -1,26 +1,28 @@
 """The menu of every page, by role and state (one place; domain.md §1).
 
-`menu_state` reads what decides the menu in a constant number of queries (four for
-a person, one for an account without an employee), whatever the size of the team or
-the company; `menu_for` turns it into entries. Nothing is shown that leads to a page
-the person may not open: 我的团队 only for someone with a report, 数据录入 only for a
-data owner, 校准 only for a committee member of a cycle in calibration, the HR pages
-for HR and the auditor, the API documentation for HR, the admin for staff."""
+`menu_state` reads what decides the menu in two queries, once per request, whatever
+the size of the team or the company; `menu_for` turns it into entries. Nothing is
+shown that leads to a page the person may not open: 我的团队 only for someone with
+a report, 数据录入 only for a data owner, 校准 only for a committee member of a
+cycle in calibration, the HR pages for HR and the auditor, the API documentation
+for HR, the admin for staff."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jixiao.accounts.models import User
 from jixiao.appraisals.models import Appraisal, AssignmentState, Cycle, RaterAssignment
 from jixiao.appraisals.workflow import CycleState
 from jixiao.core import roles
 from jixiao.core.menu import MenuEntry
-from jixiao.organization.models import Employee
+from jixiao.core.request_cache import request_cached
+from jixiao.organization.models import Employee, UnitKind
 
 
 @dataclass(frozen=True)
@@ -38,54 +40,68 @@ class MenuState:
 
 
 def menu_state(user: Any) -> MenuState:
+    """Once per request (the home page reads it too)."""
     if not roles.is_active_user(user):
         return MenuState()
+    return request_cached(("menu_state", user.pk), lambda: _menu_state(user))
+
+
+def _menu_state(user: Any) -> MenuState:
+    """Two queries: the account's committee seat and 360 surveys, and its employee
+    record with a team, the latest appraisal and the latest published result."""
     reads_everything = roles.reads_everything(user)
+    # one's own appraisals, and a provider's contact's: the provider's
+    mine = Q(employee=OuterRef("pk")) | Q(unit=OuterRef("unit"), unit__kind=UnitKind.PROVIDER)
+    newest = ("-cycle__start", "-pk")
+    latest = (
+        Appraisal.objects.filter(mine)
+        .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
+        .order_by(*newest)
+        .values("pk")[:1]
+    )
+    latest_result = (  # published: the person may read it (results_visible_to)
+        Appraisal.objects.filter(mine, result__frozen_at__isnull=False)
+        .order_by(*newest)
+        .values("pk")[:1]
+    )
     me = (
         Employee.objects.filter(user=user)
-        .select_related("unit")
-        .annotate(has_team=Exists(Employee.objects.filter(supervisor=OuterRef("pk"))))
+        .annotate(
+            has_team=Exists(Employee.objects.filter(supervisor=OuterRef("pk"))),
+            latest=Subquery(latest),
+            latest_result=Subquery(latest_result),
+        )
+        .values("is_data_owner", "has_team", "latest", "latest_result")
         .first()
     )
-    latest = latest_result = None
-    if me is not None:
-        mine = Q(employee=me)
-        if me.unit.is_provider:
-            mine |= Q(unit=me.unit)  # a provider's contact: the provider's appraisal
-        latest = (
-            Appraisal.objects.filter(mine)
-            .exclude(cycle__state__in=[CycleState.DRAFT, CycleState.CANCELLED])
-            .order_by("-cycle__start", "-pk")
-            .values_list("pk", flat=True)
-            .first()
+    calibrating = (  # HR and the auditor reach calibration from the cycles
+        Cycle.objects.filter(committee=OuterRef("pk"), state=CycleState.CALIBRATION)
+        .order_by("-start", "-pk")
+        .values("pk")[:1]
+    )
+    surveys = RaterAssignment.objects.filter(rater=OuterRef("pk"), state=AssignmentState.ASSIGNED)
+    account = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            calibrating=Value(None, IntegerField())
+            if reads_everything
+            else Subquery(calibrating, IntegerField()),
+            has_surveys=Exists(surveys),
         )
-        latest_result = (  # published: the person may read it (results_visible_to)
-            Appraisal.objects.filter(mine, result__frozen_at__isnull=False)
-            .order_by("-cycle__start", "-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-    calibrating = None
-    if not reads_everything:  # HR and the auditor reach calibration from the cycles
-        calibrating = (
-            Cycle.objects.filter(committee=user, state=CycleState.CALIBRATION)
-            .order_by("-start", "-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        .values("calibrating", "has_surveys")
+        .first()
+    ) or {"calibrating": None, "has_surveys": False}
     return MenuState(
         is_hr=roles.is_hr(user),
         is_auditor=roles.is_auditor(user),
         is_staff=bool(user.is_staff or user.is_superuser),
         has_employee=me is not None,
-        has_team=bool(me is not None and me.has_team),
-        owns_data=bool(me is not None and me.is_data_owner),
-        latest_appraisal=latest,
-        latest_result=latest_result,
-        calibrating_cycle=calibrating,
-        has_surveys=RaterAssignment.objects.filter(
-            rater=user, state=AssignmentState.ASSIGNED
-        ).exists(),
+        has_team=bool(me is not None and me["has_team"]),
+        owns_data=bool(me is not None and me["is_data_owner"]),
+        latest_appraisal=me["latest"] if me is not None else None,
+        latest_result=me["latest_result"] if me is not None else None,
+        calibrating_cycle=account["calibrating"],
+        has_surveys=bool(account["has_surveys"]),
     )
 
 
