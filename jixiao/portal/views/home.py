@@ -22,6 +22,7 @@ from jixiao.notices.waiting import KINDS, Waiting, waiting_for
 from jixiao.organization.access import employee_of, subordinates
 from jixiao.organization.models import Employee
 from jixiao.portal import dashboard
+from jixiao.portal.menu import menu_state
 
 
 @login_required
@@ -36,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     provider = bool(me and me.unit.is_provider)
     current = _current(mine)
     last_result = next((a for a in reversed(mine) if _published(a)), None)
-    has_team = bool(me and Employee.objects.filter(supervisor=me).exists())
+    has_team = menu_state(user).has_team  # read once for the page and its menu
     context: dict[str, Any] = {
         "employee": me,
         "groups": groups,
@@ -142,13 +143,16 @@ def team(request: HttpRequest) -> HttpResponse:
     if me is None or not Employee.objects.filter(supervisor=me).exists():
         raise Http404
     below = subordinates(me)
-    team_appraisals = (
-        appraisal_list(visible_to=request.user)
-        .filter(employee__in=below)
-        .select_related("employee__unit")
-    )
     cycles = list(
         cycle_list(visible_to=request.user).filter(appraisals__employee__in=below).distinct()
+    )
+    # everyone below a manager is theirs to see (appraisals_visible_to), in the cycles
+    # they may see: the team's rows by their own index, not filtered out of the union of
+    # all that the manager may see (a plan of seconds on an analysed database of 10,000)
+    team_appraisals = (
+        Appraisal.objects.filter(employee__in=below, cycle__in=[c.pk for c in cycles])
+        .select_related("cycle", "employee__unit", "unit", "scheme_version__scheme")
+        .order_by("cycle", "pk")
     )
     filters = [
         Filter("cycle", _lazy("Cycle"), "cycle_id", [(c.pk, c.name) for c in cycles]),
