@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from jixiao.appraisals.access import owned_sources, results_visible_to
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Stage, StageDeadline
 from jixiao.appraisals.scoring import items_info
-from jixiao.appraisals.selectors import appraisal_list, cycle_list
+from jixiao.appraisals.selectors import cycle_list
 from jixiao.appraisals.workflow import AppraisalState, CycleState
 from jixiao.organization.access import subordinates
 from jixiao.organization.models import Employee
@@ -320,7 +320,10 @@ def data_items(user: Any, me: Employee) -> list[DataItem]:
     found: list[DataItem] = []
     page = reverse("portal:data_owner")
     for cycle in cycle_list(visible_to=user).filter(state__in=RUNNING)[:3]:
-        appraisals = appraisal_list(visible_to=user, cycle=cycle).exclude(state=A.WITHDRAWN)
+        # only the scheme versions taking an item from the owner's sources are counted,
+        # and all their appraisals are the owner's to see (`appraisals_visible_to`):
+        # read as the cycle's, without the DISTINCT of every way of seeing one
+        appraisals = Appraisal.objects.filter(cycle=cycle).exclude(state=A.WITHDRAWN)
         sizes = dict(
             appraisals.filter(scheme_version__items__source__in=sources)
             .values("scheme_version")
@@ -328,7 +331,12 @@ def data_items(user: Any, me: Employee) -> list[DataItem]:
             .order_by()
             .values_list("scheme_version", "n")
         )
-        versions = SchemeVersion.objects.filter(pk__in=list(sizes)).order_by("scheme__code")
+        versions = (
+            SchemeVersion.objects.filter(pk__in=list(sizes))
+            .select_related("scheme")
+            .prefetch_related("items")  # items_info reads them: one query, not one a version
+            .order_by("scheme__code")
+        )
         items = [
             (version, info)
             for version in versions
