@@ -47,6 +47,7 @@ from jixiao.scoring import (
 )
 from jixiao.scoring.describe import item_labels, rater_name
 from jixiao.scoring.numbers import output_number
+from jixiao.scoring.traces import prepare
 from jixiao.scoring.wording import language, render
 
 
@@ -71,11 +72,19 @@ def _history_of(history: list[dict[str, Any]], entry: dict[str, Any]) -> list[di
     ]
 
 
-def wording_of(run: ScoreRun, row: int) -> dict[str, Any]:
-    """What `Result.shown` puts in place of the engine's English: the words of the
-    same result as the engine says them in Chinese."""
-    with language("zh"):  # the engine renders its words when asked, in either language
-        return {"zh": run.words(row)}
+def said(run: ScoreRun) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every row's result in the language in force and, for `Result.wording` (what
+    `Result.shown` puts in place of the engine's English), the words of the same
+    result in Chinese. The item traces of each language are made for all the rows at
+    once (`prepare`: one pass per item, each distinct trace said once), the same
+    words `trace(row)` says one row at a time."""
+    rows = range(run.n)
+    prepare(run, rows)
+    results = run.results_of(rows)
+    with language("zh"):
+        prepare(run, rows)
+        words = [{"zh": words} for words in run.words_of(rows)]
+    return results, words
 
 
 def with_facts(appraisals: Any) -> Any:
@@ -324,6 +333,7 @@ def score_group(
     periods = [facts_set(earlier) for earlier in history]
     run = score_periods(scheme, FactsFile([*periods, facts_set(document)]))[-1]
     scored = []
+    results, wording = said(run)
     for row, (appraisal, entry) in enumerate(zip(appraisals, document["appraisees"], strict=True)):
         facts = {
             "period": cycle.period,
@@ -336,7 +346,7 @@ def score_group(
             facts["history"] = mine
         if rolled.get(str(entry["id"])):  # the results a roll-up used (v1.1 §15)
             facts["rollup"] = rolled[str(entry["id"])]
-        result, words = run.result(row), wording_of(run, row)
+        result, words = results[row], wording[row]
         if alone:
             result, words = _alone(run, row, result, words)
         scored.append(Scored(appraisal, result, facts, digest(facts), words))
