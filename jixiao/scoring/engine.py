@@ -61,6 +61,12 @@ class ScoreRun:
     def result(self, row: int) -> dict[str, Any]:
         """One appraisee's result, as the JSON output shows it (§14), with its traces,
         adjustment names and errors in the current language."""
+        [shown] = self.results_of([row])
+        return shown
+
+    def shown(self, row: int, items: Any) -> dict[str, Any]:
+        """`result(row)` with `items` in the place of its items (the JSON writer gives
+        their text, made for many rows at once from `item_fields`)."""
         ok = self.ok(row)
         facts = self.facts
         attributes = {k: v[row] for k, v in facts.attributes.items() if v[row] is not None}
@@ -78,7 +84,7 @@ class ScoreRun:
             "appraisee": facts.ids[row],
             "name": facts.names[row],
             "attributes": attributes,
-            "items": [self._item(column, row) for column in self.items],
+            "items": items,
             "subtotal": output_number(float(self.subtotal[row])) if ok else None,
             "adjustments": self._adjustments(row),
             "total": output_number(float(self.total[row])) if ok else None,
@@ -131,29 +137,51 @@ class ScoreRun:
         return self.results_of(range(self.n))
 
     def results_of(self, rows: Sequence[int]) -> list[dict[str, Any]]:
-        """The results of these appraisees, as `result(row)` gives each."""
-        return [self.result(row) for row in rows]
+        """The results of these appraisees, as `result(row)` gives each: each item's
+        fields made for all the rows at once (`item_fields`)."""
+        rows = list(rows)
+        items: list[list[dict[str, Any]]] = [[] for _ in rows]
+        for column in self.items:
+            code, name = column.item.code, column.item.name
+            full, weight = output_number(column.item.full), output_number(column.weight)
+            fields = zip(rows, items, *self.item_fields(column, rows), strict=True)
+            for row, listed, value, score, contribution, met in fields:
+                listed.append(
+                    {
+                        "code": code,
+                        "name": name,
+                        "value": value,
+                        "score": score,
+                        "full": full,
+                        "weight": weight,
+                        "contribution": contribution,
+                        "met": met,
+                        "trace": column.trace(row),
+                    }
+                )
+        return [self.shown(row, listed) for row, listed in zip(rows, items, strict=True)]
 
-    def _item(self, column: ItemColumn, row: int) -> dict[str, Any]:
-        failed = row in column.errors
+    @staticmethod
+    def item_fields(column: ItemColumn, rows: Sequence[int]) -> tuple[list[Any], ...]:
+        """An item's value, score, contribution and met for these rows, as results show
+        them (the columns of its result; each distinct number rounded once)."""
+        at = np.asarray(rows, dtype=np.int64)
         data = column.data
-        raw = data.raw_value[row]
-        if data.value_source == "measure" or not isinstance(raw, str):
-            value: Any = output_number(float(data.value[row]))
-        else:
-            value = raw
-        met = column.met[row]
-        return {
-            "code": column.item.code,
-            "name": column.item.name,
-            "value": value,
-            "score": None if failed else output_number(float(column.score[row])),
-            "full": output_number(column.item.full),
-            "weight": output_number(column.weight),
-            "contribution": None if failed else output_number(float(column.contribution[row])),
-            "met": None if met < 0 else bool(met),
-            "trace": column.trace(row),
-        }
+        values = _outputs(data.value[at])
+        if data.value_source != "measure":
+            raw = data.raw_value[at].tolist()
+            values = [
+                given if isinstance(given, str) else value
+                for given, value in zip(raw, values, strict=True)
+            ]
+        scores = _outputs(column.score[at])
+        contributions = _outputs(column.contribution[at])
+        if column.errors:
+            for index, row in enumerate(at.tolist()):
+                if row in column.errors:
+                    scores[index] = contributions[index] = None
+        met = [None if flag < 0 else flag != 0 for flag in column.met[at].tolist()]
+        return values, scores, contributions, met
 
     def _adjustments(self, row: int) -> list[dict[str, Any]]:
         shown = []
@@ -197,6 +225,15 @@ class ScoreRun:
             "warnings": [render(warning) for warning in self.warnings],
             "results": self.results(),
         }
+
+
+def _outputs(values: FloatArray) -> list[Any]:
+    """`[output_number(value) for value in values]`, each distinct value rounded once."""
+    if len(values) < 64:
+        return [output_number(value) for value in values.tolist()]
+    distinct, where = np.unique(values, return_inverse=True)
+    shown = [output_number(value) for value in distinct.tolist()]
+    return [shown[index] for index in where.tolist()]
 
 
 def score(scheme: Scheme, facts: FactSet) -> ScoreRun:

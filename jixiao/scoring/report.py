@@ -15,6 +15,7 @@ from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from jixiao.scoring.engine import ScoreRun
+from jixiao.scoring.numbers import output_number
 from jixiao.scoring.summary import (
     Summary,
     outcome_texts,
@@ -22,7 +23,7 @@ from jixiao.scoring.summary import (
     summarize,
     whole,
 )
-from jixiao.scoring.traces import prepare
+from jixiao.scoring.traces import item_traces
 from jixiao.scoring.wording import render
 
 
@@ -237,14 +238,78 @@ def _write_results(run: ScoreRun, out: TextIO, indent: str, chunk: int) -> None:
     newline = "\n" + indent
     for start in range(0, run.n, chunk):
         rows = range(start, min(start + chunk, run.n))
-        prepare(run, rows)  # each distinct item trace said once
         parts: list[str] = []
         add = parts.append
-        for index, result in enumerate(run.results_of(rows)):
+        items = _items_texts(run, rows, newline + "  ")
+        for index, (row, listed) in enumerate(zip(rows, items, strict=True)):
             add(indent if index == 0 else ",\n" + indent)
-            _encode(result, newline, add)
+            _encode(run.shown(row, listed), newline, add)
         last = rows.stop == run.n
         out.write("".join(parts) + ("\n" if last else ",\n"))
+
+
+class _Text(str):
+    """JSON text already written (a result's items), put in as it is."""
+
+
+def _items_texts(run: ScoreRun, rows: Sequence[int], newline: str) -> list[_Text]:
+    """The JSON of each row's list of items (`[_item(column, row) …]` at the depth whose
+    line break is `newline`), made column by column: an item's code, name, full and
+    weight written once, its values, scores, contributions, met and traces as columns
+    (`ScoreRun.item_fields`, the traces by `item_traces`), each distinct value once."""
+    if not run.items:
+        return [_Text("[]")] * len(rows)
+    inner = newline + "  "
+    columns: list[list[str]] = []
+    keys = ("code", "name", "value", "score", "full", "weight", "contribution", "met", "trace")
+    for column in run.items:
+        template = _TEMPLATES.get((keys, inner)) or _template(keys, inner)
+        constants = [
+            _scalar(column.item.code),
+            _scalar(column.item.name),
+            "%s",
+            "%s",
+            _scalar(output_number(column.item.full)),
+            _scalar(output_number(column.weight)),
+            "%s",
+            "%s",
+            "%s",
+        ]
+        template = template % tuple(
+            text if text == "%s" else text.replace("%", "%%") for text in constants
+        )
+        values, scores, contributions, met = run.item_fields(column, rows)
+        traces = item_traces(column, run.facts, rows)
+        columns.append(
+            [
+                template % texts
+                for texts in zip(
+                    _texts(values),
+                    _texts(scores),
+                    _texts(contributions),
+                    _texts(met),
+                    map(encode_basestring, traces),
+                    strict=True,
+                )
+            ]
+        )
+    opening, separator, closing = "[" + inner, "," + inner, newline + "]"
+    return [
+        _Text(opening + separator.join(texts) + closing) for texts in zip(*columns, strict=True)
+    ]
+
+
+def _scalar(value: Any) -> str:
+    return _SCALARS[type(value)](value)
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """The JSON of each of one field's values, each distinct value written once. Equal
+    values there have one type (`output_number` makes whole numbers ints below 1e15 and
+    leaves floats above; `met` is a bool or None; a value given as text stays text), so
+    1, 1.0 and True, which a dict takes for one key, never meet."""
+    said = {value: _scalar(value) for value in set(values)}
+    return list(map(said.__getitem__, values))
 
 
 def dumps(value: Any) -> str:
@@ -318,6 +383,8 @@ def _encode(value: Any, newline: str, add: Callable[[str], Any]) -> None:
     said = _SCALARS.get(kind)
     if said is not None:
         add(said(value))
+    elif kind is _Text:
+        add(value)
     elif isinstance(value, dict):
         _encode(dict(value), newline, add)  # a subclass: its items, as json writes them
     elif isinstance(value, list | tuple):
