@@ -137,6 +137,9 @@ def test_opening_freezes_the_scheme_versions_and_creates_the_appraisals(
     appraisals = Appraisal.objects.filter(cycle=draft_cycle).order_by("employee__number")
     assert [a.employee.number for a in appraisals] == ["1001", "1002", "1003"]
     assert {a.state for a in appraisals} == {AppraisalState.TARGETS}
+    # Stored as save() stores them (on PostgreSQL by one COPY): stamps, no targets yet.
+    assert all(a.created_at is not None and a.updated_at is not None for a in appraisals)
+    assert {(a.targets_set_at, a.targets_signed_by_id) for a in appraisals} == {(None, None)}
     assert appraisals[0].attributes == {
         "department": "财务部",
         "unit": "财务部",
