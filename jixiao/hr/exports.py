@@ -8,15 +8,19 @@ workbook of results uses too)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jixiao.appraisals.models import Cycle, Result
 from jixiao.appraisals.outcome_columns import flags_text, outcome_cell, outcome_header
 from jixiao.appraisals.outcome_labels import label_names, result_labels
 from jixiao.appraisals.workflow import AppraisalState
+from jixiao.core.progress import progress_report
 from jixiao.schemes.engine import engine_scheme
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +48,8 @@ def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
         .select_related("appraisal__employee", "appraisal__unit", "scheme_version__scheme")
         .order_by("appraisal__pk")
     )
+    total = len(results)
+    progress_report(stage=gettext_noop("writing the outcomes"), done=0, total=total)
     labels = list(dict.fromkeys(name for r in results for name in label_names(r)))  # §12 v1.1
     yield [
         _("employee number"),
@@ -60,7 +66,9 @@ def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
         _("flags"),
         *labels,  # the scheme's own words (培训, 晋升)
     ]
-    for result in results:
+    for done, result in enumerate(results, 1):
+        if done % 500 == 0:
+            progress_report(stage=gettext_noop("writing the outcomes"), done=done, total=total)
         appraisal = result.appraisal
         outcomes = result.outcomes or {}
         shown = result_labels(result)  # after calibration
@@ -79,3 +87,14 @@ def outcome_rows(cycle: Cycle) -> Iterator[list[Any]]:
             flags_text(result.flags),
             *(shown.get(name) for name in labels),
         ]
+
+
+def outcomes_csv(cycle: Cycle) -> bytes:
+    """The outcomes as CSV: UTF-8 with a BOM (so Excel reads the Chinese), formulas
+    neutralised."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in outcome_rows(cycle):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")

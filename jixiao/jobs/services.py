@@ -20,6 +20,8 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -195,6 +197,51 @@ def job_progress(
             f"UPDATE {table} SET {', '.join(sets)} WHERE id = %s AND state = %s",
             [*values, job_id, JobState.RUNNING],
         )
+
+
+# -- output files ---------------------------------------------------------------------
+OUTPUT_FOLDER = "exports"  # kept JIXIAO_IMPORT_KEEP_DAYS, like uploads (imports_cleanup)
+
+
+def job_output_save(*, job: Job, data: bytes, name: str, content_type: str) -> str:
+    """Store what a running job made (an export) as its output file, in the storage all
+    workers and web machines share; `name` is the file name the downloader gets. Kept
+    in `Job.outcome` with the job's work, so a job that fails has no output."""
+    path = default_storage.save(f"{OUTPUT_FOLDER}/job-{job.pk}.bin", ContentFile(data))
+    job_outcome(
+        job=job,
+        outcome={
+            **(job.outcome or {}),
+            "file": path,
+            "name": name,
+            "content_type": content_type,
+            "bytes": len(data),
+        },
+    )
+    return path
+
+
+def job_output_open(*, job: Job, actor: Any) -> tuple[Any, str, str] | None:
+    """The output file of a finished job (open file, name, content type), its download
+    audited; None when there is none (not done, not an export, or deleted after
+    JIXIAO_IMPORT_KEEP_DAYS). Who may download it is the caller's check."""
+    found = job.outcome or {}
+    path = found.get("file")
+    if job.state != JobState.DONE or not path or not default_storage.exists(path):
+        return None
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="job.output_downloaded",
+            target=job,
+            after={"kind": job.kind, "name": found.get("name", "")},
+            context={"job": job.pk, "target_type": job.target_type, "target_id": job.target_id},
+        )
+    return (
+        default_storage.open(path, "rb"),
+        str(found.get("name", "")),
+        str(found.get("content_type", "application/octet-stream")),
+    )
 
 
 # -- running --------------------------------------------------------------------------

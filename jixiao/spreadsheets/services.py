@@ -44,7 +44,13 @@ from jixiao.core.audit import audit_record
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.core.progress import progress_report
 from jixiao.jobs.models import ACTIVE_STATES, Job
-from jixiao.jobs.services import JobRefused, job_enqueue, job_outcome
+from jixiao.jobs.services import (
+    OUTPUT_FOLDER,
+    JobRefused,
+    job_enqueue,
+    job_outcome,
+    job_output_save,
+)
 from jixiao.schemes.models import SchemeVersion
 from jixiao.schemes.services import SchemeInvalid, scheme_check
 from jixiao.spreadsheets import access
@@ -67,6 +73,8 @@ from jixiao.spreadsheets.roster import plan_roster, roster_workbook
 from jixiao.spreadsheets.scheme_form import FormError, read_form, scheme_workbook
 from jixiao.spreadsheets.tables import RowsPlan
 from jixiao.spreadsheets.writers import CellProblem, annotate, to_bytes
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CLOSED_CYCLE_STATES = frozenset({CycleState.DRAFT, CycleState.CLOSED, CycleState.CANCELLED})
 
@@ -412,6 +420,30 @@ def export_results(*, cycle: Cycle, actor: Any) -> bytes:
     return to_bytes(results_workbook(appraisals))
 
 
+RESULTS_EXPORT_JOB = "results_export"
+
+
+def results_export_queue(*, cycle: Cycle, actor: Any) -> Job:
+    """Ask for the results workbook of a cycle as a job (`results_export_run`); the
+    same job while one is queued or running, whoever asks."""
+    if not access.can_read_results(actor):
+        raise NotAllowed(_("only HR may export the results"))
+    return job_enqueue(kind=RESULTS_EXPORT_JOB, target=cycle, actor=actor)
+
+
+def results_export_run(*, job: Job, actor: Any) -> Cycle:
+    """The job's work: the workbook written and kept as the job's output file."""
+    cycle = Cycle.objects.get(pk=job.target_id)
+    progress_report(stage=gettext_noop("writing the workbook"))
+    job_output_save(
+        job=job,
+        data=export_results(cycle=cycle, actor=actor),
+        name=f"results-{cycle.code}.xlsx",
+        content_type=XLSX_TYPE,
+    )
+    return cycle
+
+
 # -- schemes as the familiar form ---------------------------------------------------
 @dataclass
 class SchemeDraft:
@@ -475,12 +507,13 @@ __all__ = [
 
 
 # -- the stored uploads, cleaned up ------------------------------------------------------
-IMPORT_FOLDERS = ("imports", "imports/problems")
+IMPORT_FOLDERS = ("imports", "imports/problems", OUTPUT_FOLDER)  # exports: jobs' outputs
 
 
 def imports_cleanup(*, now: datetime | None = None, keep_days: int | None = None) -> list[str]:
-    """Delete the uploaded workbooks and the marked copies (`media/imports/`) stored
-    more than `keep_days` ago (JIXIAO_IMPORT_KEEP_DAYS), except those a queued or
+    """Delete the uploaded workbooks, the marked copies (`media/imports/`) and the
+    exports' files (`media/exports/`, the jobs' output files) stored more than
+    `keep_days` ago (JIXIAO_IMPORT_KEEP_DAYS), except those a queued or
     running job still reads; the names deleted. The import's outcome, its batch and
     its audit events stay: only the file goes."""
     keep = settings.JIXIAO_IMPORT_KEEP_DAYS if keep_days is None else keep_days

@@ -1,6 +1,7 @@
 """The Excel imports' background jobs: a facts import (`facts_import_queue` takes the
-upload, this writes it, all or nothing, with its progress on the import page), and
-the daily deletion of old uploaded workbooks (`imports_cleanup`)."""
+upload, this writes it, all or nothing, with its progress on the import page), the
+results workbook of a cycle (kept as the job's output file), and the daily deletion
+of old uploaded workbooks and exports (`imports_cleanup`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from procrastinate.contrib.django import app
 from jixiao.jobs.kinds import job_kind
 from jixiao.jobs.models import Job
 from jixiao.jobs.services import job_enqueue, job_run
-from jixiao.spreadsheets.services import FACTS_IMPORT_JOB, facts_import_run, imports_cleanup
+from jixiao.spreadsheets.services import (
+    FACTS_IMPORT_JOB,
+    RESULTS_EXPORT_JOB,
+    facts_import_run,
+    imports_cleanup,
+    results_export_run,
+)
 
 IMPORTS_CLEANUP_JOB = "imports_cleanup"
 
@@ -22,6 +29,12 @@ IMPORTS_CLEANUP_JOB = "imports_cleanup"
 def facts_import_task(*, job: Job, actor: Any) -> str:
     cycle = facts_import_run(job=job, actor=actor)
     return reverse("spreadsheets:facts_import", args=[cycle.pk])
+
+
+@job_kind(RESULTS_EXPORT_JOB, label=_("exporting the results workbook"))
+def results_export_task(*, job: Job, actor: Any) -> str:
+    cycle = results_export_run(job=job, actor=actor)
+    return reverse("spreadsheets:results_export_file", args=[cycle.pk, job.pk])
 
 
 @job_kind(IMPORTS_CLEANUP_JOB, label=_("deleting old uploaded workbooks"), whole=False)

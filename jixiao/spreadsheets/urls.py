@@ -14,7 +14,12 @@ urlpatterns = [
     path("cycles/<int:pk>/facts/", views.facts_import, name="facts_import"),
     path("cycles/<int:pk>/facts/jobs/<int:job>/", views.facts_import_job, name="facts_import_job"),
     path("cycles/<int:pk>/template.xlsx", views.template_export, name="template_export"),
-    path("cycles/<int:pk>/results.xlsx", views.results_export, name="results_export"),
+    path("cycles/<int:pk>/results/", views.results_export, name="results_export"),
+    path(
+        "cycles/<int:pk>/results/<int:job>/results.xlsx",
+        views.results_export_file,
+        name="results_export_file",
+    ),
     path("cycles/<int:pk>/forms/", views.form_list, name="form_list"),
     path("appraisals/<int:pk>/form.xlsx", views.form_export, name="form_export"),
     path("appraisals/<int:pk>/form.pdf", views.form_pdf, name="form_pdf"),

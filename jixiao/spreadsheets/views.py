@@ -34,7 +34,8 @@ from jixiao.appraisals.models import Appraisal, Cycle
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.jobs.kinds import KINDS
 from jixiao.jobs.models import Job, JobState
-from jixiao.jobs.selectors import job_get
+from jixiao.jobs.selectors import job_get, job_latest_for
+from jixiao.jobs.services import job_output_open
 from jixiao.schemes.models import Scheme
 from jixiao.schemes.services import SchemeInvalid, scheme_save
 from jixiao.spreadsheets import access, services
@@ -42,7 +43,7 @@ from jixiao.spreadsheets.models import ImportBatch
 from jixiao.spreadsheets.pdf import pdf_available
 from jixiao.spreadsheets.writers import CellProblem
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = services.XLSX_TYPE
 SESSION_KEY = "spreadsheets_annotated"
 KEEP_SECONDS = 24 * 3600
 
@@ -301,10 +302,48 @@ def template_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="login")
 def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results workbook as a job: POST asks for it (the same job while one runs),
+    GET shows the latest one's progress, then its file (`?poll=1`: the progress alone,
+    which HTMX polls)."""
     _require(access.can_read_results(request.user))
     cycle = _visible_cycle(request, pk)
-    data = services.export_results(cycle=cycle, actor=request.user)
-    return _download(data, f"results-{cycle.code}.xlsx")
+    if request.method == "POST":
+        services.results_export_queue(cycle=cycle, actor=request.user)
+        return redirect("spreadsheets:results_export", pk=cycle.pk)
+    job = job_latest_for(target=cycle, kinds=[services.RESULTS_EXPORT_JOB])
+    kind = KINDS.get(services.RESULTS_EXPORT_JOB)
+    context = {
+        "cycle": cycle,
+        "job": job,
+        "job_label": kind.label if kind else "",
+        "poll_url": reverse("spreadsheets:results_export", args=[cycle.pk]),
+    }
+    if request.GET.get("poll"):
+        response = render(request, "hr/_job_progress.html", context)
+        if job is None or job.finished:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "spreadsheets/results_export.html", context)
+
+
+@login_required(login_url="login")
+def results_export_file(request: HttpRequest, pk: int, job: int) -> FileResponse:
+    """A finished export's workbook, for whoever may export the results (audited)."""
+    _require(access.can_read_results(request.user))
+    cycle = _visible_cycle(request, pk)
+    found = job_get(pk=job)
+    if (
+        found is None
+        or found.kind != services.RESULTS_EXPORT_JOB
+        or found.target_id != str(cycle.pk)
+        or found.target_type != "appraisals.cycle"
+    ):
+        raise Http404
+    output = job_output_open(job=found, actor=request.user)
+    if output is None:
+        raise Http404
+    file, name, content_type = output
+    return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
 
 
 # -- the dictionary and the roster ------------------------------------------------

@@ -72,8 +72,14 @@ def test_eligibility_with_each_default_exclusion_and_its_reason(
     )
     employee_leave(employee=gone, actor=hr, leave_date=D(2026, 9, 1))  # before the period
 
-    services.cycle_eligibility_compute(cycle=draft_cycle, actor=hr)
+    found = services.cycle_eligibility_compute(cycle=draft_cycle, actor=hr)
 
+    # The entries returned are the stored ones, keys included (on PostgreSQL by one COPY).
+    stored = {entry.pk: entry for entry in Eligibility.objects.filter(cycle=draft_cycle)}
+    assert {entry.pk: (entry.employee_id, entry.reasons) for entry in found} == {
+        pk: (entry.employee_id, entry.reasons) for pk, entry in stored.items()
+    }
+    assert all(entry.checked_at is not None for entry in stored.values())
     assert reasons(draft_cycle) == {
         "1001": [],
         "1002": [],

@@ -486,20 +486,19 @@ def test_the_providers_contact_acknowledges_targets_and_appeals() -> None:
 def test_the_exports_put_units_in_the_headings_and_keep_numbers() -> None:
     """绩效工资（元） heads a column of numbers in the CSV and in Excel; the result page
     says ¥ (issue 13: the CSV showed 4666.6667 with no unit)."""
-    import csv
     import io
 
     from django.test import Client
     from openpyxl import load_workbook
 
     from jixiao.spreadsheets.results import results_workbook
+    from tests.apps.test_jobs_exports import exported_csv
 
     load()
     september = Cycle.objects.get(code="TK-2026-09")
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(User.objects.get(username="hr"))
-    page = client.get(f"/hr/cycles/{september.pk}/export.csv")
-    rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    rows = exported_csv(client, september)
     header = rows[0]
     assert "绩效工资（元）" in header and "pay amount" not in header
     pay = header.index("绩效工资（元）")

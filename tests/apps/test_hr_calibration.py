@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +18,7 @@ from jixiao.hr.services import cycle_publish_calibrated, result_calibrate, resul
 from tests.apps.conftest import appraisal_of
 from tests.apps.hr_setup import to_calibration
 from tests.apps.test_hr_pages import signed_in
+from tests.apps.test_jobs_exports import exported_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -157,9 +156,7 @@ def test_publish_through_the_page_then_export_outcomes(
     client.post(f"/hr/cycles/{calibrating.pk}/move/", {"to": "closed"})
     calibrating.refresh_from_db()
     assert calibrating.state == CycleState.CLOSED
-    page = client.get(f"/hr/cycles/{calibrating.pk}/export.csv")
-    assert page["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    rows = exported_csv(client, calibrating)  # a job; its file is text/csv
     assert len(rows) == 4
     numbers = {row[0] for row in rows[1:]}
     assert numbers == {"1001", "1002", "1003"}

@@ -3,7 +3,6 @@ export (CSV and the results workbook) shows them, following a calibration."""
 
 from __future__ import annotations
 
-import csv
 import io
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +19,7 @@ from jixiao.spreadsheets.results import results_workbook
 from tests.apps.conftest import SCHEME, appraisal_of
 from tests.apps.hr_setup import to_calibration
 from tests.apps.test_hr_pages import signed_in
+from tests.apps.test_jobs_exports import exported_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,7 @@ def test_the_csv_export_has_a_column_per_label_outcome(
 ) -> None:
     result = result_of(calibrating, company.clerks[0])
     result_calibrate(result=result, actor=hr, total=65.0, grade="合格", reason="复核")
-    page = signed_in(hr).get(f"/hr/cycles/{calibrating.pk}/export.csv")
-    rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    rows = exported_csv(signed_in(hr), calibrating)
     assert rows[0][-2:] == ["培训", "晋升"]
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number["1002"][-2:] == ["", ""]  # 65 is in no row; 合格 is not in the table

@@ -128,7 +128,7 @@ def test_calibration_chart_a_grade_change_with_reason_then_publish(
     page.goto(f"{page.base_url}/hr/cycles/{cycle.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[data-move='published']")
-    page.locator("a[href$='/export.csv']").wait_for()
+    page.locator("a[href$='/export/']").wait_for()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.PUBLISHED
 

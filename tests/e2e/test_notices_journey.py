@@ -83,7 +83,7 @@ def test_hr_sets_up_a_group_robot_publishes_and_the_group_and_the_employee_are_t
     assert "位员工将收到通知" in page.locator("#move-preview").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[data-move='published']")
-    page.locator("a[href$='/export.csv']").wait_for()
+    page.locator("a[href$='/export/']").wait_for()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.PUBLISHED
 

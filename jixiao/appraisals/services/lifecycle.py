@@ -220,9 +220,17 @@ def _eligibility_save(
         ["excluded", "reasons", "scheme", "checked_at"],
         batch_size=500,
     )
-    Eligibility.objects.bulk_create(
-        [entry for entry in entries if entry.pk is None], batch_size=500
-    )
+    new = [entry for entry in entries if entry.pk is None]
+    _rows_insert(Eligibility, new)
+    if new and new[0].pk is None:  # inserted by COPY: the keys read back, as bulk_create
+        keys = {
+            (employee, unit): pk
+            for pk, employee, unit in cycle.eligibilities.values_list(
+                "pk", "employee_id", "unit_id"
+            )
+        }
+        for entry in new:
+            entry.pk = keys[(entry.employee_id, entry.unit_id)]
 
 
 def eligibility_override(
@@ -283,21 +291,24 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                 details=unschemed,
             )
         departments = department_names()
-        _appraisals_insert(
-            Appraisal(
-                cycle=cycle,
-                employee=entry.employee,
-                unit=entry.unit,
-                scheme_version=versions[entry.scheme_id or 0],
-                state=AppraisalState.TARGETS,
-                attributes=appraisee_attributes(
+        _rows_insert(
+            Appraisal,
+            (
+                Appraisal(
+                    cycle=cycle,
                     employee=entry.employee,
                     unit=entry.unit,
-                    period_kind=cycle.period_kind,
-                    departments=departments,
-                ),
-            )
-            for entry in entries
+                    scheme_version=versions[entry.scheme_id or 0],
+                    state=AppraisalState.TARGETS,
+                    attributes=appraisee_attributes(
+                        employee=entry.employee,
+                        unit=entry.unit,
+                        period_kind=cycle.period_kind,
+                        departments=departments,
+                    ),
+                )
+                for entry in entries
+            ),
         )
         cycle.state = CycleState.TARGETS
         cycle.opened_at = timezone.now()
@@ -319,28 +330,26 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
     return cycle
 
 
-def _appraisals_insert(appraisals: Iterable[Appraisal]) -> None:
-    """Insert new appraisals (their keys are not read back). On PostgreSQL one COPY:
-    `bulk_create` sends each value inside quoted arrays, a quarter of opening 10,000 when
-    the first recompute is left aside. Each column's value is the one `save()` would
-    write (`pre_save`, `get_db_prep_save`), so the two paths store the same."""
-    connection = connections[Appraisal.objects.db]
+def _rows_insert(model: Any, objects: Iterable[Any]) -> None:
+    """Insert new rows of `model` (their keys are not set on the objects). On
+    PostgreSQL one COPY: `bulk_create` sends each value inside quoted arrays, a quarter
+    of opening 10,000 when the first recompute is left aside. Each column's value is
+    the one `save()` would write (`pre_save`, `get_db_prep_save`), so both paths store
+    the same."""
+    connection = connections[model.objects.db]
     if connection.vendor != "postgresql":
-        Appraisal.objects.bulk_create(appraisals, batch_size=1000)
+        model.objects.bulk_create(objects, batch_size=1000)
         return
-    fields = [field for field in Appraisal._meta.concrete_fields if not field.primary_key]
-    table = connection.ops.quote_name(Appraisal._meta.db_table)
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for appraisal in appraisals:
+        for row in objects:
             copy.write_row(
-                [
-                    field.get_db_prep_save(field.pre_save(appraisal, True), connection)
-                    for field in fields
-                ]
+                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
             )
 
 

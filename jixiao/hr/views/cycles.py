@@ -4,7 +4,6 @@ overdue work, and the outcomes export."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 from urllib.parse import urlencode
 
@@ -32,7 +31,6 @@ from jixiao.appraisals.workflow import (
 from jixiao.core.errors import ServiceError
 from jixiao.core.listing import Sort, listing
 from jixiao.hr.access import can_change
-from jixiao.hr.exports import outcome_rows, safe_cell
 from jixiao.hr.forms import (
     AddSchemeForm,
     CommitteeForm,
@@ -483,16 +481,3 @@ def _job(request: HttpRequest, kind: str, cycle: Cycle, success: str) -> None:
         messages.error(request, "; ".join(job.errors))
     else:
         messages.info(request, _("started in the background; the progress is shown below"))
-
-
-@hr_page
-def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The outcomes as CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
-    cycle = _cycle(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="outcomes-{cycle.code}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in outcome_rows(cycle):
-        writer.writerow([safe_cell(cell) for cell in row])
-    return response

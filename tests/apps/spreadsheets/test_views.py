@@ -50,7 +50,7 @@ def test_the_index_lists_what_each_role_may_do(
     for url in (
         f"/spreadsheets/cycles/{open_cycle.pk}/facts/",
         f"/spreadsheets/cycles/{open_cycle.pk}/template.xlsx",
-        f"/spreadsheets/cycles/{open_cycle.pk}/results.xlsx",
+        f"/spreadsheets/cycles/{open_cycle.pk}/results/",
         f"/spreadsheets/cycles/{open_cycle.pk}/forms/",
         "/spreadsheets/dictionary/",
         "/spreadsheets/dictionary.xlsx",
@@ -62,7 +62,7 @@ def test_the_index_lists_what_each_role_may_do(
         assert url in page
     mine = signed_in(owner).get("/spreadsheets/").content.decode()
     assert f"/spreadsheets/cycles/{open_cycle.pk}/facts/" in mine
-    assert "/spreadsheets/roster/" not in mine and "results.xlsx" not in mine
+    assert "/spreadsheets/roster/" not in mine and "/results/" not in mine
 
 
 def test_facts_import_shows_what_it_did_and_then_that_it_was_imported(
@@ -132,7 +132,7 @@ def test_a_data_owner_imports_the_facts_of_their_items(
         "/spreadsheets/",
         "/spreadsheets/cycles/{cycle}/facts/",
         "/spreadsheets/cycles/{cycle}/template.xlsx",
-        "/spreadsheets/cycles/{cycle}/results.xlsx",
+        "/spreadsheets/cycles/{cycle}/results/",
         "/spreadsheets/cycles/{cycle}/forms/",
         "/spreadsheets/appraisals/{appraisal}/form.xlsx",
         "/spreadsheets/appraisals/{appraisal}/form.pdf",
@@ -155,7 +155,7 @@ def test_an_employee_gets_404_everywhere(
 @pytest.mark.parametrize(
     "path",
     [
-        "/spreadsheets/cycles/{cycle}/results.xlsx",
+        "/spreadsheets/cycles/{cycle}/results/",
         "/spreadsheets/cycles/{cycle}/forms/",
         "/spreadsheets/appraisals/{appraisal}/form.xlsx",
         "/spreadsheets/dictionary/",
@@ -195,8 +195,7 @@ def test_signed_out_people_are_sent_to_log_in(open_cycle: Any) -> None:
 def test_downloads_for_hr(hr: Any, open_cycle: Any, company: SimpleNamespace) -> None:
     client = signed_in(hr)
     appraisal = appraisal_of(open_cycle, company.manager)
-    for url in (
-        f"/spreadsheets/cycles/{open_cycle.pk}/results.xlsx",
+    for url in (  # the results workbook is a job: test_jobs_exports.py
         f"/spreadsheets/cycles/{open_cycle.pk}/template.xlsx",
         f"/spreadsheets/appraisals/{appraisal.pk}/form.xlsx",
         "/spreadsheets/dictionary.xlsx",
