@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.appraisals.access import appraisals_related_to, owned_sources, results_visible_to
-from jixiao.appraisals.models import Appraisal
+from jixiao.appraisals.models import Appraisal, Result
 from jixiao.appraisals.selectors import appraisal_list, cycle_list
 from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.listing import Filter, Sort, listing
@@ -32,9 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
     they enter; the calibrations due; a provider's contract months (dashboard)."""
     user = request.user
     me = employee_of(user)
-    mine = _own_appraisals(user, me)
-    groups = waiting_for(user)
     provider = bool(me and me.unit.is_provider)
+    results = dashboard.own_results(user, me) if me is not None and not provider else []
+    mine = _own_appraisals(user, me, results)
+    groups = waiting_for(user)
     current = _current(mine)
     last_result = next((a for a in reversed(mine) if _published(a)), None)
     has_team = menu_state(user).has_team  # read once for the page and its menu
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "provider": provider,
     }
     if me is not None and not provider:
-        context["history"] = dashboard.history_chart(user, me)
+        context["history"] = dashboard.history_chart(results)
     if has_team and me is not None:
         waiting = {group.kind: group.count for group in groups}
         context["team_cycles"] = dashboard.team_by_state(me, waiting)
@@ -77,10 +78,11 @@ def _current(mine: list[Appraisal]) -> Appraisal | None:
     return running[-1] if running else (mine[-1] if mine else None)
 
 
-def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
+def _own_appraisals(user: Any, me: Employee | None, results: list[Result]) -> list[Appraisal]:
     """One's last six appraisals, oldest first, each with its result when one may read
-    it; a provider's contact: the provider's (oneself's are a part of
-    appraisal_list(visible_to=user), found without walking a manager's subtree)."""
+    it (`results`: one's own, `dashboard.own_results`); a provider's contact: the
+    provider's (oneself's are a part of appraisal_list(visible_to=user), found without
+    walking a manager's subtree), with the results read here."""
     if me is None:
         return []
     if me.unit.is_provider:
@@ -88,11 +90,12 @@ def _own_appraisals(user: Any, me: Employee | None) -> list[Appraisal]:
     else:
         found = appraisals_related_to(user).filter(employee=me).select_related("cycle")
     last = list(found.order_by("-cycle__start", "-pk")[:6])[::-1]
-    results = (
-        results_visible_to(user)
-        .filter(appraisal__in=[a.pk for a in last])
-        .only("appraisal_id", "total", "grade", "frozen_at")
-    )
+    if me.unit.is_provider:
+        results = list(
+            results_visible_to(user)
+            .filter(appraisal__in=[a.pk for a in last])
+            .only("appraisal_id", "total", "grade", "frozen_at")
+        )
     by_appraisal = {result.appraisal_id: result for result in results}
     for appraisal in last:
         appraisal.visible_result = by_appraisal.get(appraisal.pk)  # type: ignore[attr-defined]
