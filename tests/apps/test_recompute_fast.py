@@ -22,6 +22,7 @@ from jixiao.appraisals.groups import GROUP_JOB, group_pending, groups_pending
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result
 from jixiao.appraisals.scoring import GROUP_FIELDS
 from jixiao.core.models import AuditEvent
+from jixiao.jobs import threads
 from jixiao.jobs.models import Job, JobState
 from tests.apps.conftest import appraisal_of, record_full_facts
 from tests.apps.factories import EmployeeFactory, UserFactory
@@ -154,12 +155,15 @@ def test_a_fact_write_costs_as_many_queries_in_a_group_of_3_as_in_one_of_40(
 
 
 @pending_runner
+@pytest.mark.django_db(transaction=True)  # the request's own transactions, as served
 def test_the_data_owner_records_a_figure_in_40_queries_in_a_group_of_3_as_in_one_of_50(
     hr: Any, company: SimpleNamespace, scored: Cycle
 ) -> None:
     """The data owner's form (`POST /data/` as htmx sends it): the figure written, its
-    appraisee rescored at once, the group's job asked for, the table re-rendered — in
-    the same queries (at most 40) whatever the size of the group."""
+    appraisee rescored at once, the group's job asked for (the first write after it
+    ran) or found (the next ones), the table re-rendered — in the same queries (at most
+    40) whatever the size of the group."""
+    threads.job_thread_start()  # its one look for the jobs left from before, done now
     owner = company.clerks[1]
     owner.is_data_owner = True  # of 财务部, the source of 预算执行偏差率
     owner.save()
@@ -185,22 +189,28 @@ def test_the_data_owner_records_a_figure_in_40_queries_in_a_group_of_3_as_in_one
     drain()
     large = post_figure(owner.user, november, company.clerks[0])
     assert large == small, (small, large)
-    assert small <= 40
+    assert max(small) <= 40, small
 
 
-def post_figure(user: Any, cycle: Cycle, employee: Any) -> int:
-    """Two figures for `employee` through the data owner's page (the first fills what a
-    first request caches); the queries of the second, after checking what it did."""
+def post_figure(user: Any, cycle: Cycle, employee: Any) -> list[int]:
+    """Two figures for `employee` through the data owner's page, no group job queued
+    before the first; the queries of each (as `manage.py bench_pages` counts them: not
+    a transaction's BEGIN and COMMIT), after checking what it did. (Run outside a test
+    transaction: inside one, the request's transactions would be savepoints.)"""
     appraisal = appraisal_of(cycle, employee)
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HX_REQUEST="true")
     client.force_login(user)
     url = f"{reverse('portal:data_owner')}?cycle={cycle.pk}"
     before = Result.objects.get(appraisal=appraisal).total
+    assert not group_pending(cycle_id=cycle.pk, version_id=appraisal.scheme_version_id)
+    client.get(url)  # what a first request caches
+    counts = []
     for actual in (1_200_000, 1_300_000):
         form = {"appraisal": appraisal.pk, "item": "预算执行偏差率", "key": "actual"}
         form.update(value=str(actual), reason="财务系统更正")
         with CaptureQueriesContext(connection) as queries:
             page = client.post(url, form, secure=True)
+        counts.append(sum(q["sql"] not in ("BEGIN", "COMMIT") for q in queries.captured_queries))
         assert page.status_code == 200
         assert "已保存" in page.content.decode()
         stored = Fact.objects.get(appraisal=appraisal, item="预算执行偏差率", key="actual")
@@ -208,7 +218,7 @@ def post_figure(user: Any, cycle: Cycle, employee: Any) -> int:
     assert Result.objects.get(appraisal=appraisal).total != before  # rescored at once
     assert group_pending(cycle_id=cycle.pk, version_id=appraisal.scheme_version_id)
     assert AuditEvent.objects.filter(action="fact.changed", target_id=str(stored.pk)).count() >= 2
-    return len(queries)
+    return counts
 
 
 def measure_write(cycle: Cycle, employee: Any, actor: Any) -> int:

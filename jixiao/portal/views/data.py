@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from jixiao.appraisals import services
 from jixiao.appraisals.access import owned_sources
-from jixiao.appraisals.models import Appraisal, Fact
+from jixiao.appraisals.models import Appraisal, Cycle, Fact
 from jixiao.appraisals.scoring import ItemInfo, items_info
 from jixiao.appraisals.selectors import cycle_list
 from jixiao.appraisals.workflow import CycleState
@@ -62,29 +62,48 @@ def data_context(
     context.update(tables=[], choices=[], listing=None, choice="")
     if cycle is None:
         return context
-    # Only the scheme versions taking an item from one of the owner's sources are listed
-    # (`_choices`), and all their appraisals are the owner's to see (the data owners'
-    # line of `appraisals_visible_to`): read without the OR of every other way of seeing
-    # one, and its DISTINCT over the company's appraisals.
-    appraisals = (
-        Appraisal.objects.filter(cycle=cycle)
-        .select_related("cycle", "employee", "unit", "scheme_version__scheme")
-        .order_by("pk")
-    )
-    choices = _choices(appraisals, sources)
+    choices = _choices(Appraisal.objects.filter(cycle=cycle), sources)
     chosen = next((c for c in choices if c[0] == request.GET.get("item")), None)
     chosen = chosen or (choices[0] if choices else None)
     context["choices"] = choices
     if chosen is None:
         return context
-    key, version, info = chosen
-    rows = listing(
-        request,
-        appraisals.filter(scheme_version=version).select_related("employee__unit"),
-        search=SEARCH,
-        sorts=SORTS,
+    _key, version, info = chosen
+    context.update(_item_table(request, cycle, version, info))
+    return context
+
+
+def _item_table(
+    request: HttpRequest, cycle: Cycle, version: SchemeVersion, info: ItemInfo
+) -> dict[str, Any]:
+    """The page of appraisees of one item (searched, sorted, paged as asked). Only the
+    scheme versions taking an item from one of the owner's sources are listed
+    (`_choices`), and all their appraisals are the owner's to see (the data owners' line
+    of `appraisals_visible_to`): read without the OR of every other way of seeing one,
+    and its DISTINCT over the company's appraisals."""
+    appraisals = (
+        Appraisal.objects.filter(cycle=cycle, scheme_version=version)
+        .select_related("cycle", "employee__unit", "unit", "scheme_version__scheme")
+        .order_by("pk")
     )
-    context.update(listing=rows, choice=key, tables=[_table(request, version, info, rows.rows)])
+    rows = listing(request, appraisals, search=SEARCH, sorts=SORTS)
+    key = f"{version.pk}-{info.code}"
+    return {"listing": rows, "choice": key, "tables": [_table(request, version, info, rows.rows)]}
+
+
+def _answer(
+    request: HttpRequest, owner: tuple[Employee, set[str]], appraisal: Appraisal | None
+) -> dict[str, Any]:
+    """What htmx re-renders after a figure: the table the form was in — the figure's
+    appraisal's cycle, scheme version and item, on the page the address asks for."""
+    if appraisal is None:
+        return data_context(request, owner)
+    version = appraisal.scheme_version
+    info = next((i for i in _items_info(version) if i.code == request.POST.get("item")), None)
+    if info is None or info.rater_roles:
+        return data_context(request, owner)
+    context: dict[str, Any] = {"cycle": appraisal.cycle, "sources": sorted(owner[1])}
+    context.update(_item_table(request, appraisal.cycle, version, info))
     return context
 
 
@@ -154,19 +173,20 @@ def data_owner(request: HttpRequest) -> HttpResponse:
     page, partial = "portal/data_owner.html", "portal/_data_tables.html"
     if request.method == "POST":
         owner = data_owner_of(request)
-        _data_post(request, owner[1])
-        return after_post(request, page, partial, lambda: data_context(request, owner))
+        appraisal = _data_post(request, owner[1])
+        return after_post(request, page, partial, lambda: _answer(request, owner, appraisal))
     return page_or_partial(request, page, partial, data_context(request))
 
 
-def _data_post(request: HttpRequest, sources: set[str]) -> None:
+def _data_post(request: HttpRequest, sources: set[str]) -> Appraisal | None:
     """One figure: of an appraisal of a running cycle whose scheme takes the item from
     one of the owner's sources (what the page lists), a 404 otherwise; the rights, the
-    states and the value checked by the fact pipeline (`fact_record`)."""
+    states and the value checked by the fact pipeline (`fact_record`). The appraisal,
+    or None when the form is not filled in."""
     form = FactValueForm(request.POST)
     if not form.is_valid():
         run(request, lambda: invalid(form))
-        return
+        return None
     values = form.cleaned_data
     sourced = SchemeItem.objects.filter(code=values["item"], source__in=sources)
     appraisal = (
@@ -194,3 +214,4 @@ def _data_post(request: HttpRequest, sources: set[str]) -> None:
         ),
         _("Saved."),
     )
+    return appraisal
