@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -156,7 +158,9 @@ def install(api: NinjaAPI) -> None:
 
     @handle(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 413, "too_large", _("the request is too large"))
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        message = _("the request is larger than the limit of %(limit)s") % {"limit": limit}
+        return error_response(api, request, 413, "too_large", message)
 
     @handle(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
