@@ -253,8 +253,8 @@ class _Text(str):
 
 
 def _items_texts(run: ScoreRun, rows: Sequence[int], newline: str) -> list[_Text]:
-    """The JSON of each row's list of items (`[_item(column, row) …]` at the depth whose
-    line break is `newline`), made column by column: an item's code, name, full and
+    """The JSON of each row's list of items (the "items" of `ScoreRun.result(row)`, at the
+    depth whose line break is `newline`), made column by column: an item's code, name, full and
     weight written once, its values, scores, contributions, met and traces as columns
     (`ScoreRun.item_fields`, the traces by `item_traces`), each distinct value once."""
     if not run.items:
@@ -300,7 +300,12 @@ def _items_texts(run: ScoreRun, rows: Sequence[int], newline: str) -> list[_Text
 
 
 def _scalar(value: Any) -> str:
-    return _SCALARS[type(value)](value)
+    said = _SCALARS.get(type(value))
+    if said is not None:
+        return said(value)
+    parts: list[str] = []  # a subclass of str (say) or of a number: as json writes it
+    _encode(value, "\n", parts.append)
+    return "".join(parts)
 
 
 def _texts(values: list[Any]) -> list[str]:
