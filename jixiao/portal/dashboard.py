@@ -365,8 +365,9 @@ def data_items(user: Any, me: Employee) -> list[DataItem]:
             continue
         entered: dict[tuple[int, str, str], int] = {}
         for fact in (
-            Fact.objects.filter(
-                appraisal__in=appraisals, item__in={info.code for _v, info in items}
+            Fact.objects.filter(  # the counted versions' appraisals, not the cycle's
+                appraisal__in=appraisals.filter(scheme_version__in=list(sizes)),
+                item__in={info.code for _v, info in items},
             )
             .values("appraisal__scheme_version", "item", "key")
             .annotate(n=Count("appraisal", distinct=True))
