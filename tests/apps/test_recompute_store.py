@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Cycle, Result
+from jixiao.appraisals.services import results as results_service
 from jixiao.core.models import AuditEvent
 from tests.apps.conftest import record_full_facts
 
@@ -23,6 +24,14 @@ STORED = (
     "ranked", "grade", "band_grade", "flags", "outcomes", "errors", "warnings", "needs_review",
     "calibrated", "calibrated_on", "frozen_at", "computed_at",
 )  # fmt: skip
+
+
+@pytest.fixture(autouse=True, params=["copy", "statements"])
+def writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test with the results written both ways: by COPY (PostgreSQL, a group of
+    `COPY_ROWS` or more) and by plain statements (a few rows, SQLite)."""
+    if request.param == "copy":
+        monkeypatch.setattr(results_service, "COPY_ROWS", 0)
 
 
 @pytest.fixture

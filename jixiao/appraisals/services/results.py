@@ -411,6 +411,11 @@ def _json_text(value: Any, encoder: Any = DjangoJSONEncoder) -> str:
     return json.dumps(value, cls=encoder, ensure_ascii=False, separators=(",", ":"))
 
 
+# Fewer rows than this (a fact written, a small group) are written by plain statements:
+# a temporary table and a COPY cost more than they save for a few.
+COPY_ROWS = 50
+
+
 def _write_rows(created: list[Result], updated: list[Result]) -> None:
     """INSERT the new results (setting their keys) and UPDATE the changed ones. On
     PostgreSQL every row goes through one COPY into a temporary table, then one INSERT
@@ -420,7 +425,7 @@ def _write_rows(created: list[Result], updated: list[Result]) -> None:
     if not created and not updated:
         return
     connection = connections[Result.objects.db]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(created) + len(updated) < COPY_ROWS:
         Result.objects.bulk_create(created, batch_size=500)
         _update_rows(updated)
         return
