@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from jixiao.accounts.models import User
 from jixiao.appraisals.models import Appeal, Appraisal, Cycle, Interview, RaterAssignment, Result
 from jixiao.appraisals.services.raters import deadlines_of, due_of
+from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.models import AuditEvent
 from jixiao.jobs.services import job_enqueue
 from jixiao.notices.models import Notice, NoticePreference, RobotMessage, UnitRobot
@@ -164,20 +165,18 @@ def _cycle_published(event: AuditEvent) -> list[Tell]:
         return []
     tells: list[Tell] = []
     text = _("Your result for %(cycle)s is published") % {"cycle": cycle}
-    rows = Appraisal.objects.filter(cycle=cycle, employee__user__isnull=False).values_list(
-        "pk", "employee__user_id"
-    )
+    published = Appraisal.objects.filter(cycle=cycle).exclude(state=AppraisalState.WITHDRAWN)
+    rows = published.filter(employee__user__isnull=False).values_list("pk", "employee__user_id")
     url_of = _url_maker("portal:appraisal_result")  # one reverse() for 10,000 people
     for appraisal_id, user_id in rows.iterator(chunk_size=2000):
         tells.append(Tell("result_published", text, url_of(appraisal_id), users={user_id}))
-    for appraisal in Appraisal.objects.filter(cycle=cycle, employee__isnull=True).select_related(
+    for appraisal in published.filter(employee__isnull=True).select_related(
         "unit"
     ):  # units and providers: their contacts
         url = url_of(appraisal.pk)
         tells.append(Tell("result_published", text, url, users=_user_of(appraisal)))
     units = dict(
-        Appraisal.objects.filter(cycle=cycle)
-        .order_by()
+        published.order_by()
         .annotate(home=Coalesce("unit_id", "employee__unit_id"))  # the unit then, or now
         .values("home")
         .annotate(people=Count("pk"))

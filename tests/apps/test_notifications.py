@@ -21,13 +21,14 @@ from django.core import mail
 
 from jixiao.appraisals import services
 from jixiao.appraisals.models import Cycle
+from jixiao.appraisals.workflow import AppraisalState
 from jixiao.core.errors import NotAllowed
 from jixiao.jobs.models import Job
 from jixiao.notices.delivery import notices_deliver, signed_url
 from jixiao.notices.models import Notice, RobotMessage, UnitRobot
 from jixiao.notices.services import preference_set, robot_create
 from tests.apps.conftest import appraisal_of
-from tests.apps.portal_world import client_for, publish
+from tests.apps.portal_world import client_for, publish, to_calibration
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,21 @@ def test_publishing_tells_each_appraisee_with_a_link_to_their_result(
     assert {m.to[0] for m in mail.outbox} >= {"clerk2@example.com", "zhangmin@example.com"}
     assert Notice.objects.filter(kind="result_published", emailed_at__isnull=True).count() == 0
     assert notices_deliver().emails == 0  # sent once
+
+
+def test_a_withdrawn_appraisee_is_not_told_a_result_is_published(
+    hr: Any, company: SimpleNamespace, open_cycle: Cycle
+) -> None:
+    to_calibration(open_cycle, hr, company)
+    withdrawn = appraisal_of(open_cycle, company.clerks[1])
+    services.appraisal_transition(
+        appraisal=withdrawn, actor=hr, to=AppraisalState.WITHDRAWN, reason="调岗"
+    )
+    services.cycle_publish(cycle=open_cycle, actor=hr)
+    told = set(Notice.objects.filter(kind="result_published").values_list("recipient", flat=True))
+    assert company.clerks[0].user.pk in told
+    assert company.clerks[1].user.pk not in told
+    assert len(told) == 2
 
 
 def test_the_notice_is_listed_and_opens_the_result(
