@@ -181,6 +181,21 @@ def results_visible_to(user: Any) -> QuerySet[Result]:
     return Result.objects.filter(visible).distinct()
 
 
+def own_results_visible_to(user: Any) -> QuerySet[Result]:
+    """`results_visible_to(user)` of the user's own appraisals, found from the person's
+    rows: published, or in a cycle whose committee they sit on (HR and the auditor:
+    all). The rule's subtree of reports never holds oneself, so it is not asked: for a
+    manager it made the planner read every appraisal of the company for a few rows."""
+    me = employee_of(user)
+    if me is None:
+        return Result.objects.none()
+    own = Result.objects.filter(appraisal__employee=me)
+    if roles.reads_everything(user):
+        return own
+    sits_on = Cycle.objects.filter(committee=user)
+    return own.filter(Q(frozen_at__isnull=False) | Q(appraisal__cycle__in=sits_on))
+
+
 def _provider_contact(employee: Employee, path: str = "") -> Q:
     """The appraisals of the provider whose contact the employee is (someone registered
     under a provider unit sees it as an employee sees their own); nothing otherwise."""

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.appraisals.access import owned_sources, results_visible_to
+from jixiao.appraisals.access import own_results_visible_to, owned_sources, results_visible_to
 from jixiao.appraisals.models import Appraisal, Cycle, Fact, Result, Stage, StageDeadline
 from jixiao.appraisals.scoring import items_info
 from jixiao.appraisals.selectors import cycle_list
@@ -208,13 +208,12 @@ def line_chart(rows: list[tuple[str, float, str]]) -> LineChart | None:
     return LineChart(points, width, height, top, grid)
 
 
-def own_results(user: Any, me: Employee) -> list[Result]:
+def own_results(user: Any) -> list[Result]:
     """The person's own results they may read, newest first, with their cycles (a
     row a cycle; the home page's appraisals and history chart both read them): one
-    query, not two, each of which pays for the rule's subtree of reports."""
+    query of the person's rows."""
     return list(
-        results_visible_to(user)
-        .filter(appraisal__employee=me)
+        own_results_visible_to(user)
         .select_related("appraisal__cycle")
         .only(
             "appraisal_id",

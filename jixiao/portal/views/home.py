@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     me = employee_of(user)
     provider = bool(me and me.unit.is_provider)
-    results = dashboard.own_results(user, me) if me is not None and not provider else []
+    results = dashboard.own_results(user) if me is not None and not provider else []
     mine = _own_appraisals(user, me, results)
     groups = waiting_for(user)
     current = _current(mine)
