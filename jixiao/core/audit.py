@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from jixiao.core.bulk import copy_insert
 from jixiao.core.models import AuditEvent
 
 
@@ -78,7 +79,7 @@ def audit_record_many(
         )
         for target, before, after in changes
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    copy_insert(events)
     return len(events)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from jixiao.core.audit import audit_record, audit_record_many
+from jixiao.core.bulk import COPY_ROWS
 from jixiao.core.errors import AuditLogIsAppendOnly
 from jixiao.core.models import AuditEvent
 from jixiao.organization.services import unit_create
@@ -107,6 +108,29 @@ def test_many_events_are_written_at_once_inside_the_change(hr: Any) -> None:
         (str(units[1].pk), {"n": 1}, "盘点", hr),
     ]
     assert events[0].target_repr == str(units[0])
+
+
+def test_a_large_batch_is_stored_as_one_event_at_a_time_is(hr: Any) -> None:
+    """From `COPY_ROWS` events on, PostgreSQL takes them by COPY: stored the same."""
+    unit = unit_create(actor=hr, code="U1", name="车间1", kind="department")
+    fields = ("actor_id", "action", "target_type", "target_id", "target_repr", "before",
+              "after", "reason", "context")  # fmt: skip
+    with transaction.atomic():
+        audit_record(
+            actor=hr, action="unit.checked", target=unit, before=None, after={"n": 1.5, "名": "甲"},
+            reason="盘点", context={"appeal": 3},
+        )  # fmt: skip
+        written = audit_record_many(
+            actor=hr,
+            action="unit.checked",
+            changes=[(unit, None, {"n": 1.5, "名": "甲"})] * (COPY_ROWS + 10),
+            reason="盘点",
+            context={"appeal": 3},
+        )
+    assert written == COPY_ROWS + 10
+    one, *many = AuditEvent.objects.filter(action="unit.checked").order_by("id").values(*fields)
+    assert len(many) == COPY_ROWS + 10 and all(event == one for event in many)
+    assert one["before"] is None and one["after"] == {"n": 1.5, "名": "甲"}
 
 
 @pytest.mark.django_db(transaction=True)
