@@ -87,6 +87,29 @@ def test_a_sheet_with_more_rows_than_declared_is_refused_while_reading(
         import_facts(file=data, actor=hr, cycle=open_cycle)
 
 
+def test_a_sheet_without_a_declared_size_is_not_read_twice() -> None:
+    """openpyxl alone parses every row of such a sheet when the workbook is opened,
+    looking for its size; the readers stop where the rows begin (issue 11)."""
+    from jixiao.spreadsheets.readers import Upload, open_workbook
+
+    data = _with_dimension(long_file([("1001", "部门管理", "event", "violation", 1)]), "A1:E2")
+    bare = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(bare, "w") as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*" ?/>', b"", content)
+                rows = content.count(b"<row ")
+                # damage in the last row: found only by reading every row
+                content = content.replace(b"</row></sheetData>", b"<<</row></sheetData>")
+            target.writestr(member, content)
+    assert rows == 2
+    workbook = open_workbook(Upload(name="bare.xlsx", data=bare.getvalue()))
+    assert workbook.worksheets[0].max_row is None  # no size declared, no row read yet
+    declared = open_workbook(Upload(name="declared.xlsx", data=data))
+    assert declared.worksheets[0].max_row == 2
+
+
 FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", '=HYPERLINK("http://evil","x")']
 
 
