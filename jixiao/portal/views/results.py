@@ -113,7 +113,8 @@ def history(request: HttpRequest, appraisal: Appraisal) -> list[dict[str, Any]]:
     rows = (
         result_list(visible_to=request.user)
         .filter(appraisal__employee_id=appraisal.employee_id)
-        .order_by("appraisal__cycle__start")
+        .only("total", "grade", "appraisal__cycle__name", "appraisal__cycle__start")
+        .order_by("appraisal__cycle__start")  # not the results' facts, data and traces
     )
     return [
         {"cycle": row.appraisal.cycle.name, "total": row.total, "grade": row.grade}
