@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Static files from the web processes themselves (docs/deploy.md, "Static files").
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # a signed-in session's idle expiry moved on at most every few minutes, not each request
+    "jixiao.core.sessions.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -217,10 +219,12 @@ CSRF_TRUSTED_ORIGINS = [
     for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
     if origin.strip()
 ]
-# A session ends after this many seconds without a request (default 8 hours): every
-# request moves the expiry on.
+# A session ends after this many seconds without a request (default 8 hours): a request
+# moves the expiry on, at most once every JIXIAO_SESSION_TOUCH_SECONDS (default 5 min;
+# jixiao.core.sessions) so that pages do not write the session row each time.
 SESSION_COOKIE_AGE = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", 8 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+JIXIAO_SESSION_TOUCH_SECONDS = int(os.environ.get("JIXIAO_SESSION_TOUCH_SECONDS", 300))
 
 # Login lockout (django-axes): after JIXIAO_LOGIN_FAILURE_LIMIT failed log-ins for one
 # account from one address, that account is locked for that address for

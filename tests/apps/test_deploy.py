@@ -9,7 +9,9 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -84,7 +86,35 @@ def test_check_deploy_warns_under_the_test_settings() -> None:
 
 def test_sessions_end_after_eight_idle_hours() -> None:
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.JIXIAO_SESSION_TOUCH_SECONDS == 300
+
+
+@pytest.mark.django_db
+def test_a_request_moves_the_idle_expiry_on_without_writing_the_session_each_time(
+    client: Client, django_user_model: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    from jixiao.core.sessions import TOUCHED
+
+    user = django_user_model.objects.create_user("idle", password="x-Secret-42")
+    client.force_login(user)
+    key = client.session.session_key
+
+    def expiry() -> Any:
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get("/")
+    first = expiry()
+    client.get("/")  # within the touch interval: the session row is not written
+    assert expiry() == first
+    session = client.session
+    session[TOUCHED] = int(session[TOUCHED]) - settings.JIXIAO_SESSION_TOUCH_SECONDS
+    session.save()
+    saved = expiry()
+    time.sleep(1.1)  # expiry dates have whole seconds
+    client.get("/")  # the interval has passed: the expiry moves on
+    assert expiry() > saved
 
 
 @pytest.mark.django_db
