@@ -187,7 +187,7 @@ def company(facts_per_appraisee: int, only: str = "", profile: str = "") -> None
         profiler.dump_stats(profile)
         profiler = None
     if only in ("", "api"):
-        api(rows, hr, cycle)
+        api(rows, hr, cycle, profile if only == "api" else "")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
 
 
@@ -212,7 +212,9 @@ def excel(path: Path, hr: Any, cycle: Any, profiler: Any) -> None:
     print(f"stored facts: {Fact.objects.filter(appraisal__cycle=cycle).count():,}")
 
 
-def api(rows: list[tuple[str, str, str, str, object]], hr: Any, cycle: Any) -> None:
+def api(
+    rows: list[tuple[str, str, str, str, object]], hr: Any, cycle: Any, profile: str = ""
+) -> None:
     """The same facts removed, then sent in batches of 20,000."""
     from django.test import Client
 
@@ -222,6 +224,9 @@ def api(rows: list[tuple[str, str, str, str, object]], hr: Any, cycle: Any) -> N
     Fact.objects.filter(appraisal__cycle=cycle).delete()
     client = Client(SERVER_NAME="localhost")
     client.force_login(hr)
+    import cProfile
+
+    profiler = cProfile.Profile() if profile else None
     started, spent, checking = time.perf_counter(), cpu(), 0.0
     for first in range(0, len(rows), 20_000):
         batch = [
@@ -230,16 +235,22 @@ def api(rows: list[tuple[str, str, str, str, object]], hr: Any, cycle: Any) -> N
             for n, (number, item, kind, key, value) in enumerate(rows[first : first + 20_000])
         ]  # fmt: skip
         asked_at = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         answer = client.post(
             "/api/v1/facts/bulk", {"rows": batch}, content_type="application/json", secure=True
         )
         checking += time.perf_counter() - asked_at
         assert answer.status_code == 202, (answer.status_code, answer.content[:500])
         ran = job_run(job_id=answer.json()["id"])
+        if profiler is not None:
+            profiler.disable()
         assert ran is not None and ran.state == "done", ran and ran.errors[:5]
     print(f"API: {len(rows):,} facts end to end {time.perf_counter() - started:.1f} s wall, "
           f"{cpu() - spent:.1f} s CPU (requests, checked at once: {checking:.1f} s)")  # fmt: skip
     print(f"stored facts: {Fact.objects.filter(appraisal__cycle=cycle).count():,}")
+    if profiler is not None:
+        profiler.dump_stats(profile)
 
 
 def main() -> None:
@@ -248,7 +259,7 @@ def main() -> None:
     parser.add_argument("--company", action="store_true", help="on the 10,000 company (PG copy)")
     parser.add_argument("--facts", type=int, default=10, help="--company: facts per appraisee")
     parser.add_argument("--only", choices=("excel", "api"), default="", help="--company: one")
-    parser.add_argument("--profile", default="", help="--company: cProfile of the Excel job")
+    parser.add_argument("--profile", default="", help="--company: cProfile of the jobs")
     args = parser.parse_args()
     if args.company:
         company(args.facts, args.only, args.profile)
