@@ -54,9 +54,11 @@ def test_only_hr_manages_cycles(company: SimpleNamespace) -> None:
         )
 
 
+@pytest.mark.parametrize("copy_rows", [1, 50], ids=["copy", "bulk_create"])
 def test_eligibility_with_each_default_exclusion_and_its_reason(
-    hr: Any, company: SimpleNamespace, draft_cycle: Cycle
+    hr: Any, company: SimpleNamespace, draft_cycle: Cycle, copy_rows: int, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr("jixiao.core.bulk.COPY_ROWS", copy_rows)  # both ways of inserting
     finance = company.finance
     employee_create(actor=hr, number="1101", name="新人", unit=finance, hire_date=D(2026, 10, 8))
     sick = employee_create(
@@ -74,7 +76,7 @@ def test_eligibility_with_each_default_exclusion_and_its_reason(
 
     found = services.cycle_eligibility_compute(cycle=draft_cycle, actor=hr)
 
-    # The entries returned are the stored ones, keys included (on PostgreSQL by one COPY).
+    # The entries returned are the stored ones, keys included (read back after a COPY).
     stored = {entry.pk: entry for entry in Eligibility.objects.filter(cycle=draft_cycle)}
     assert {entry.pk: (entry.employee_id, entry.reasons) for entry in found} == {
         pk: (entry.employee_id, entry.reasons) for pk, entry in stored.items()
@@ -133,9 +135,11 @@ def test_eligibility_is_shown_to_hr_and_the_auditor_only(
     assert eligibility_list(visible_to=company.manager.user, cycle=draft_cycle).count() == 0
 
 
+@pytest.mark.parametrize("copy_rows", [1, 50], ids=["copy", "bulk_create"])
 def test_opening_freezes_the_scheme_versions_and_creates_the_appraisals(
-    hr: Any, draft_cycle: Cycle, scheme: SchemeVersion
+    hr: Any, draft_cycle: Cycle, scheme: SchemeVersion, copy_rows: int, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr("jixiao.core.bulk.COPY_ROWS", copy_rows)  # both ways of inserting
     services.cycle_open(cycle=draft_cycle, actor=hr)
     draft_cycle.refresh_from_db()
     assert draft_cycle.state == CycleState.TARGETS
@@ -143,7 +147,7 @@ def test_opening_freezes_the_scheme_versions_and_creates_the_appraisals(
     appraisals = Appraisal.objects.filter(cycle=draft_cycle).order_by("employee__number")
     assert [a.employee.number for a in appraisals] == ["1001", "1002", "1003"]
     assert {a.state for a in appraisals} == {AppraisalState.TARGETS}
-    # Stored as save() stores them (on PostgreSQL by one COPY): stamps, no targets yet.
+    # Stored as save() stores them (by COPY on PostgreSQL too): stamps, no targets yet.
     assert all(a.created_at is not None and a.updated_at is not None for a in appraisals)
     assert {(a.targets_set_at, a.targets_signed_by_id) for a in appraisals} == {(None, None)}
     assert appraisals[0].attributes == {

@@ -4,10 +4,9 @@ creates the appraisals), the moves between stages, publication and closing."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -34,6 +33,7 @@ from jixiao.appraisals.services.cycles import require_draft, require_hr
 from jixiao.appraisals.services.results import results_recompute
 from jixiao.appraisals.workflow import AppraisalState, CycleState, check_transition
 from jixiao.core.audit import audit_record
+from jixiao.core.bulk import copy_insert
 from jixiao.core.errors import ServiceError
 from jixiao.core.progress import progress_report
 from jixiao.organization.models import Absence, Employee, Unit, UnitKind
@@ -221,7 +221,7 @@ def _eligibility_save(
         batch_size=500,
     )
     new = [entry for entry in entries if entry.pk is None]
-    _rows_insert(Eligibility, new)
+    copy_insert(new, batch_size=1000)
     if new and new[0].pk is None:  # inserted by COPY: the keys read back, as bulk_create
         keys = {
             (employee, unit): pk
@@ -291,9 +291,8 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                 details=unschemed,
             )
         departments = department_names()
-        _rows_insert(
-            Appraisal,
-            (
+        copy_insert(
+            [
                 Appraisal(
                     cycle=cycle,
                     employee=entry.employee,
@@ -308,7 +307,8 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
                     ),
                 )
                 for entry in entries
-            ),
+            ],
+            batch_size=1000,
         )
         cycle.state = CycleState.TARGETS
         cycle.opened_at = timezone.now()
@@ -328,29 +328,6 @@ def cycle_open(*, cycle: Cycle, actor: Any) -> Cycle:
         results_recompute(cycle=cycle, actor=actor)
         progress_report(stage=gettext_noop("computing results"), done=len(entries))
     return cycle
-
-
-def _rows_insert(model: Any, objects: Iterable[Any]) -> None:
-    """Insert new rows of `model` (their keys are not set on the objects). On
-    PostgreSQL one COPY: `bulk_create` sends each value inside quoted arrays, a quarter
-    of opening 10,000 when the first recompute is left aside. Each column's value is
-    the one `save()` would write (`pre_save`, `get_db_prep_save`), so both paths store
-    the same."""
-    connection = connections[model.objects.db]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=1000)
-        return
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in objects:
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-            )
 
 
 # -- moving between stages -------------------------------------------------------------
