@@ -86,6 +86,11 @@ urlpatterns = [
     path("cycles/<int:pk>/fairness/", fairness.cycle_fairness, name="cycle_fairness"),
     path("cycles/<int:pk>/calibration/", calibration.calibration, name="cycle_calibration"),
     path(
+        "cycles/<int:pk>/calibration/drift/",
+        calibration.calibration_drift,
+        name="cycle_calibration_drift",
+    ),
+    path(
         "cycles/<int:pk>/calibration/<int:result_pk>/",
         calibration.calibrate,
         name="result_calibrate",

@@ -141,7 +141,7 @@ def test_an_unknown_group_flag_or_grade_falls_back_to_the_whole_first_group(
     groups = calibration_groups(world.calibration)
     text = _page(world, "?group=nonsense&flag=quota_tie&grade=Z&per=7")
     assert 'data-group="' + groups[0].key + '"' in text
-    assert len(_rows(text)) == min(groups[0].size, 50)
+    assert len(_rows(text)) == min(groups[0].size, 25)
 
 
 def test_a_group_is_named_in_words(world: World) -> None:

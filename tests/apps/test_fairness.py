@@ -269,10 +269,19 @@ def test_outliers_on_the_calibration_page_for_the_committee(
     notes = text[text.index('id="fairness-notes"') : text.index('id="groups"')]
     # the supervisor who gave 90 where five peers gave 50: named, with z and people
     assert "欧阳明" in notes and "更宽松" in notes and "5 人" in notes
-    assert "财务部" in notes and "一车间" not in notes  # the small unit: HR only
     assert "评分公平性" not in notes  # the committee has no link to HR's page
-    hr_text = client_for(hr).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "一车间" in hr_text[hr_text.index('id="fairness-notes"') :]
+    # the drifting units come after the page (htmx), from a link of their own
+    drift = f"{url}drift/"
+    assert f'hx-get="{drift}"' in notes and f'href="{drift}"' in notes
+    assert "财务部" not in notes
+    units = client_for(world.committee).get(drift, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert units.status_code == 200
+    units_text = units.content.decode()
+    assert "财务部" in units_text and "一车间" not in units_text  # the small unit: HR only
+    assert "高于配额" in units_text
+    assert "一车间" in client_for(hr).get(drift, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # nobody who may not see the calibration reads its drift
+    assert client_for(world.strict).get(drift).status_code == 404
     # once 严 also rated someone as a peer, the committee no longer reads the name
     Rating.objects.create(
         appraisal=world.october[1], item="其他", role="peer", rater=world.strict, value="优"

@@ -36,7 +36,7 @@ from jixiao.hr.selectors import (
 )
 from jixiao.hr.services import result_calibrate, result_review_confirm
 from jixiao.hr.views.base import refused, signed_in
-from jixiao.hr.views.fairness import outliers
+from jixiao.hr.views.fairness import drifting_units, outliers
 
 
 def _cycle_for(request: HttpRequest, pk: int) -> Cycle:
@@ -53,6 +53,7 @@ SORTS = (
     Sort("name", _l("name"), ("appraisal__employee__name",)),
 )
 PER_PAGE_CHOICES = (10, 25, 50, 100)  # rows of a group on a page (`?per=`)
+PER_PAGE = 25  # by default: each row carries two forms, 50 rows were a third of the page's time
 SEARCH = (
     "appraisal__employee__name",
     "appraisal__employee__number",
@@ -74,7 +75,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     grade = request.GET.get("grade", "")
     grade = grade if group is not None and grade in group.grades else ""
     asked = request.GET.get("per", "")
-    per_page = int(asked) if asked.isdigit() and int(asked) in PER_PAGE_CHOICES else 50
+    per_page = int(asked) if asked.isdigit() and int(asked) in PER_PAGE_CHOICES else PER_PAGE
     rows = None
     members = []
     if group is not None:
@@ -115,9 +116,22 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": may_calibrate
         and (in_calibration or (cycle.state == CycleState.PUBLISHED and bool(awaiting_count))),
         "form": CalibrateForm(),
-        "fairness": outliers(cycle, request.user),
+        # the drifting units come after the page, from `calibration_drift` (the quota
+        # drift reads the last cycles' results: a third of the page's time at 10,000)
+        "fairness": outliers(cycle, request.user, with_units=False),
     }
     return render(request, "hr/calibration.html", context)
+
+
+@signed_in
+def calibration_drift(request: HttpRequest, pk: int) -> HttpResponse:
+    """The calibration page's units drifting from the quotas over the last cycles: a
+    fragment the page loads after itself (htmx), or read on its own by its link."""
+    cycle = _cycle_for(request, pk)
+    units, cycles = drifting_units(cycle, request.user)
+    return render(
+        request, "hr/_calibration_drift.html", {"cycle": cycle, "units": units, "cycles": cycles}
+    )
 
 
 def _result_for(request: HttpRequest, cycle: Cycle, result_pk: int) -> Result:

@@ -173,14 +173,26 @@ class Outliers:
         return bool(self.raters or self.units)
 
 
-def outliers(cycle: Cycle, user: Any) -> Outliers:
+def drifting_units(cycle: Cycle, user: Any) -> tuple[list[dict[str, Any]], list[Cycle]]:
+    """The units whose share of a grade stayed ten points from the quota in every one
+    of the last cycles (at most ten, the most drifting first); units under five people
+    only for HR. Two aggregates over the last cycles' results: the calibration page
+    loads them as a fragment of their own (`calibration_drift`), after the page."""
+    is_hr = roles.is_hr(user)
+    cycles = drift_cycles(cycle)
+    drifting = [d for d in quota_drift(cycles) if d.drifting and (is_hr or not d.small)][
+        :CALIBRATION_UNITS
+    ]
+    units = _unit_names([d.unit for d in drifting])
+    return _drift_rows(drifting, units, with_small=is_hr), cycles
+
+
+def outliers(cycle: Cycle, user: Any, *, with_units: bool = True) -> Outliers:
     """The calibration page's fairness notes, in a constant number of queries. Raters
     with |z| ≥ 2 who rated at least five people; a rater who gave anonymous (peer,
     subordinate, customer) ratings in the cycle is counted, not named, unless the
-    reader sees raters' names (HR, where the anonymity policy allows). Units whose
-    share of a grade stayed ten points from the quota in every one of the last
-    cycles; units under five people only for HR."""
-    is_hr = roles.is_hr(user)
+    reader sees raters' names (HR, where the anonymity policy allows). With
+    `with_units`, the drifting units too (`drifting_units`)."""
     flagged = [
         s
         for s in cycle_rater_stats_kept(cycle.pk)
@@ -189,11 +201,7 @@ def outliers(cycle: Cycle, user: Any) -> Outliers:
     hidden = _anonymous_raters(cycle, [s.rater for s in flagged], user)
     named = [s for s in flagged if s.rater not in hidden]
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[s.rater for s in named])}
-    cycles = drift_cycles(cycle)
-    drifting = [d for d in quota_drift(cycles) if d.drifting and (is_hr or not d.small)][
-        :CALIBRATION_UNITS
-    ]
-    units = _unit_names([d.unit for d in drifting])
+    units, cycles = drifting_units(cycle, user) if with_units else ([], [])
     return Outliers(
         raters=[
             {
@@ -205,6 +213,6 @@ def outliers(cycle: Cycle, user: Any) -> Outliers:
             for s in sorted(named, key=lambda s: -abs(s.z or 0))
         ],
         unnamed=len(flagged) - len(named),
-        units=_drift_rows(drifting, units, with_small=is_hr),
+        units=units,
         cycles=cycles,
     )
