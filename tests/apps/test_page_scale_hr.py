@@ -33,6 +33,9 @@ def _pages(world: World) -> dict[str, Measure]:
         "calibration (published)": measure(
             hr, reverse("hr:cycle_calibration", args=[published]) + "?per=10&sort=-total"
         ),
+        "calibration drift": measure(
+            committee, reverse("hr:cycle_calibration_drift", args=[current])
+        ),
         "eligibility": measure(hr, reverse("hr:cycle_eligibility", args=[current])),
         "comparison": measure(hr, reverse("hr:cycle_analysis", args=[current])),
         "audit log": measure(hr, reverse("hr:audit_list")),
@@ -58,6 +61,7 @@ PAGES = [
     "calibration",
     "calibration (committee)",
     "calibration (published)",
+    "calibration drift",
     "eligibility",
     "comparison",
     "audit log",
