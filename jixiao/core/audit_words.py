@@ -92,6 +92,7 @@ ACTIONS: Mapping[str, Promise] = {
     "interview.recorded": _("interview recorded"),
     "job.done": _("background task finished"),
     "job.failed": _("background task failed"),
+    "job.output_downloaded": _("exported file downloaded"),
     "job.queued": _("background task queued"),
     "login.locked_out": _("login locked after failed attempts"),
     "login.unlocked": _("login unlocked"),
