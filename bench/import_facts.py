@@ -14,7 +14,7 @@ PostgreSQL database of DATABASE_URL — a copy of the 10,000 company
 the company's latest one (its schemes and population) and opened; 10 facts of each
 appraisee (the company's own facts of the latest cycle, as they were recorded) go in
 once as an Excel import job and once, after those facts are removed again, through
-the API's bulk facts (`POST /api/v1/facts/bulk`, 20,000 rows a request, each batch
+the API's bulk facts (`POST /api/v1/facts/bulk`, 10,000 rows a request (its limit), each batch
 checked then written by its job), both run as a worker runs a job.
 """
 
@@ -215,9 +215,10 @@ def excel(path: Path, hr: Any, cycle: Any, profiler: Any) -> None:
 def api(
     rows: list[tuple[str, str, str, str, object]], hr: Any, cycle: Any, profile: str = ""
 ) -> None:
-    """The same facts removed, then sent in batches of 20,000."""
+    """The same facts removed, then sent in batches of the API's limit (10,000)."""
     from django.test import Client
 
+    from jixiao.api.services.facts import MAX_ROWS
     from jixiao.appraisals.models import Fact
     from jixiao.jobs.services import job_run
 
@@ -228,11 +229,11 @@ def api(
 
     profiler = cProfile.Profile() if profile else None
     started, spent, checking = time.perf_counter(), cpu(), 0.0
-    for first in range(0, len(rows), 20_000):
+    for first in range(0, len(rows), MAX_ROWS):
         batch = [
             {"idempotency_key": f"bench-{cycle.pk}-{first + n}-{time.time_ns()}", "kind": kind,
              "value": value, "cycle": cycle.code, "employee": number, "item": item, "key": key}
-            for n, (number, item, kind, key, value) in enumerate(rows[first : first + 20_000])
+            for n, (number, item, kind, key, value) in enumerate(rows[first : first + MAX_ROWS])
         ]  # fmt: skip
         asked_at = time.perf_counter()
         if profiler is not None:
