@@ -35,7 +35,7 @@ from jixiao.hr.selectors import (
     results_in_order,
 )
 from jixiao.hr.services import result_calibrate, result_review_confirm
-from jixiao.hr.views.base import refused, signed_in
+from jixiao.hr.views.base import is_htmx, refused, signed_in
 from jixiao.hr.views.fairness import drifting_units, outliers
 
 
@@ -126,12 +126,11 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 def calibration_drift(request: HttpRequest, pk: int) -> HttpResponse:
     """The calibration page's units drifting from the quotas over the last cycles: a
-    fragment the page loads after itself (htmx), or read on its own by its link."""
+    fragment the page loads after itself (htmx), or a page of its own by its link."""
     cycle = _cycle_for(request, pk)
     units, cycles = drifting_units(cycle, request.user)
-    return render(
-        request, "hr/_calibration_drift.html", {"cycle": cycle, "units": units, "cycles": cycles}
-    )
+    template = "hr/_calibration_drift.html" if is_htmx(request) else "hr/calibration_drift.html"
+    return render(request, template, {"cycle": cycle, "units": units, "cycles": cycles})
 
 
 def _result_for(request: HttpRequest, cycle: Cycle, result_pk: int) -> Result:
