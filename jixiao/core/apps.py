@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "jixiao.core"
     label = "core"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from jixiao.core.sessions import touched_at_login
+
+        user_logged_in.connect(touched_at_login, dispatch_uid="jixiao.core.sessions.touched")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,14 @@ TOUCHED = "_jixiao_touched"  # when the session's expiry was last moved on (epoc
 
 def touch_seconds() -> int:
     return int(getattr(settings, "JIXIAO_SESSION_TOUCH_SECONDS", 300))
+
+
+def touched_at_login(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Logging in saves the session anyway: it starts its touch interval (`user_logged_in`),
+    so the first pages after it write nothing either."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[TOUCHED] = int(time.time())
 
 
 class SessionIdleMiddleware:
