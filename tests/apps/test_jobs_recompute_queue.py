@@ -121,3 +121,44 @@ def test_a_worker_killed_in_the_middle_of_an_upload_leaves_no_fact_and_it_is_ret
     done = wait_for(lambda: Job.objects.filter(pk=job.pk, state=JobState.DONE).first(), 180)
     assert done.attempts == 2 and done.outcome["recorded"] == 6000
     assert Event.objects.count() == events + 6000
+
+
+def test_the_batches_of_an_upload_share_one_group_recompute(
+    hr: Any, company: SimpleNamespace, scored: Cycle, monkeypatch: Any
+) -> None:
+    """An API upload that changes much of a group leaves the group to its job (queued in
+    the upload's transaction), so the next batch joins it: one recompute for both."""
+    monkeypatch.setattr("jixiao.appraisals.services.results.ALONE_LIMIT", 1)  # 3 is many
+    people = (company.manager, *company.clerks)
+    before = {a.pk: Result.objects.get(appraisal=a).total for a in scored.appraisals.all()}
+
+    def batch(day: int) -> Job:
+        rows = [
+            FactRow(
+                idempotency_key=f"day{day}/{person.number}",
+                kind="event",
+                value=1,
+                cycle=scored.code,
+                employee=person.number,
+                item="部门管理",
+                key="violation",
+                occurred_on=datetime.date(2026, 10, day),
+                description="未按流程审批付款",
+            )
+            for person in people
+        ]
+        upload = facts_upload(principal=Principal(user=hr), rows=rows)
+        ran = job_run(job_id=upload.pk)  # as a worker runs it
+        assert ran is not None and ran.state == JobState.DONE, ran and ran.errors
+        return ran
+
+    batch(5)
+    batch(6)
+    group = Job.objects.get(kind=GROUP_JOB)  # one, queued by the first batch, joined
+    assert group.state == JobState.QUEUED
+    assert Event.objects.filter(name="violation").count() == 6
+    after_uploads = {a.pk: Result.objects.get(appraisal=a).total for a in scored.appraisals.all()}
+    assert after_uploads == before  # not recomputed by the uploads: by the group's job
+    assert job_run(job_id=group.pk).state == JobState.DONE
+    for appraisal in scored.appraisals.all():  # each one's two violations now counted
+        assert Result.objects.get(appraisal=appraisal).total < before[appraisal.pk]

@@ -336,12 +336,17 @@ def _write(
     principal: Principal, plans: list[_Plan], commands: list[Command], command_rows: list[int]
 ) -> list[str]:
     """Every row through `facts_apply`, in one transaction with the keys and the upload's
-    audit event; the groups touched recomputed once, with the upload as the reason."""
+    audit event; the groups touched recomputed once, with the upload as the reason — a
+    group much of which changed by its group's job, shared with the upload's next
+    batches (`recompute_once(queue_groups=True)`)."""
     actor = principal.user
     token = principal.service
     outcomes = [plan.outcome or RECORDED for plan in plans]
     new_keys: list[IdempotencyKey] = []
-    with transaction.atomic(), recompute_once(actor=actor, reason=_upload_reason(principal)):
+    with (
+        transaction.atomic(),
+        recompute_once(actor=actor, reason=_upload_reason(principal), queue_groups=True),
+    ):
         try:  # each row's own reason; the batch has none (a change needs its own)
             written = facts_apply(commands=commands, actor=actor)
         except FactsRefused as exc:  # changed since the check: refuse the whole batch

@@ -30,7 +30,9 @@ router = Router(tags=["facts"])
         " job is `failed` with each row's problem in `errors`). A row whose idempotency key"
         " was sent before with the same content records nothing and is counted `unchanged`."
         " The same batch sent again while its job is queued or running gets the same job."
-        " Each group of appraisals touched is recomputed once."
+        " Each group of appraisals touched is recomputed once; a group much of which the"
+        " batch changed is recomputed by its group's job, shared with the batches that come"
+        " before it runs (until then its results say 排名更新中)."
     ),
 )
 def facts_bulk(request: HttpRequest, response: HttpResponse, body: FactsIn) -> Any:

@@ -55,9 +55,14 @@ ALONE_LIMIT = 50
 
 
 @contextmanager
-def recompute_once(*, actor: Any, reason: str = "") -> Iterator[None]:
+def recompute_once(*, actor: Any, reason: str = "", queue_groups: bool = False) -> Iterator[None]:
     """Record many facts, then rescore what they touched once, at the end (an import,
-    the demo company). Nothing is recomputed if the block fails."""
+    the demo company). Nothing is recomputed if the block fails.
+
+    `queue_groups` (the API's bulk facts, which come in many batches): a group of which
+    more than ALONE_LIMIT appraisals changed is left to the group's job (`results_group`)
+    instead of being recomputed here, so the batches of one upload that come before the
+    job runs share one recompute (under the immediate job runner, recomputed here)."""
     if _pending.get() is not None:  # already inside one: the outer block recomputes
         yield
         return
@@ -70,7 +75,21 @@ def recompute_once(*, actor: Any, reason: str = "") -> Iterator[None]:
     if pending:
         progress_report(stage=gettext_noop("computing results"))
     for members in pending.values():
-        _rescore(list(members.values()), actor=actor, reason=reason)
+        if queue_groups and len(members) > ALONE_LIMIT and jobs_mode() != "immediate":
+            _queue_group(next(iter(members.values())), actor=actor)
+        else:
+            _rescore(list(members.values()), actor=actor, reason=reason)
+
+
+def _queue_group(member: Appraisal, *, actor: Any) -> None:
+    """The group of `member` recomputed by its job (the one queued, or a new one); until
+    it runs, the group's ranks and the changed results are being updated (排名更新中)."""
+    with transaction.atomic():
+        state = cycle_lock(member.cycle_id, shared=True)
+        if CycleState(state) in SCORING_CYCLE_STATES:
+            results_group_queue(
+                cycle_id=member.cycle_id, version_id=member.scheme_version_id, actor=actor
+            )
 
 
 def results_recompute(
