@@ -55,6 +55,15 @@ def target_key(target: Target) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
+def job_of(*, pk: int, kind: str, target: models.Model) -> Job | None:
+    """The job `pk` if it is a `kind` job on `target` (a download's address names both,
+    and either may be wrong), with its latest progress; None otherwise."""
+    job = job_get(pk=pk)
+    if job is None or job.kind != kind or (job.target_type, job.target_id) != target_key(target):
+        return None
+    return job
+
+
 def job_latest_for(*, target: models.Model, kinds: list[str] | None = None) -> Job | None:
     """The newest job on `target` (of these kinds), with its latest progress."""
     target_type, target_id = target_key(target)

@@ -34,7 +34,7 @@ from jixiao.appraisals.models import Appraisal, Cycle
 from jixiao.core.errors import NotAllowed, ServiceError
 from jixiao.jobs.kinds import KINDS
 from jixiao.jobs.models import Job, JobState
-from jixiao.jobs.selectors import job_get, job_latest_for
+from jixiao.jobs.selectors import job_get, job_latest_for, job_of
 from jixiao.jobs.services import job_output_open
 from jixiao.schemes.models import Scheme
 from jixiao.schemes.services import SchemeInvalid, scheme_save
@@ -331,13 +331,8 @@ def results_export_file(request: HttpRequest, pk: int, job: int) -> FileResponse
     """A finished export's workbook, for whoever may export the results (audited)."""
     _require(access.can_read_results(request.user))
     cycle = _visible_cycle(request, pk)
-    found = job_get(pk=job)
-    if (
-        found is None
-        or found.kind != services.RESULTS_EXPORT_JOB
-        or found.target_id != str(cycle.pk)
-        or found.target_type != "appraisals.cycle"
-    ):
+    found = job_of(pk=job, kind=services.RESULTS_EXPORT_JOB, target=cycle)
+    if found is None:
         raise Http404
     output = job_output_open(job=found, actor=request.user)
     if output is None:

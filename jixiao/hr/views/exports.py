@@ -15,7 +15,7 @@ from jixiao.hr.access import can_change
 from jixiao.hr.tasks import OUTCOMES_EXPORT_JOB
 from jixiao.hr.views.base import hr_page
 from jixiao.hr.views.jobs import job_context
-from jixiao.jobs.selectors import job_get, job_latest_for
+from jixiao.jobs.selectors import job_latest_for, job_of
 from jixiao.jobs.services import job_enqueue, job_output_open
 
 
@@ -35,13 +35,8 @@ def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
 @hr_page
 def cycle_export_file(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     cycle = cycle_get(visible_to=request.user, pk=pk)
-    found = job_get(pk=job)
-    if (
-        found is None
-        or found.kind != OUTCOMES_EXPORT_JOB
-        or found.target_type != "appraisals.cycle"
-        or found.target_id != str(cycle.pk)
-    ):
+    found = job_of(pk=job, kind=OUTCOMES_EXPORT_JOB, target=cycle)
+    if found is None:
         raise Http404
     output = job_output_open(job=found, actor=request.user)
     if output is None:
