@@ -40,6 +40,7 @@ from jixiao.appraisals.scoring import (
 from jixiao.appraisals.services.rollups import rollups_refresh
 from jixiao.appraisals.workflow import SCORING_CYCLE_STATES, AppraisalState, CycleState
 from jixiao.core.audit import audit_record, audit_record_many
+from jixiao.core.bulk import COPY_ROWS  # fewer rows (a fact written): plain statements
 from jixiao.core.progress import progress_report
 from jixiao.jobs.services import jobs_mode
 from jixiao.schemes.models import SchemeVersion
@@ -428,11 +429,6 @@ def _json_text(value: Any, encoder: Any = DjangoJSONEncoder) -> str:
     """A JSON value as the database reads it (`jsonb`: spacing and key order do not
     matter), encoded once."""
     return json.dumps(value, cls=encoder, ensure_ascii=False, separators=(",", ":"))
-
-
-# Fewer rows than this (a fact written, a small group) are written by plain statements:
-# a temporary table and a COPY cost more than they save for a few.
-COPY_ROWS = 50
 
 
 def _write_rows(created: list[Result], updated: list[Result]) -> None:
